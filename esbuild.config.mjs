@@ -1,0 +1,47 @@
+// Bundles the extension (CommonJS, as VS Code loads it), the engine child process (ESM, because
+// node-llama-cpp is ESM-only and must stay external), and transpiles tests and scripts into out/.
+// Type checking is not done here: `npm run typecheck` (tsc --noEmit) is the gate.
+import * as esbuild from 'esbuild';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** Every file under `dir` whose name matches `pattern`. */
+function findFiles(dir, pattern) {
+  const found = [];
+  if (!existsSync(dir)) return found;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) found.push(...findFiles(path, pattern));
+    else if (pattern.test(name)) found.push(path);
+  }
+  return found;
+}
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'info',
+};
+
+const builds = [
+  // The extension host side. `vscode` is provided by the host; node-llama-cpp never enters this bundle.
+  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', format: 'cjs', external: ['vscode', 'node-llama-cpp'] },
+  // The engine child process: the only code that imports node-llama-cpp, which ships in node_modules.
+  { ...common, entryPoints: ['src/engine/main.ts'], outfile: 'dist/engine.mjs', format: 'esm', external: ['node-llama-cpp'],
+    banner: { js: "import { createRequire as __llCreateRequire } from 'node:module'; const require = __llCreateRequire(import.meta.url);" } },
+  // Tests and scripts: one CommonJS file per entry; packages stay external and load from node_modules.
+  { ...common, entryPoints: [...findFiles('test', /(\.test|^index|^runnerExtension)\.ts$/), ...findFiles('scripts', /\.ts$/).filter((f) => !f.includes('/lib/'))],
+    outdir: 'out', outbase: '.', format: 'cjs', packages: 'external' },
+];
+
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}

@@ -1,0 +1,210 @@
+// The host side of the engine wire: forks the engine process, sends typed requests, routes
+// progress, and turns the death of the process into clean rejections. Plain Node, no `vscode`,
+// so the engine tests drive exactly this class.
+import { fork, type ChildProcess } from 'node:child_process';
+import {
+  isEngineToHost, PROGRESS_GUARDS, RESULT_GUARDS, type EngineErrorCode, type EngineMethod, type EngineMethods,
+} from '../protocol/engineProtocol';
+
+export type LogLevel = 'info' | 'warn' | 'error';
+export type EngineLog = (level: LogLevel, message: string) => void;
+
+export class EngineRequestError extends Error {
+  constructor(readonly code: EngineErrorCode, message: string) {
+    super(message);
+    this.name = 'EngineRequestError';
+  }
+}
+
+export function isCancellation(error: unknown): boolean {
+  return error instanceof EngineRequestError && error.code === 'cancelled';
+}
+
+export interface RequestOptions<M extends EngineMethod> {
+  signal?: AbortSignal;
+  onProgress?: (progress: EngineMethods[M]['progress']) => void;
+}
+
+export interface EngineClientOptions {
+  /** The bundled engine entry (dist/engine.mjs). */
+  enginePath: string;
+  log: EngineLog;
+  /** How long a fresh process may take to say it is ready. */
+  startTimeoutMs?: number;
+}
+
+interface Pending {
+  method: EngineMethod;
+  resolve: (result: unknown) => void;
+  reject: (error: Error) => void;
+  onProgress?: (progress: never) => void;
+}
+
+const STDERR_KEEP = 4000;
+
+export class EngineClient {
+  private child: ChildProcess | undefined;
+  private ready: Promise<ChildProcess> | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private stderrTail = '';
+  private starts = 0;
+  private readonly exitListeners = new Set<(reason: string) => void>();
+
+  constructor(private readonly options: EngineClientOptions) {}
+
+  /** Increments on every process start: a new generation has no model loaded. */
+  get generation(): number {
+    return this.starts;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  onExit(listener: (reason: string) => void): () => void {
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
+  }
+
+  async request<M extends EngineMethod>(method: M, params: EngineMethods[M]['params'], options: RequestOptions<M> = {}): Promise<EngineMethods[M]['result']> {
+    const { signal } = options;
+    if (signal?.aborted) throw cancelled();
+    const child = await this.start();
+    if (signal?.aborted) throw cancelled();
+    const id = this.nextId++;
+    return new Promise<EngineMethods[M]['result']>((resolve, reject) => {
+      const onAbort = () => {
+        if (!this.pending.delete(id)) return;
+        if (child.connected) child.send({ kind: 'cancel', id });
+        reject(cancelled());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const settle = <T>(fn: (value: T) => void) => (value: T) => {
+        signal?.removeEventListener('abort', onAbort);
+        fn(value);
+      };
+      this.pending.set(id, {
+        method,
+        resolve: settle(resolve as (value: unknown) => void),
+        reject: settle(reject),
+        onProgress: options.onProgress as ((progress: never) => void) | undefined,
+      });
+      child.send({ kind: 'request', id, method, params }, (error) => {
+        if (error) this.failPending(id, new EngineRequestError('engineDied', `Could not reach the engine process: ${error.message}`));
+      });
+    });
+  }
+
+  /** Stops the process; pending requests reject. The next request starts a fresh one. */
+  dispose(): void {
+    const child = this.child;
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+
+  private start(): Promise<ChildProcess> {
+    if (this.ready) return this.ready;
+    this.starts++;
+    this.stderrTail = '';
+    const child = fork(this.options.enginePath, [], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // Inside VS Code desktop process.execPath is Electron: make it behave as plain Node.
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      execArgv: [],
+    });
+    this.child = child;
+    child.stdout?.on('data', (chunk: Buffer) => this.options.log('info', `engine: ${chunk.toString().trimEnd()}`));
+    child.stderr?.on('data', (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString()).slice(-STDERR_KEEP);
+      this.options.log('warn', `engine stderr: ${chunk.toString().trimEnd()}`);
+    });
+    this.ready = new Promise<ChildProcess>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new EngineRequestError('engineDied', `The engine process did not start within ${this.timeoutMs} ms.`));
+        child.kill('SIGKILL');
+      }, this.timeoutMs);
+      child.on('message', (raw: unknown) => {
+        if (isEngineToHost(raw) && raw.kind === 'ready') {
+          clearTimeout(timer);
+          resolve(child);
+        }
+        this.onMessage(raw);
+      });
+      child.on('error', (error) => this.options.log('error', `engine process error: ${error.message}`));
+      child.on('exit', (code, signal) => {
+        clearTimeout(timer);
+        const reason = this.exitReason(code, signal);
+        reject(new EngineRequestError('engineDied', reason));
+        this.onProcessExit(child, reason);
+      });
+    });
+    // A start that failed must not poison the next attempt.
+    this.ready.catch(() => undefined);
+    return this.ready;
+  }
+
+  private get timeoutMs(): number {
+    return this.options.startTimeoutMs ?? 30_000;
+  }
+
+  private onMessage(raw: unknown): void {
+    if (!isEngineToHost(raw)) {
+      this.options.log('warn', `Dropped a malformed message from the engine: ${String(JSON.stringify(raw)).slice(0, 200)}`);
+      return;
+    }
+    switch (raw.kind) {
+      case 'ready':
+        return;
+      case 'log':
+        this.options.log(raw.level, raw.message);
+        return;
+      case 'progress': {
+        const pending = this.pending.get(raw.id);
+        if (pending && PROGRESS_GUARDS[pending.method](raw.progress)) pending.onProgress?.(raw.progress as never);
+        return;
+      }
+      case 'response': {
+        const pending = this.pending.get(raw.id);
+        if (!pending) return; // cancelled or already failed: the late answer has nobody waiting
+        this.pending.delete(raw.id);
+        if (!raw.ok) pending.reject(new EngineRequestError(raw.error.code, raw.error.message));
+        else if (RESULT_GUARDS[pending.method](raw.result)) pending.resolve(raw.result);
+        else pending.reject(new EngineRequestError('internal', `The engine sent a malformed ${pending.method} result.`));
+        return;
+      }
+      default: {
+        const unreachable: never = raw;
+        return unreachable;
+      }
+    }
+  }
+
+  private onProcessExit(child: ChildProcess, reason: string): void {
+    if (this.child === child) {
+      this.child = undefined;
+      this.ready = undefined;
+    }
+    for (const [id, pending] of [...this.pending]) {
+      this.pending.delete(id);
+      pending.reject(new EngineRequestError('engineDied', `${reason} The "${pending.method}" request was lost; the next request starts a fresh engine.`));
+    }
+    for (const listener of this.exitListeners) listener(reason);
+  }
+
+  private failPending(id: number, error: Error): void {
+    const pending = this.pending.get(id);
+    if (!pending) return;
+    this.pending.delete(id);
+    pending.reject(error);
+  }
+
+  private exitReason(code: number | null, signal: NodeJS.Signals | null): string {
+    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    const tail = this.stderrTail.trim().split('\n').slice(-3).join(' | ');
+    return `The Llama Lens engine process ${how}.${tail ? ` Last output: ${tail}` : ''}`;
+  }
+}
+
+function cancelled(): EngineRequestError {
+  return new EngineRequestError('cancelled', 'Request cancelled.');
+}

@@ -1,0 +1,117 @@
+// Keeps the configured model loaded in the engine: loads it on first use, reloads it after the
+// engine restarted or the settings changed, and publishes the state the status bar shows.
+import { RestartBackoff } from '../core/RestartBackoff';
+import type { EngineState } from '../core/statusText';
+import type { EngineMethod, EngineMethods, LoadParams, ModelInfo } from '../protocol/engineProtocol';
+import { EngineRequestError, type EngineClient, type RequestOptions } from './EngineClient';
+
+export type Sleep = (ms: number) => Promise<void>;
+
+interface Loaded {
+  params: LoadParams;
+  generation: number;
+  info: ModelInfo;
+}
+
+const defaultSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class ModelSession {
+  private params: LoadParams | undefined;
+  private loaded: Loaded | undefined;
+  private loading: { params: LoadParams; promise: Promise<ModelInfo> } | undefined;
+  /** A failed load is not retried on every keystroke; a settings change or a restart retries it. */
+  private failedLoad: { params: LoadParams; error: EngineRequestError } | undefined;
+  private currentState: EngineState = { kind: 'noModel' };
+  private readonly listeners = new Set<(state: EngineState) => void>();
+  private readonly backoff = new RestartBackoff();
+
+  constructor(private readonly client: EngineClient, private readonly sleep: Sleep = defaultSleep) {
+    client.onExit((reason) => {
+      this.loaded = undefined;
+      this.backoff.recordCrash();
+      if (this.params) this.setState({ kind: 'error', message: `${reason} It restarts on the next request.` });
+    });
+  }
+
+  get state(): EngineState {
+    return this.currentState;
+  }
+
+  onDidChangeState(listener: (state: EngineState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Sets the model to use; undefined means none is configured. Loading waits for the first use. */
+  configure(params: LoadParams | undefined): void {
+    if (sameParams(params, this.params)) return;
+    this.params = params;
+    this.failedLoad = undefined;
+    this.setState(params ? { kind: 'idle', modelPath: params.modelPath } : { kind: 'noModel' });
+  }
+
+  /** Forgets a failed load and loads again, for "Restart Engine". */
+  async restart(): Promise<ModelInfo | undefined> {
+    this.failedLoad = undefined;
+    this.loaded = undefined;
+    this.client.dispose();
+    return this.params ? this.ensureLoaded() : undefined;
+  }
+
+  async ensureLoaded(): Promise<ModelInfo> {
+    const params = this.params;
+    if (!params) throw new EngineRequestError('noModel', 'No model is configured. Run "Llama Lens: Select Model File" or set llamaLens.modelPath.');
+    if (this.loaded && sameParams(this.loaded.params, params) && this.loaded.generation === this.client.generation) return this.loaded.info;
+    if (this.loading && sameParams(this.loading.params, params)) return this.loading.promise;
+    if (this.failedLoad && sameParams(this.failedLoad.params, params)) throw this.failedLoad.error;
+    const promise = this.load(params);
+    this.loading = { params, promise };
+    try {
+      return await promise;
+    } finally {
+      if (this.loading?.promise === promise) this.loading = undefined;
+    }
+  }
+
+  async request<M extends EngineMethod>(method: M, params: EngineMethods[M]['params'], options: RequestOptions<M> = {}): Promise<EngineMethods[M]['result']> {
+    await this.ensureLoaded();
+    const result = await this.client.request(method, params, options);
+    this.backoff.recordSuccess();
+    return result;
+  }
+
+  private async load(params: LoadParams): Promise<ModelInfo> {
+    await this.sleep(this.backoff.delayMs);
+    this.setState({ kind: 'loading', modelPath: params.modelPath, fraction: 0 });
+    try {
+      const info = await this.client.request('load', params, {
+        onProgress: ({ fraction }) => {
+          if (sameParams(this.params, params)) this.setState({ kind: 'loading', modelPath: params.modelPath, fraction });
+        },
+      });
+      const generation = this.client.generation;
+      if (sameParams(this.params, params)) {
+        this.loaded = { params, generation, info };
+        this.setState({ kind: 'ready', info });
+      }
+      return info;
+    } catch (error) {
+      const failure = error instanceof EngineRequestError ? error : new EngineRequestError('loadFailed', String(error));
+      if (sameParams(this.params, params)) {
+        this.failedLoad = { params, error: failure };
+        this.setState({ kind: 'error', message: `Could not load the model: ${failure.message}` });
+      }
+      throw failure;
+    }
+  }
+
+  private setState(state: EngineState): void {
+    this.currentState = state;
+    for (const listener of this.listeners) listener(state);
+  }
+}
+
+function sameParams(a: LoadParams | undefined, b: LoadParams | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.modelPath === b.modelPath && a.gpu === b.gpu && a.gpuLayers === b.gpuLayers && a.threads === b.threads && a.contextSize === b.contextSize;
+}

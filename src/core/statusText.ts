@@ -1,0 +1,72 @@
+// What the status bar says in each engine state. Pure, so the wording is unit-tested.
+import type { ModelInfo } from '../protocol/engineProtocol';
+
+export type EngineState =
+  | { kind: 'noModel' }
+  | { kind: 'idle'; modelPath: string }
+  | { kind: 'loading'; modelPath: string; fraction: number }
+  | { kind: 'ready'; info: ModelInfo }
+  | { kind: 'error'; message: string };
+
+export interface StatusText {
+  text: string;
+  tooltip: string;
+}
+
+export function statusText(state: EngineState): StatusText {
+  switch (state.kind) {
+    case 'noModel':
+      return { text: '$(circle-slash) Llama Lens: no model', tooltip: 'No model configured. Click to select a GGUF model file.' };
+    case 'idle':
+      return { text: '$(circle-outline) Llama Lens', tooltip: `Model ${baseName(state.modelPath)} loads on first use.` };
+    case 'loading':
+      return {
+        text: `$(sync~spin) Llama Lens: loading ${Math.round(clamp01(state.fraction) * 100)}%`,
+        tooltip: `Loading ${baseName(state.modelPath)}…`,
+      };
+    case 'ready':
+      return { text: `$(check) Llama Lens: ${shortName(state.info.name)} (${state.info.backend})`, tooltip: readyTooltip(state.info) };
+    case 'error':
+      return { text: '$(error) Llama Lens: error', tooltip: state.message };
+    default:
+      return assertNever(state);
+  }
+}
+
+function readyTooltip(info: ModelInfo): string {
+  return [
+    info.name,
+    `File: ${info.filePath}`,
+    `Architecture: ${info.architecture}, ${formatBytes(info.sizeBytes)}`,
+    `Context: ${info.contextSize} of ${info.trainContextLength} tokens`,
+    `Fill-in-the-middle: ${info.hasFim ? 'yes' : 'no (prefix-only completion)'}`,
+    `Backend: ${info.backend}, GPU layers: ${info.gpuLayers}, threads: ${info.threads}`,
+  ].join('\n');
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}
+
+function shortName(name: string): string {
+  return name.length > 32 ? `${name.slice(0, 31)}…` : name;
+}
+
+function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+function clamp01(x: number): number {
+  return Math.max(0, Math.min(1, x));
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unhandled state: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,14 @@
+// An error with a code that survives the trip over IPC.
+import type { EngineError, EngineErrorCode } from '../protocol/engineProtocol';
+
+export class CodedError extends Error {
+  constructor(readonly code: EngineErrorCode, message: string) {
+    super(message);
+  }
+}
+
+export function toEngineError(error: unknown, aborted: boolean): EngineError {
+  if (aborted) return { code: 'cancelled', message: 'Request cancelled.' };
+  if (error instanceof CodedError) return { code: error.code, message: error.message };
+  return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+}

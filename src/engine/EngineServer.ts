@@ -1,0 +1,83 @@
+// The engine side of the wire: validates each message, runs requests one at a time on the
+// runtime, streams progress and answers every request exactly once.
+import {
+  isHostToEngine, PARAMS_GUARDS, type EngineMethod, type EngineMethods, type EngineToHost,
+} from '../protocol/engineProtocol';
+import { completeFim } from './completeFim';
+import { toEngineError } from './EngineError';
+import type { LlamaRuntime } from './LlamaRuntime';
+import { nextTokenDistribution } from './nextTokenDistribution';
+import { SerialQueue } from './SerialQueue';
+
+type Send = (message: EngineToHost) => void;
+
+export class EngineServer {
+  private readonly inFlight = new Map<number, AbortController>();
+  private readonly queue = new SerialQueue();
+
+  constructor(private readonly runtime: LlamaRuntime, private readonly send: Send) {}
+
+  receive(message: unknown): void {
+    if (!isHostToEngine(message)) {
+      this.send({ kind: 'log', level: 'warn', message: `Dropped a malformed message: ${safeJson(message)}` });
+      return;
+    }
+    switch (message.kind) {
+      case 'cancel':
+        this.inFlight.get(message.id)?.abort();
+        return;
+      case 'request':
+        void this.handle(message.id, message.method, message.params);
+        return;
+      default: {
+        const unreachable: never = message;
+        return unreachable;
+      }
+    }
+  }
+
+  private async handle(id: number, method: EngineMethod, params: unknown): Promise<void> {
+    if (!PARAMS_GUARDS[method](params)) {
+      this.send({ kind: 'response', id, ok: false, error: { code: 'badRequest', message: `Invalid params for ${method}: ${safeJson(params)}` } });
+      return;
+    }
+    const controller = new AbortController();
+    this.inFlight.set(id, controller);
+    try {
+      const result = await this.queue.run(() => {
+        // A request cancelled while it waited in the queue never touches the model.
+        if (controller.signal.aborted) throw new Error('cancelled');
+        return this.dispatch(id, method, params as EngineMethods[typeof method]['params'], controller.signal);
+      });
+      this.send({ kind: 'response', id, ok: true, result });
+    } catch (error) {
+      this.send({ kind: 'response', id, ok: false, error: toEngineError(error, controller.signal.aborted) });
+    } finally {
+      this.inFlight.delete(id);
+    }
+  }
+
+  private dispatch(id: number, method: EngineMethod, params: unknown, signal: AbortSignal): Promise<unknown> {
+    const progress = (value: unknown) => this.send({ kind: 'progress', id, progress: value });
+    switch (method) {
+      case 'load':
+        return this.runtime.load(params as EngineMethods['load']['params'], signal, (fraction) => progress({ fraction }));
+      case 'complete':
+        return completeFim(this.runtime, params as EngineMethods['complete']['params'], signal, (text) => progress({ text }));
+      case 'distribution':
+        return nextTokenDistribution(this.runtime, params as EngineMethods['distribution']['params']);
+      default: {
+        const unreachable: never = method;
+        throw new Error(`Unknown method ${String(unreachable)}`);
+      }
+    }
+  }
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value)?.slice(0, 200) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

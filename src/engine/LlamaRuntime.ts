@@ -1,0 +1,127 @@
+// Owns the node-llama-cpp objects: one Llama backend, one model, one context with one sequence.
+import { basename } from 'node:path';
+import {
+  getLlama, LlamaLogLevel, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel,
+} from 'node-llama-cpp';
+import type { GpuSetting, LoadParams, ModelInfo } from '../protocol/engineProtocol';
+import type { FimTokens } from '../core/fimPrompt';
+import { planKvReuse, type ReusePlan } from '../core/kvReuse';
+import { checkModelFile } from './checkModelFile';
+import { CodedError } from './EngineError';
+
+export type EngineLogger = (level: 'info' | 'warn' | 'error', message: string) => void;
+
+export interface LoadedModel {
+  model: LlamaModel;
+  context: LlamaContext;
+  sequence: LlamaContextSequence;
+  fim: FimTokens | null;
+  info: ModelInfo;
+}
+
+export class LlamaRuntime {
+  private llama: { gpu: GpuSetting; instance: Llama } | undefined;
+  private loaded: LoadedModel | undefined;
+
+  constructor(private readonly log: EngineLogger) {}
+
+  get current(): LoadedModel {
+    if (!this.loaded) throw new CodedError('noModel', 'No model is loaded in the engine.');
+    return this.loaded;
+  }
+
+  async load(params: LoadParams, signal: AbortSignal, onProgress: (fraction: number) => void): Promise<ModelInfo> {
+    await this.unload();
+    const sizeBytes = await checkModelFile(params.modelPath);
+    const llama = await this.backend(params.gpu);
+    let model: LlamaModel;
+    try {
+      model = await llama.loadModel({ modelPath: params.modelPath, gpuLayers: params.gpuLayers, onLoadProgress: onProgress, loadSignal: signal });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw new CodedError('loadFailed', `Could not load ${params.modelPath}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    // node-llama-cpp's default thread count can exceed the cores that do math (4 threads on a
+    // 2-core machine decoded 40x slower here), so size it from cpuMathCores unless overridden.
+    const threads = params.threads > 0 ? params.threads : llama.cpuMathCores;
+    try {
+      const context = await model.createContext({
+        contextSize: params.contextSize > 0 ? Math.min(params.contextSize, model.trainContextSize) : 'auto',
+        threads,
+        sequences: 1,
+      });
+      const fim = fimTokensOf(model);
+      const info = describe(params, model, context, llama, fim !== null, sizeBytes);
+      this.loaded = { model, context, sequence: context.getSequence(), fim, info };
+      this.log('info', `Loaded ${info.name} (${info.architecture}) on ${info.backend}, ${info.gpuLayers} GPU layers, ${info.threads} threads, context ${info.contextSize}.`);
+      return info;
+    } catch (error) {
+      await model.dispose();
+      throw new CodedError('loadFailed', `Could not create a context for ${params.modelPath}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Erases what the sequence holds beyond the shared prefix and returns what must be evaluated. */
+  async alignSequence(prompt: readonly number[]): Promise<ReusePlan> {
+    const { sequence } = this.current;
+    const plan = planKvReuse(sequence.contextTokens, prompt);
+    if (plan.reuse < sequence.nextTokenIndex) {
+      await sequence.eraseContextTokenRanges([{ start: plan.reuse, end: sequence.nextTokenIndex }]);
+    }
+    return plan;
+  }
+
+  async unload(): Promise<void> {
+    const loaded = this.loaded;
+    this.loaded = undefined;
+    if (loaded) {
+      await loaded.context.dispose();
+      await loaded.model.dispose();
+    }
+  }
+
+  private async backend(gpu: GpuSetting): Promise<Llama> {
+    if (this.llama?.gpu === gpu) return this.llama.instance;
+    if (this.llama) await this.llama.instance.dispose();
+    this.llama = undefined;
+    try {
+      const instance = await getLlama({
+        gpu: gpu === 'cpu' ? false : gpu,
+        // Never compile llama.cpp behind the user's back: that takes minutes and needs a toolchain.
+        build: 'never',
+        progressLogs: false,
+        maxThreads: 0,
+        logLevel: LlamaLogLevel.warn,
+        logger: (level, message) => this.log(level === LlamaLogLevel.warn ? 'warn' : 'error', message.trim()),
+      });
+      this.llama = { gpu, instance };
+      return instance;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new CodedError('loadFailed', `The ${gpu} backend is not available on this machine (${reason}). Set llamaLens.gpu to "auto" or "cpu".`);
+    }
+  }
+}
+
+function fimTokensOf(model: LlamaModel): FimTokens | null {
+  const { prefix, suffix, middle } = model.tokens.infill;
+  return prefix === null || suffix === null || middle === null ? null : { prefix, suffix, middle };
+}
+
+function describe(params: LoadParams, model: LlamaModel, context: LlamaContext, llama: Llama, hasFim: boolean, sizeBytes: number): ModelInfo {
+  const metadata = model.fileInfo.metadata as { general?: { name?: unknown; architecture?: unknown }; tokenizer?: { chat_template?: unknown } };
+  const name = typeof metadata.general?.name === 'string' ? metadata.general.name : basename(params.modelPath);
+  return {
+    name,
+    filePath: params.modelPath,
+    architecture: typeof metadata.general?.architecture === 'string' ? metadata.general.architecture : 'unknown',
+    sizeBytes,
+    trainContextLength: model.trainContextSize,
+    contextSize: context.contextSize,
+    hasFim,
+    hasChatTemplate: typeof metadata.tokenizer?.chat_template === 'string',
+    backend: llama.gpu === false ? 'cpu' : llama.gpu,
+    gpuLayers: model.gpuLayers,
+    threads: context.currentThreads,
+  };
+}

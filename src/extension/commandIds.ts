@@ -1,0 +1,7 @@
+// Command ids, shared by package.json's contributions and the code that registers them.
+export const COMMANDS = {
+  showStatusMenu: 'llamaLens.showStatusMenu',
+  showLog: 'llamaLens.showLog',
+  selectModelFile: 'llamaLens.selectModelFile',
+  restartEngine: 'llamaLens.restartEngine',
+} as const;

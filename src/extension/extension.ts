@@ -1,0 +1,67 @@
+// Activation only wires services together. No model is loaded here: the session loads the
+// configured model when it is first needed, or right after activation when one is configured.
+import * as vscode from 'vscode';
+import { EngineClient } from '../client/EngineClient';
+import { ModelSession } from '../client/ModelSession';
+import type { EngineState } from '../core/statusText';
+import { registerCommands } from './commands';
+import { affectsEngine, affectsLlamaLens, readConfig, type ConfigSnapshot } from './config';
+import { InlineCompletionProvider, type CompletionStats } from './inlineCompletions';
+import { createStatusBar } from './statusBar';
+
+/** What the extension exports: read by the integration tests, and by anyone scripting the extension. */
+export interface LlamaLensApi {
+  state(): EngineState;
+  completionStats(): CompletionStats;
+}
+
+export function activate(context: vscode.ExtensionContext): LlamaLensApi {
+  const log = vscode.window.createOutputChannel('Llama Lens', { log: true });
+  const client = new EngineClient({
+    enginePath: context.asAbsolutePath('dist/engine.mjs'),
+    log: (level, message) => log[level](message),
+  });
+  const session = new ModelSession(client);
+  let config = applyConfig(readConfig(), session, log);
+  const statusBar = createStatusBar(session.state);
+  const provider = new InlineCompletionProvider(session, () => config.completions, log);
+
+  context.subscriptions.push(
+    log,
+    statusBar,
+    { dispose: () => client.dispose() },
+    { dispose: session.onDidChangeState((state) => statusBar.update(state)) },
+    vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider),
+    ...registerCommands(session, log),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!affectsLlamaLens(event)) return;
+      config = applyConfig(readConfig(), session, log);
+      if (affectsEngine(event)) warmUp(session, log);
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      config = applyConfig(readConfig(), session, log);
+      warmUp(session, log);
+    }),
+  );
+  warmUp(session, log);
+  return { state: () => session.state, completionStats: () => ({ ...provider.stats }) };
+}
+
+export function deactivate(): void {
+  // Disposables pushed in activate() stop the engine process.
+}
+
+function applyConfig(snapshot: ConfigSnapshot, session: ModelSession, log: vscode.LogOutputChannel): ConfigSnapshot {
+  for (const problem of snapshot.problems) {
+    log.warn(problem);
+    void vscode.window.showWarningMessage(`Llama Lens: ${problem}`);
+  }
+  session.configure(snapshot.load);
+  return snapshot;
+}
+
+/** Loads the configured model in the background, so the first completion does not wait for it. */
+function warmUp(session: ModelSession, log: vscode.LogOutputChannel): void {
+  if (session.state.kind === 'noModel') return;
+  session.ensureLoaded().catch((error: unknown) => log.error(error instanceof Error ? error.message : String(error)));
+}

@@ -1,0 +1,191 @@
+// The typed wire between the extension host and the engine child process.
+// Every request has an id; the engine answers with exactly one response for it and may send
+// progress events before that. The host may cancel a request by id at any time.
+import {
+  Guard, hasFields, isArrayOf, isBoolean, isFiniteNumber, isNonNegativeInteger, isOneOf, isRecord, isString,
+} from './guards';
+
+export const GPU_SETTINGS = ['auto', 'metal', 'cuda', 'vulkan', 'cpu'] as const;
+export type GpuSetting = (typeof GPU_SETTINGS)[number];
+
+export interface LoadParams {
+  modelPath: string;
+  gpu: GpuSetting;
+  /** 'auto' lets node-llama-cpp fit as many layers as memory allows. */
+  gpuLayers: 'auto' | number;
+  /** 0 means "use llama.cpuMathCores". */
+  threads: number;
+  /** 0 means "the model's training context, capped by memory". */
+  contextSize: number;
+}
+
+export interface ModelInfo {
+  name: string;
+  filePath: string;
+  architecture: string;
+  sizeBytes: number;
+  trainContextLength: number;
+  contextSize: number;
+  hasFim: boolean;
+  hasChatTemplate: boolean;
+  /** 'cpu' or the GPU backend in use. */
+  backend: string;
+  gpuLayers: number;
+  threads: number;
+}
+
+export const FIM_LAYOUTS = ['spm', 'psm'] as const;
+export type FimLayout = (typeof FIM_LAYOUTS)[number];
+
+export interface CompleteParams {
+  prefix: string;
+  suffix: string;
+  maxTokens: number;
+  /** Stop before the first newline: a mid-line or single-line suggestion. */
+  stopAtNewline: boolean;
+  layout: FimLayout;
+}
+
+export const STOP_REASONS = ['endOfText', 'maxTokens', 'newline', 'cancelled'] as const;
+export type StopReason = (typeof STOP_REASONS)[number];
+
+export interface CompleteResult {
+  text: string;
+  generatedTokens: number;
+  /** Prompt tokens the engine had to evaluate for this request. */
+  evaluatedTokens: number;
+  /** Prompt tokens served from the sequence's KV state. */
+  reusedTokens: number;
+  usedFim: boolean;
+  stopReason: StopReason;
+  durationMs: number;
+}
+
+export interface DistributionParams {
+  /** Text after the BOS token; the distribution is for the token that follows it. */
+  text: string;
+  topK: number;
+}
+
+export interface TokenProbability {
+  id: number;
+  text: string;
+  probability: number;
+}
+
+export interface DistributionResult {
+  contextTokens: number[];
+  top: TokenProbability[];
+}
+
+/** Each method: its params, its result and the progress events it may send. */
+export interface EngineMethods {
+  load: { params: LoadParams; result: ModelInfo; progress: { fraction: number } };
+  complete: { params: CompleteParams; result: CompleteResult; progress: { text: string } };
+  distribution: { params: DistributionParams; result: DistributionResult; progress: never };
+}
+export type EngineMethod = keyof EngineMethods;
+export const ENGINE_METHODS = ['load', 'complete', 'distribution'] as const satisfies readonly EngineMethod[];
+
+export type EngineErrorCode = 'badRequest' | 'noModel' | 'loadFailed' | 'cancelled' | 'engineDied' | 'internal';
+
+export interface EngineError {
+  code: EngineErrorCode;
+  message: string;
+}
+
+export type HostToEngine =
+  | { kind: 'request'; id: number; method: EngineMethod; params: unknown }
+  | { kind: 'cancel'; id: number };
+
+export type EngineToHost =
+  | { kind: 'ready'; pid: number }
+  | { kind: 'response'; id: number; ok: true; result: unknown }
+  | { kind: 'response'; id: number; ok: false; error: EngineError }
+  | { kind: 'progress'; id: number; progress: unknown }
+  | { kind: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+export const isGpuSetting = isOneOf(GPU_SETTINGS);
+const isEngineMethod = isOneOf(ENGINE_METHODS);
+
+export const isLoadParams: Guard<LoadParams> = hasFields<LoadParams>({
+  modelPath: (v): v is string => isString(v) && v.length > 0,
+  gpu: isGpuSetting,
+  gpuLayers: (v): v is 'auto' | number => v === 'auto' || isNonNegativeInteger(v),
+  threads: isNonNegativeInteger,
+  contextSize: isNonNegativeInteger,
+});
+
+export const isCompleteParams: Guard<CompleteParams> = hasFields<CompleteParams>({
+  prefix: isString,
+  suffix: isString,
+  maxTokens: (v): v is number => isNonNegativeInteger(v) && v > 0 && v <= 4096,
+  stopAtNewline: isBoolean,
+  layout: isOneOf(FIM_LAYOUTS),
+});
+
+export const isDistributionParams: Guard<DistributionParams> = hasFields<DistributionParams>({
+  text: isString,
+  topK: (v): v is number => isNonNegativeInteger(v) && v > 0,
+});
+
+/** Params guard per method, used by the engine before it touches a request. */
+export const PARAMS_GUARDS: { [M in EngineMethod]: Guard<EngineMethods[M]['params']> } = {
+  load: isLoadParams,
+  complete: isCompleteParams,
+  distribution: isDistributionParams,
+};
+
+export const isModelInfo: Guard<ModelInfo> = hasFields<ModelInfo>({
+  name: isString, filePath: isString, architecture: isString, sizeBytes: isFiniteNumber,
+  trainContextLength: isFiniteNumber, contextSize: isFiniteNumber, hasFim: isBoolean, hasChatTemplate: isBoolean,
+  backend: isString, gpuLayers: isFiniteNumber, threads: isFiniteNumber,
+});
+
+export const isCompleteResult: Guard<CompleteResult> = hasFields<CompleteResult>({
+  text: isString, generatedTokens: isNonNegativeInteger, evaluatedTokens: isNonNegativeInteger,
+  reusedTokens: isNonNegativeInteger, usedFim: isBoolean, stopReason: isOneOf(STOP_REASONS), durationMs: isFiniteNumber,
+});
+
+const isTokenProbability = hasFields<TokenProbability>({ id: isNonNegativeInteger, text: isString, probability: isFiniteNumber });
+export const isDistributionResult: Guard<DistributionResult> = hasFields<DistributionResult>({
+  contextTokens: isArrayOf(isNonNegativeInteger), top: isArrayOf(isTokenProbability),
+});
+
+/** Result guard per method, used by the host before it trusts a response. */
+export const RESULT_GUARDS: { [M in EngineMethod]: Guard<EngineMethods[M]['result']> } = {
+  load: isModelInfo,
+  complete: isCompleteResult,
+  distribution: isDistributionResult,
+};
+
+export const PROGRESS_GUARDS: { [M in EngineMethod]: Guard<EngineMethods[M]['progress']> } = {
+  load: hasFields<{ fraction: number }>({ fraction: isFiniteNumber }),
+  complete: hasFields<{ text: string }>({ text: isString }),
+  distribution: (_v): _v is never => false,
+};
+
+export function isHostToEngine(value: unknown): value is HostToEngine {
+  if (!isRecord(value) || !isNonNegativeInteger(value.id)) return false;
+  if (value.kind === 'cancel') return true;
+  return value.kind === 'request' && isEngineMethod(value.method);
+}
+
+const isEngineError = hasFields<EngineError>({ code: isString as Guard<EngineErrorCode>, message: isString });
+
+export function isEngineToHost(value: unknown): value is EngineToHost {
+  if (!isRecord(value)) return false;
+  switch (value.kind) {
+    case 'ready':
+      return isNonNegativeInteger(value.pid);
+    case 'response':
+      return isNonNegativeInteger(value.id) && (value.ok === true ? 'result' in value : value.ok === false && isEngineError(value.error));
+    case 'progress':
+      return isNonNegativeInteger(value.id);
+    case 'log':
+      return isOneOf(['info', 'warn', 'error'] as const)(value.level) && isString(value.message);
+    default:
+      return false;
+  }
+}
+

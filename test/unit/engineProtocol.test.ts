@@ -1,0 +1,46 @@
+import { strict as assert } from 'node:assert';
+import { isCompleteParams, isEngineToHost, isHostToEngine, isLoadParams, RESULT_GUARDS } from '../../src/protocol/engineProtocol';
+
+describe('engine protocol guards', () => {
+  it('accepts well-formed load params and rejects bad settings', () => {
+    const good = { modelPath: '/m.gguf', gpu: 'auto', gpuLayers: 'auto', threads: 0, contextSize: 4096 };
+    assert.equal(isLoadParams(good), true);
+    assert.equal(isLoadParams({ ...good, gpuLayers: 12 }), true);
+    assert.equal(isLoadParams({ ...good, gpu: 'opencl' }), false);
+    assert.equal(isLoadParams({ ...good, gpuLayers: -1 }), false);
+    assert.equal(isLoadParams({ ...good, threads: 1.5 }), false);
+    assert.equal(isLoadParams({ ...good, modelPath: '' }), false);
+    assert.equal(isLoadParams(null), false);
+  });
+
+  it('bounds completion params', () => {
+    const good = { prefix: 'a', suffix: '', maxTokens: 16, stopAtNewline: true, layout: 'spm' };
+    assert.equal(isCompleteParams(good), true);
+    assert.equal(isCompleteParams({ ...good, maxTokens: 0 }), false);
+    assert.equal(isCompleteParams({ ...good, maxTokens: 100000 }), false);
+    assert.equal(isCompleteParams({ ...good, layout: 'mps' }), false);
+    assert.equal(isCompleteParams({ ...good, prefix: 3 }), false);
+  });
+
+  it('recognises host messages by kind and id', () => {
+    assert.equal(isHostToEngine({ kind: 'request', id: 1, method: 'complete', params: {} }), true);
+    assert.equal(isHostToEngine({ kind: 'request', id: 1, method: 'format', params: {} }), false);
+    assert.equal(isHostToEngine({ kind: 'cancel', id: 3 }), true);
+    assert.equal(isHostToEngine({ kind: 'cancel', id: -1 }), false);
+    assert.equal(isHostToEngine('cancel'), false);
+  });
+
+  it('recognises engine messages and rejects malformed ones', () => {
+    assert.equal(isEngineToHost({ kind: 'ready', pid: 42 }), true);
+    assert.equal(isEngineToHost({ kind: 'response', id: 1, ok: true, result: {} }), true);
+    assert.equal(isEngineToHost({ kind: 'response', id: 1, ok: false, error: { code: 'cancelled', message: 'x' } }), true);
+    assert.equal(isEngineToHost({ kind: 'response', id: 1, ok: false }), false);
+    assert.equal(isEngineToHost({ kind: 'log', level: 'shout', message: 'x' }), false);
+    assert.equal(isEngineToHost({ kind: 'other' }), false);
+  });
+
+  it('checks result shapes per method', () => {
+    assert.equal(RESULT_GUARDS.distribution({ contextTokens: [1, 2], top: [{ id: 5, text: '<script>', probability: 0.5 }] }), true);
+    assert.equal(RESULT_GUARDS.distribution({ contextTokens: [1, 2], top: [{ id: 5, text: 5, probability: 0.5 }] }), false);
+  });
+});

@@ -1,0 +1,40 @@
+import { strict as assert } from 'node:assert';
+import { formatBytes, statusText } from '../../src/core/statusText';
+import type { ModelInfo } from '../../src/protocol/engineProtocol';
+
+const info: ModelInfo = {
+  name: 'CodeLlama 7B', filePath: '/models/codellama.gguf', architecture: 'llama', sizeBytes: 3_825_000_000,
+  trainContextLength: 16384, contextSize: 4096, hasFim: true, hasChatTemplate: false, backend: 'cuda', gpuLayers: 33, threads: 2,
+};
+
+describe('statusText', () => {
+  it('says when no model is configured', () => {
+    assert.match(statusText({ kind: 'noModel' }).text, /no model/);
+  });
+
+  it('shows load progress as a percentage', () => {
+    assert.match(statusText({ kind: 'loading', modelPath: '/m/a.gguf', fraction: 0.426 }).text, /loading 43%/);
+  });
+
+  it('names the model and backend when ready, with details in the tooltip', () => {
+    const { text, tooltip } = statusText({ kind: 'ready', info });
+    assert.match(text, /CodeLlama 7B \(cuda\)/);
+    assert.match(tooltip, /Backend: cuda, GPU layers: 33, threads: 2/);
+    assert.match(tooltip, /Fill-in-the-middle: yes/);
+    assert.match(tooltip, /Context: 4096 of 16384 tokens/);
+  });
+
+  it('carries the error message in the tooltip', () => {
+    const { text, tooltip } = statusText({ kind: 'error', message: 'file not found' });
+    assert.match(text, /error/);
+    assert.equal(tooltip, 'file not found');
+  });
+});
+
+describe('formatBytes', () => {
+  it('uses binary units', () => {
+    assert.equal(formatBytes(512), '512 B');
+    assert.equal(formatBytes(1536), '1.5 KB');
+    assert.equal(formatBytes(3 * 1024 ** 3), '3.0 GB');
+  });
+});
