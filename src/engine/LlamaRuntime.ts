@@ -94,6 +94,11 @@ export class LlamaRuntime {
         logLevel: LlamaLogLevel.warn,
         logger: (level, message) => this.log(level === LlamaLogLevel.warn ? 'warn' : 'error', message.trim()),
       });
+      // node-llama-cpp falls back to the CPU when an explicit backend (Metal off macOS) cannot run.
+      if (gpu !== 'auto' && gpu !== 'cpu' && instance.gpu !== gpu) {
+        await instance.dispose();
+        throw new Error(`node-llama-cpp offered ${instance.gpu === false ? 'only the CPU' : instance.gpu}`);
+      }
       this.llama = { gpu, instance };
       return instance;
     } catch (error) {

@@ -12,6 +12,7 @@ import { createStatusBar } from './statusBar';
 /** What the extension exports: read by the integration tests, and by anyone scripting the extension. */
 export interface LlamaLensApi {
   state(): EngineState;
+  settings(): ConfigSnapshot;
   completionStats(): CompletionStats;
 }
 
@@ -44,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): LlamaLensApi {
     }),
   );
   warmUp(session, log);
-  return { state: () => session.state, completionStats: () => ({ ...provider.stats }) };
+  return { state: () => session.state, settings: () => config, completionStats: () => ({ ...provider.stats }) };
 }
 
 export function deactivate(): void {

@@ -1,0 +1,236 @@
+// The exact-oracle model: a real Llama-architecture GGUF whose next-token distribution is a smoothed character bigram
+// table learned from test/fixtures/oracle-corpus.txt. See DESIGN.md, "Models for tests and benchmarks".
+//
+// How the weights make it exact:
+// - n_embd >= V, token_embd is the identity, so the residual stream after embedding is the one-hot e_prev;
+// - one block whose attention and FFN weights are all zero adds nothing to the residual stream;
+// - output_norm (RMSNorm, weights 1) turns e_prev into s * e_prev with s = 1 / sqrt(1/n_embd + eps);
+// - output[j][i] = log P(j|i) / s, so logit_j = log P(j|prev) and softmax gives back P(.|prev) exactly.
+import { GgmlType, GgufWriter, constantFloat32Data, float32Data, quantizeQ4_0 } from '../gguf/GgufWriter';
+
+/** Bumped whenever the generated files would change for the same corpus. */
+export const ORACLE_GENERATOR_VERSION = 1;
+/** Add-alpha smoothing of the bigram counts. */
+export const ORACLE_ALPHA = 0.1;
+/** Tiny on purpose: with eps this small, RMSNorm of a one-hot vector is (almost exactly) sqrt(n_embd). */
+export const ORACLE_RMS_EPS = 1e-12;
+const HEAD_DIM = 64;
+const FEED_FORWARD_LENGTH = 64;
+const CONTEXT_LENGTH = 4096;
+
+/** llama.cpp token types. */
+export const TokenType = { normal: 1, unknown: 2, control: 3, unused: 5, byte: 6 } as const;
+
+export interface OracleVocabEntry {
+  id: number;
+  text: string;
+  type: number;
+}
+
+/** Everything a test needs to recompute P(j|i) without the engine (written as oracle.table.json). */
+export interface OracleTable {
+  description: string;
+  generatorVersion: number;
+  corpusSha256: string;
+  alpha: number;
+  nEmbd: number;
+  rmsEps: number;
+  bos: number;
+  eos: number;
+  unk: number;
+  fim: { pre: number; suf: number; mid: number; eot: number };
+  vocab: OracleVocabEntry[];
+  /** counts["i"]["j"] = how often token j follows token i in the tokenized corpus (absent = 0). */
+  counts: Record<string, Record<string, number>>;
+}
+
+export type OracleVariant = 'oracle' | 'oracle-nofim' | 'oracle-chat';
+export const ORACLE_VARIANTS: readonly OracleVariant[] = ['oracle', 'oracle-nofim', 'oracle-chat'];
+
+export const SPACE_PIECE = '\u2581';
+const FIM_TEXTS = ['<PRE>', '<SUF>', '<MID>', '<EOT>'] as const;
+const FIRST_FIM_ID = 3;
+const FIRST_BYTE_ID = FIRST_FIM_ID + FIM_TEXTS.length;
+const SPACE_ID = FIRST_BYTE_ID + 256;
+const FIRST_PRINTABLE_ID = SPACE_ID + 1; // printable ASCII 0x21..0x7E follow in order
+
+/**
+ * The Llama-2 chat template, written out for this project. It renders like the usual one:
+ * `<s>[INST] <<SYS>>\n{system}\n<</SYS>>\n\n{user} [/INST] {assistant} </s><s>[INST] ...`.
+ */
+export const LLAMA2_CHAT_TEMPLATE = [
+  "{% if messages[0]['role'] == 'system' %}",
+  "{% set system_message = messages[0]['content'] %}{% set loop_messages = messages[1:] %}",
+  '{% else %}',
+  '{% set system_message = false %}{% set loop_messages = messages %}',
+  '{% endif %}',
+  '{% for message in loop_messages %}',
+  "{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}",
+  "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}",
+  '{% endif %}',
+  '{% if loop.index0 == 0 and system_message != false %}',
+  "{% set content = '<<SYS>>\\n' + system_message + '\\n<</SYS>>\\n\\n' + message['content'] %}",
+  "{% else %}{% set content = message['content'] %}{% endif %}",
+  "{% if message['role'] == 'user' %}",
+  "{{ bos_token + '[INST] ' + content.strip() + ' [/INST]' }}",
+  "{% elif message['role'] == 'assistant' %}",
+  "{{ ' ' + content.strip() + ' ' + eos_token }}",
+  '{% endif %}',
+  '{% endfor %}',
+].join('');
+
+function byteTokenText(byte: number): string {
+  return `<0x${byte.toString(16).toUpperCase().padStart(2, '0')}>`;
+}
+
+/** The vocabulary: specials, FIM (or unused placeholders), 256 byte tokens, ▁, then printable ASCII. */
+export function buildOracleVocab(withFim: boolean): OracleVocabEntry[] {
+  const vocab: OracleVocabEntry[] = [
+    { id: 0, text: '<unk>', type: TokenType.unknown },
+    { id: 1, text: '<s>', type: TokenType.control },
+    { id: 2, text: '</s>', type: TokenType.control },
+  ];
+  // Without FIM the ids stay put (same table for every variant) but the names no longer look like FIM tokens,
+  // because llama.cpp would otherwise detect <PRE>/<SUF>/<MID>/<EOT> by name.
+  FIM_TEXTS.forEach((text, k) => vocab.push({ id: vocab.length, text: withFim ? text : `<unused${k}>`, type: TokenType.control }));
+  for (let byte = 0; byte < 256; byte++) vocab.push({ id: vocab.length, text: byteTokenText(byte), type: TokenType.byte });
+  vocab.push({ id: vocab.length, text: SPACE_PIECE, type: TokenType.normal });
+  for (let code = 0x21; code <= 0x7e; code++) vocab.push({ id: vocab.length, text: String.fromCharCode(code), type: TokenType.normal });
+  return vocab;
+}
+
+/** Tokenizes like llama.cpp's SPM tokenizer does with this vocabulary (no BOS, no space prefix). */
+export function tokenizeOracleText(text: string): number[] {
+  const ids: number[] = [];
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    if (char === ' ' || char === SPACE_PIECE) ids.push(SPACE_ID);
+    else if (code >= 0x21 && code <= 0x7e) ids.push(FIRST_PRINTABLE_ID + code - 0x21);
+    else for (const byte of Buffer.from(char, 'utf8')) ids.push(FIRST_BYTE_ID + byte);
+  }
+  return ids;
+}
+
+export function buildOracleTable(corpus: string, corpusSha256: string): OracleTable {
+  const vocab = buildOracleVocab(true);
+  const ids = tokenizeOracleText(corpus);
+  const counts: Record<string, Record<string, number>> = {};
+  for (let k = 1; k < ids.length; k++) {
+    const row = (counts[String(ids[k - 1])] ??= {});
+    const next = String(ids[k]);
+    row[next] = (row[next] ?? 0) + 1;
+  }
+  return {
+    description: 'P(j|i) = (counts[i][j] + alpha) / (sum_k counts[i][k] + alpha * vocab.length), over every vocab token',
+    generatorVersion: ORACLE_GENERATOR_VERSION,
+    corpusSha256,
+    alpha: ORACLE_ALPHA,
+    nEmbd: embeddingLength(vocab.length),
+    rmsEps: ORACLE_RMS_EPS,
+    bos: 1,
+    eos: 2,
+    unk: 0,
+    fim: { pre: FIRST_FIM_ID, suf: FIRST_FIM_ID + 1, mid: FIRST_FIM_ID + 2, eot: FIRST_FIM_ID + 3 },
+    vocab,
+    counts,
+  };
+}
+
+function embeddingLength(vocabSize: number): number {
+  return Math.ceil(vocabSize / HEAD_DIM) * HEAD_DIM;
+}
+
+/** log P(j|i) for every j, in float64. */
+function logProbabilityRow(table: OracleTable, i: number): Float64Array {
+  const vocabSize = table.vocab.length;
+  const row = table.counts[String(i)] ?? {};
+  let total = 0;
+  for (const n of Object.values(row)) total += n;
+  const denominator = total + table.alpha * vocabSize;
+  const out = new Float64Array(vocabSize);
+  for (let j = 0; j < vocabSize; j++) out[j] = Math.log(((row[String(j)] ?? 0) + table.alpha) / denominator);
+  return out;
+}
+
+export interface OracleGgufOptions {
+  /** Store token_embd as Q4_0 instead of F32. A one-hot row quantizes exactly, so tests use it to check Q4_0. */
+  embeddingType?: GgmlType;
+}
+
+export function buildOracleGguf(table: OracleTable, variant: OracleVariant, options: OracleGgufOptions = {}): GgufWriter {
+  const withFim = variant !== 'oracle-nofim';
+  const vocab = buildOracleVocab(withFim);
+  const vocabSize = vocab.length;
+  const nEmbd = table.nEmbd;
+  const headCount = nEmbd / HEAD_DIM;
+
+  const w = new GgufWriter(32);
+  w.setString('general.architecture', 'llama');
+  w.setString('general.name', 'Llama Lens oracle (demo bigram model, not a language model)');
+  w.setString('general.description', `Exact smoothed character-bigram model (alpha ${table.alpha}) generated by Llama Lens for tests.`);
+  w.setUint32('general.file_type', 0); // all F32
+  w.setUint32('llama.context_length', CONTEXT_LENGTH);
+  w.setUint32('llama.embedding_length', nEmbd);
+  w.setUint32('llama.block_count', 1);
+  w.setUint32('llama.feed_forward_length', FEED_FORWARD_LENGTH);
+  w.setUint32('llama.attention.head_count', headCount);
+  w.setUint32('llama.attention.head_count_kv', headCount);
+  w.setUint32('llama.rope.dimension_count', HEAD_DIM);
+  w.setFloat32('llama.rope.freq_base', 10000);
+  w.setFloat32('llama.attention.layer_norm_rms_epsilon', table.rmsEps);
+  w.setUint32('llama.vocab_size', vocabSize);
+
+  w.setString('tokenizer.ggml.model', 'llama');
+  w.setString('tokenizer.ggml.pre', 'default');
+  w.setStringArray('tokenizer.ggml.tokens', vocab.map((t) => t.text));
+  // No multi-character tokens exist, so scores never decide a merge; normal tokens get a plain value.
+  w.setFloat32Array('tokenizer.ggml.scores', vocab.map((t) => (t.type === TokenType.normal ? -1 : 0)));
+  w.setInt32Array('tokenizer.ggml.token_type', vocab.map((t) => t.type));
+  w.setUint32('tokenizer.ggml.bos_token_id', table.bos);
+  w.setUint32('tokenizer.ggml.eos_token_id', table.eos);
+  w.setUint32('tokenizer.ggml.unknown_token_id', table.unk);
+  w.setBool('tokenizer.ggml.add_bos_token', true);
+  w.setBool('tokenizer.ggml.add_eos_token', false);
+  w.setBool('tokenizer.ggml.add_space_prefix', false);
+  if (withFim) {
+    // The keys llama.cpp reads today (the older prefix/suffix/middle_token_id are deprecated aliases).
+    // There is no fim_eot key: CodeLlama's <EOT> is the end-of-turn token, eot_token_id.
+    w.setUint32('tokenizer.ggml.fim_pre_token_id', table.fim.pre);
+    w.setUint32('tokenizer.ggml.fim_suf_token_id', table.fim.suf);
+    w.setUint32('tokenizer.ggml.fim_mid_token_id', table.fim.mid);
+    w.setUint32('tokenizer.ggml.eot_token_id', table.fim.eot);
+  }
+  if (variant === 'oracle-chat') w.setString('tokenizer.chat_template', LLAMA2_CHAT_TEMPLATE);
+  w.setFloat32('llama_lens.oracle.alpha', table.alpha);
+  w.setString('llama_lens.oracle.corpus_sha256', table.corpusSha256);
+
+  const embedding = new Float32Array(nEmbd * vocabSize);
+  for (let i = 0; i < vocabSize; i++) embedding[i * nEmbd + i] = 1;
+  const embeddingType = options.embeddingType ?? GgmlType.F32;
+  w.addTensor('token_embd.weight', [nEmbd, vocabSize], embeddingType,
+    embeddingType === GgmlType.Q4_0 ? () => [quantizeQ4_0(embedding)] : float32Data(embedding));
+
+  const ones = (n: number) => constantFloat32Data(n, 1);
+  const zeros = (shape: [number, number]) => constantFloat32Data(shape[0] * shape[1], 0);
+  const zeroMatrix = (name: string, shape: [number, number]) => w.addTensor(name, shape, GgmlType.F32, zeros(shape));
+  w.addTensor('blk.0.attn_norm.weight', [nEmbd], GgmlType.F32, ones(nEmbd));
+  zeroMatrix('blk.0.attn_q.weight', [nEmbd, nEmbd]);
+  zeroMatrix('blk.0.attn_k.weight', [nEmbd, nEmbd]);
+  zeroMatrix('blk.0.attn_v.weight', [nEmbd, nEmbd]);
+  zeroMatrix('blk.0.attn_output.weight', [nEmbd, nEmbd]);
+  w.addTensor('blk.0.ffn_norm.weight', [nEmbd], GgmlType.F32, ones(nEmbd));
+  zeroMatrix('blk.0.ffn_gate.weight', [nEmbd, FEED_FORWARD_LENGTH]);
+  zeroMatrix('blk.0.ffn_up.weight', [nEmbd, FEED_FORWARD_LENGTH]);
+  zeroMatrix('blk.0.ffn_down.weight', [FEED_FORWARD_LENGTH, nEmbd]);
+  w.addTensor('output_norm.weight', [nEmbd], GgmlType.F32, ones(nEmbd));
+
+  // Exactly the factor ggml's RMSNorm applies to a one-hot vector (eps is stored as float32).
+  const s = 1 / Math.sqrt(1 / nEmbd + Math.fround(table.rmsEps));
+  const output = new Float32Array(nEmbd * vocabSize);
+  for (let i = 0; i < vocabSize; i++) {
+    const logP = logProbabilityRow(table, i);
+    for (let j = 0; j < vocabSize; j++) output[j * nEmbd + i] = (logP[j] ?? 0) / s;
+  }
+  w.addTensor('output.weight', [nEmbd, vocabSize], GgmlType.F32, float32Data(output));
+  return w;
+}

@@ -1,0 +1,209 @@
+// The engine child process, driven through the same client the extension uses, on the
+// exact-oracle bigram model. Every expectation comes from the closed form in test/support/oracle.ts.
+import { strict as assert } from 'node:assert';
+import { writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EngineRequestError } from '../../src/client/EngineClient';
+import { ModelSession } from '../../src/client/ModelSession';
+import type { CompleteParams } from '../../src/protocol/engineProtocol';
+import { cpuLoadParams, startEngine, waitUntil, type EngineUnderTest } from '../support/engineHarness';
+import {
+  generatedModelPath, greedyContinuation, loadOracleTable, nextTokenDistribution, tokenizeLikeOracle, type OracleTable,
+} from '../support/oracle';
+
+const TOLERANCE = 1e-4;
+
+function lastToken(table: OracleTable, text: string): number {
+  const tokens = tokenizeLikeOracle(table, text);
+  const last = tokens[tokens.length - 1];
+  if (last === undefined) throw new Error('empty context');
+  return last;
+}
+
+function fim(prefix: string, suffix: string, extra: Partial<CompleteParams> = {}): CompleteParams {
+  return { prefix, suffix, maxTokens: 12, stopAtNewline: true, layout: 'spm', ...extra };
+}
+
+describe('engine process on the oracle model', function () {
+  let table: OracleTable;
+  let engine: EngineUnderTest;
+
+  before(async function () {
+    table = loadOracleTable();
+    engine = startEngine();
+    await engine.client.request('load', cpuLoadParams(generatedModelPath('oracle.gguf')));
+  });
+
+  after(() => engine.client.dispose());
+
+  it('reports the model, its FIM tokens, the backend and the threads in use', async function () {
+    const info = await engine.client.request('load', cpuLoadParams(generatedModelPath('oracle.gguf')));
+    assert.equal(info.architecture, 'llama');
+    assert.match(info.name, /oracle/i);
+    assert.equal(info.hasFim, true);
+    assert.equal(info.hasChatTemplate, false);
+    assert.equal(info.backend, 'cpu');
+    assert.equal(info.trainContextLength, 4096);
+    assert.ok(info.sizeBytes > 0);
+    // threads 0 means llama.cpuMathCores, which never exceeds the machine's cores.
+    assert.ok(info.threads >= 1 && info.threads <= availableParallelism(), `threads ${info.threads}`);
+  });
+
+  it('honours an explicit thread count', async function () {
+    const info = await engine.client.request('load', { ...cpuLoadParams(generatedModelPath('oracle.gguf')), threads: 1 });
+    assert.equal(info.threads, 1);
+    await engine.client.request('load', cpuLoadParams(generatedModelPath('oracle.gguf')));
+  });
+
+  for (const context of ['for (let i = 0; i', 'return x', 'const value = ', '}\n']) {
+    it(`gives the closed-form bigram distribution after ${JSON.stringify(context)}`, async function () {
+      const expected = nextTokenDistribution(table, lastToken(table, context));
+      const result = await engine.client.request('distribution', { text: context, topK: table.vocab.length });
+      assert.deepEqual(result.contextTokens.slice(1), tokenizeLikeOracle(table, context), 'tokenization');
+      assert.equal(result.top.length, table.vocab.length);
+      for (const { id, probability } of result.top) {
+        const want = expected[id] ?? NaN;
+        assert.ok(Math.abs(probability - want) <= TOLERANCE, `P(${id}) = ${probability}, closed form ${want}`);
+      }
+      const ranked = [...expected.keys()].sort((a, b) => (expected[b] ?? 0) - (expected[a] ?? 0));
+      assert.equal(result.top[0]?.id, ranked[0], 'most likely token');
+    });
+  }
+
+  it('completes fill-in-the-middle greedily, continuing the prefix (suffix-first layout)', async function () {
+    // In <PRE><SUF>suffix<MID>prefix the last prompt token is the prefix's last character, so a
+    // bigram model continues from it. Any other order would end the prompt with <MID> or the suffix.
+    const prefix = 'function total(items) {\n  let sum = 0;\n  for (const item of items) {\n    sum += item.pri';
+    const suffix = '\n  }\n  return sum;\n}\n';
+    const expected = greedyContinuation(table, lastToken(table, prefix), { maxTokens: 12, stopAtNewline: true });
+    const fromSuffixEnd = greedyContinuation(table, lastToken(table, suffix), { maxTokens: 12, stopAtNewline: true });
+    assert.notEqual(expected, fromSuffixEnd, 'this context must tell the FIM orders apart');
+    assert.ok(expected.length > 0);
+    const result = await engine.client.request('complete', fim(prefix, suffix));
+    assert.equal(result.text, expected);
+    assert.equal(result.usedFim, true);
+  });
+
+  it('stops at maxTokens when newlines are allowed', async function () {
+    const prefix = 'if (x) {';
+    const expected = greedyContinuation(table, lastToken(table, prefix), { maxTokens: 20 });
+    const result = await engine.client.request('complete', fim(prefix, '', { maxTokens: 20, stopAtNewline: false }));
+    assert.equal(result.text, expected);
+    assert.equal(result.generatedTokens, 20);
+    assert.equal(result.stopReason, 'maxTokens');
+  });
+
+  it('reuses the KV state of an unchanged prompt prefix', async function () {
+    const prefix = 'const items = [1, 2, 3];\nconst doubled = items.map((n) => n * 2);\nconsole.lo';
+    await engine.client.request('complete', fim(prefix, '\n'));
+    const second = await engine.client.request('complete', fim(`${prefix}g`, '\n'));
+    assert.ok(second.evaluatedTokens <= 2, `a one-character keystroke evaluated ${second.evaluatedTokens} tokens`);
+    assert.ok(second.reusedTokens > 50, `reused ${second.reusedTokens}`);
+  });
+
+  it('streams progress and honours cancellation', async function () {
+    const texts: string[] = [];
+    const abort = new AbortController();
+    const pending = engine.client.request('complete', fim('x', '', { maxTokens: 4000, stopAtNewline: false }), {
+      signal: abort.signal,
+      onProgress: ({ text }) => {
+        texts.push(text);
+        if (texts.length === 3) abort.abort();
+      },
+    });
+    await assert.rejects(pending, (error: unknown) => error instanceof EngineRequestError && error.code === 'cancelled');
+    assert.ok(texts.length >= 3);
+    const expected = greedyContinuation(table, lastToken(table, 'x'), { maxTokens: 3 });
+    assert.equal(texts[2], expected, 'streamed text is the greedy continuation so far');
+    // The engine is free again right away.
+    const next = await engine.client.request('complete', fim('x', '', { maxTokens: 5, stopAtNewline: false }));
+    assert.equal(next.text, greedyContinuation(table, lastToken(table, 'x'), { maxTokens: 5 }));
+  });
+
+  it('rejects malformed params with a clear error', async function () {
+    const bad = { prefix: 'x', suffix: '', maxTokens: -1, stopAtNewline: true, layout: 'spm' } as CompleteParams;
+    await assert.rejects(engine.client.request('complete', bad), (error: unknown) => error instanceof EngineRequestError && error.code === 'badRequest');
+  });
+});
+
+describe('engine process: the prefix alone without FIM tokens', function () {
+  it('continues the prefix and ignores the suffix', async function () {
+    const table = loadOracleTable();
+    const engine = startEngine();
+    try {
+      const info = await engine.client.request('load', cpuLoadParams(generatedModelPath('oracle-nofim.gguf')));
+      assert.equal(info.hasFim, false);
+      const prefix = 'while (queue.len';
+      const result = await engine.client.request('complete', fim(prefix, 'gth > 0) {\n'));
+      assert.equal(result.usedFim, false);
+      assert.equal(result.text, greedyContinuation(table, lastToken(table, prefix), { maxTokens: 12, stopAtNewline: true }));
+    } finally {
+      engine.client.dispose();
+    }
+  });
+});
+
+describe('engine process: bad model files', function () {
+  let engine: EngineUnderTest;
+  beforeEach(() => {
+    engine = startEngine();
+  });
+  afterEach(() => engine.client.dispose());
+
+  it('says plainly that a model file is missing, and stays usable', async function () {
+    const missing = join(tmpdir(), 'llama-lens-no-such-model.gguf');
+    await assert.rejects(engine.client.request('load', cpuLoadParams(missing)), (error: unknown) =>
+      error instanceof EngineRequestError && error.code === 'loadFailed' && /does not exist/.test(error.message));
+    const info = await engine.client.request('load', cpuLoadParams(generatedModelPath('oracle.gguf')));
+    assert.equal(info.hasFim, true);
+  });
+
+  it('refuses a file that is not GGUF without crashing', async function () {
+    const notGguf = join(tmpdir(), `llama-lens-not-a-model-${process.pid}.gguf`);
+    writeFileSync(notGguf, 'this is a text file, not a model\n');
+    const pid = engine.client.pid;
+    await assert.rejects(engine.client.request('load', cpuLoadParams(notGguf)), (error: unknown) =>
+      error instanceof EngineRequestError && error.code === 'loadFailed' && /not a GGUF/.test(error.message));
+    assert.equal(engine.client.pid ?? pid, engine.client.pid, 'the engine process is still the same');
+  });
+
+  it('rejects an unavailable GPU backend with a message that names the setting', async function () {
+    const params = { ...cpuLoadParams(generatedModelPath('oracle.gguf')), gpu: 'metal' as const };
+    await assert.rejects(engine.client.request('load', params), (error: unknown) =>
+      error instanceof EngineRequestError && error.code === 'loadFailed' && /llamaLens\.gpu/.test(error.message));
+  });
+});
+
+describe('engine process death', function () {
+  it('rejects the pending request when the engine is killed mid-generation, and the next request succeeds', async function () {
+    const table = loadOracleTable();
+    const engine = startEngine();
+    const session = new ModelSession(engine.client, async () => undefined);
+    session.configure(cpuLoadParams(generatedModelPath('oracle.gguf')));
+    try {
+      await session.ensureLoaded();
+      const firstPid = engine.client.pid;
+      let streamed = 0;
+      const pending = session.request('complete', fim('x', '', { maxTokens: 4000, stopAtNewline: false }), {
+        onProgress: () => {
+          streamed++;
+        },
+      });
+      await waitUntil(() => streamed > 0, 30_000, () => 'the engine never streamed a token');
+      assert.ok(firstPid !== undefined);
+      process.kill(firstPid, 'SIGKILL');
+      await assert.rejects(pending, (error: unknown) =>
+        error instanceof EngineRequestError && error.code === 'engineDied' && /killed by SIGKILL/.test(error.message));
+      assert.equal(session.state.kind, 'error');
+
+      const prefix = 'let count';
+      const result = await session.request('complete', fim(prefix, ' = 0;\n'));
+      assert.equal(result.text, greedyContinuation(table, lastToken(table, prefix), { maxTokens: 12, stopAtNewline: true }));
+      assert.notEqual(engine.client.pid, firstPid, 'a fresh engine process served the request');
+      assert.equal(session.state.kind, 'ready');
+    } finally {
+      engine.client.dispose();
+    }
+  });
+});
