@@ -36,7 +36,7 @@ const builds = [
   { ...common, entryPoints: ['src/engine/main.ts'], outfile: 'dist/engine.mjs', format: 'esm', external: ['node-llama-cpp'],
     banner: { js: "import { createRequire as __llCreateRequire } from 'node:module'; const require = __llCreateRequire(import.meta.url);" } },
   // Tests and scripts: one CommonJS file per entry; packages stay external and load from node_modules.
-  { ...common, entryPoints: [...findFiles('test', /(\.test|^index|^runnerExtension)\.ts$/), ...findFiles('scripts', /\.ts$/).filter((f) => !f.includes('/lib/'))],
+  { ...common, entryPoints: [...findFiles('test', /(\.test|^index|^runnerExtension|^runElectron)\.ts$/), ...findFiles('scripts', /\.ts$/).filter((f) => !f.includes('/lib/'))],
     outdir: 'out', outbase: '.', format: 'cjs', packages: 'external' },
 ];
 

@@ -2,6 +2,7 @@
 // and knows which settings need the engine to reload the model.
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
+import { trustedModelPath } from '../core/trustedModelPath';
 import { GPU_SETTINGS, isGpuSetting, type GpuSetting, type LoadParams } from '../protocol/engineProtocol';
 
 const SECTION = 'llamaLens';
@@ -25,7 +26,7 @@ export interface ConfigSnapshot {
 export function readConfig(): ConfigSnapshot {
   const config = vscode.workspace.getConfiguration(SECTION);
   const problems: string[] = [];
-  const modelPath = trustedModelPath(config, problems);
+  const modelPath = modelPathSetting(config, problems);
   const gpu = pick<GpuSetting>(config, 'gpu', 'auto', isGpuSetting, `one of ${GPU_SETTINGS.join(', ')}`, problems);
   const gpuLayers = pick<'auto' | number>(config, 'gpuLayers', 'auto', (v): v is 'auto' | number => v === 'auto' || isCount(v), '"auto" or a whole number ≥ 0', problems);
   const threads = pick(config, 'threads', 0, isCount, 'a whole number ≥ 0 (0 = auto)', problems);
@@ -52,24 +53,10 @@ export async function setModelPath(path: string): Promise<void> {
   await vscode.workspace.getConfiguration(SECTION).update('modelPath', path, vscode.ConfigurationTarget.Global);
 }
 
-/**
- * A workspace could point modelPath at a crafted file; in an untrusted workspace only the
- * user's own settings count. (package.json also declares the setting as restricted.)
- */
-function trustedModelPath(config: vscode.WorkspaceConfiguration, problems: string[]): string | undefined {
-  const inspected = config.inspect<unknown>('modelPath');
-  const workspaceValue = inspected?.workspaceFolderValue ?? inspected?.workspaceValue;
-  let value: unknown = config.get('modelPath');
-  if (!vscode.workspace.isTrusted && workspaceValue !== undefined) {
-    value = inspected?.globalValue;
-    problems.push('llamaLens.modelPath from this untrusted workspace is ignored; trust the workspace or set the path in your user settings.');
-  }
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') {
-    problems.push('llamaLens.modelPath must be a path to a .gguf file.');
-    return undefined;
-  }
-  return value.startsWith('~/') ? homedir() + value.slice(1) : value;
+function modelPathSetting(config: vscode.WorkspaceConfiguration, problems: string[]): string | undefined {
+  const choice = trustedModelPath(config.get('modelPath'), config.inspect('modelPath'), vscode.workspace.isTrusted, homedir());
+  if (choice.problem) problems.push(choice.problem);
+  return choice.path;
 }
 
 function pick<T>(config: vscode.WorkspaceConfiguration, key: string, fallback: T, valid: (v: unknown) => v is T, expected: string, problems: string[]): T {

@@ -18,6 +18,21 @@ export interface LlamaLensApi {
 
 export function activate(context: vscode.ExtensionContext): LlamaLensApi {
   const log = vscode.window.createOutputChannel('Llama Lens', { log: true });
+  context.subscriptions.push(log);
+  try {
+    return wire(context, log);
+  } catch (error) {
+    // Never swallowed: the user sees why Llama Lens is not working, and the log has the stack.
+    const message = error instanceof Error ? error.message : String(error);
+    log.error(`Activation failed: ${error instanceof Error ? error.stack ?? message : message}`);
+    void vscode.window.showErrorMessage(`Llama Lens could not start: ${message}`, 'Show Log').then((choice) => {
+      if (choice) log.show();
+    });
+    throw error;
+  }
+}
+
+function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LlamaLensApi {
   const client = new EngineClient({
     enginePath: context.asAbsolutePath('dist/engine.mjs'),
     log: (level, message) => log[level](message),
@@ -28,7 +43,6 @@ export function activate(context: vscode.ExtensionContext): LlamaLensApi {
   const provider = new InlineCompletionProvider(session, () => config.completions, log);
 
   context.subscriptions.push(
-    log,
     statusBar,
     { dispose: () => client.dispose() },
     { dispose: session.onDidChangeState((state) => statusBar.update(state)) },

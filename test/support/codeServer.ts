@@ -1,0 +1,356 @@
+// Starts a real VS Code (code-server 4.139.1 = VS Code 1.139.1, under Node 24) for E2E tests.
+// Each start gets a fresh temp user-data-dir and extensions-dir, predictable user settings, and the extension
+// folders it is given, installed by copying. Everything waits on a real condition with a deadline.
+// Install the stack first: `node out/scripts/setupE2e.js`.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, delimiter, dirname, join } from 'node:path';
+import { e2ePaths, missingE2eComponents } from '../../scripts/lib/e2ePaths';
+import { OutputTail, killProcessTree } from '../../scripts/lib/processes';
+
+/** Settings every test workbench starts with; a test's own settings are merged over them. */
+export const DEFAULT_TEST_SETTINGS: Readonly<Record<string, unknown>> = {
+  // Nothing opens by itself, nothing steals the keyboard focus.
+  'workbench.startupEditor': 'none',
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'chat.disableAIFeatures': true,
+  'chat.commandCenter.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'security.workspace.trust.enabled': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'update.mode': 'none',
+  'telemetry.telemetryLevel': 'off',
+  'git.enabled': false,
+  'files.autoSave': 'off',
+  'window.restoreWindows': 'none',
+  'workbench.editor.restoreViewState': false,
+  // Typed text lands exactly as typed.
+  'editor.autoClosingBrackets': 'never',
+  'editor.autoClosingQuotes': 'never',
+  'editor.autoClosingComments': 'never',
+  'editor.autoSurround': 'never',
+  'editor.autoIndent': 'none',
+  'editor.formatOnType': false,
+  'editor.formatOnPaste': false,
+  'editor.quickSuggestions': { other: false, comments: false, strings: false },
+  'editor.suggestOnTriggerCharacters': false,
+  'editor.wordBasedSuggestions': 'off',
+  'editor.parameterHints.enabled': false,
+  'editor.acceptSuggestionOnEnter': 'off',
+  'editor.hover.enabled': false,
+  'editor.minimap.enabled': false,
+  'editor.lightbulb.enabled': 'off',
+  'editor.stickyScroll.enabled': false,
+  'editor.cursorBlinking': 'solid',
+  'editor.smoothScrolling': false,
+  'workbench.list.smoothScrolling': false,
+  'editor.inlineSuggest.enabled': true,
+};
+
+export interface CodeServerOptions {
+  /** The folder opened as the workspace. */
+  workspace: string;
+  /** User settings, merged over DEFAULT_TEST_SETTINGS (a key set to `undefined` removes a default). */
+  settings?: Record<string, unknown>;
+  /** Extension folders (each with a package.json) to install by copying into the fresh extensions dir. */
+  extensions?: string[];
+  /** The port to bind on 127.0.0.1; a free one is picked when absent. */
+  port?: number;
+  /** Extra environment for code-server; its extension host inherits it. */
+  env?: Record<string, string>;
+  /** How long to wait for code-server to answer /healthz. Default 90 s. */
+  startTimeoutMs?: number;
+  /** Keep the temp dirs after stop() (also: LLAMA_LENS_E2E_KEEP=1), for looking at logs. */
+  keepTemp?: boolean;
+}
+
+export interface CodeServer {
+  /** Open this in the browser: the workbench with the workspace folder. */
+  readonly url: string;
+  readonly port: number;
+  readonly userDataDir: string;
+  readonly extensionsDir: string;
+  /** The ids (`publisher.name`) of the extensions installed. */
+  readonly extensionIds: readonly string[];
+  /** Kills code-server and every process it started, and awaits their exit. Safe to call twice. */
+  stop(): Promise<void>;
+  /** The extension host's log (USER_DATA_DIR/logs/<time>/exthost<N>/remoteexthost.log), '' until it exists. */
+  extensionHostLog(): string;
+  /** The last part of code-server's own stdout/stderr. */
+  serverOutput(): string;
+}
+
+/** Environment variables that would make code-server do something other than start a fresh server. */
+const INHERITED_ENV_TO_DROP = /^(VSCODE_|ELECTRON_)|^(PORT|PASSWORD|HASHED_PASSWORD|CODE_SERVER_CONFIG|CODE_SERVER_PARENT_PID|GITHUB_TOKEN)$/;
+
+/** Folders never copied when installing an extension folder. */
+const NEVER_COPY = new Set(['.git', '.vscode-test', 'test-results', '.cache', 'coverage']);
+
+export async function freePort(): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolve(address.port);
+        else reject(new Error('Could not find a free port'));
+      });
+    });
+  });
+}
+
+interface ExtensionManifest {
+  publisher?: string;
+  name?: string;
+  version?: string;
+}
+
+/**
+ * Copies an extension folder into the extensions dir as `<publisher>.<name>-<version>`, which is what VS Code's
+ * scanner expects. A `node_modules` (real folder or symlink) becomes a symlink to the original's real path, so
+ * hundreds of MB are never copied and native modules keep loading from where they were built.
+ */
+export function installExtensionFolder(folder: string, extensionsDir: string): string {
+  const manifestPath = join(folder, 'package.json');
+  if (!existsSync(manifestPath)) throw new Error(`Not an extension folder (no package.json): ${folder}`);
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as ExtensionManifest;
+  if (!manifest.publisher || !manifest.name || !manifest.version) {
+    throw new Error(`${manifestPath} needs publisher, name and version to be installed`);
+  }
+  const id = `${manifest.publisher}.${manifest.name}`;
+  const target = join(extensionsDir, `${id}-${manifest.version}`);
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(target, { recursive: true });
+  for (const entry of readdirSync(folder)) {
+    if (NEVER_COPY.has(entry)) continue;
+    const source = join(folder, entry);
+    if (entry === 'node_modules') {
+      symlinkSync(realpathSync(source), join(target, entry), 'dir');
+      continue;
+    }
+    // Symlinks stay symlinks; relative targets are resolved so they still point at the original.
+    cpSync(source, join(target, entry), { recursive: true, dereference: false });
+  }
+  return id;
+}
+
+function writeUserSettings(userDataDir: string, settings: Record<string, unknown> | undefined): void {
+  const merged: Record<string, unknown> = { ...DEFAULT_TEST_SETTINGS };
+  for (const [key, value] of Object.entries(settings ?? {})) {
+    if (value === undefined) delete merged[key];
+    else merged[key] = value;
+  }
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), `${JSON.stringify(merged, null, 2)}\n`);
+}
+
+/** GET http://127.0.0.1:port/path; resolves with the status code, or undefined when nothing answers. */
+function httpStatus(port: number, path: string, timeoutMs: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const request = get({ host: '127.0.0.1', port, path, timeout: timeoutMs }, (response) => {
+      response.resume();
+      resolve(response.statusCode);
+    });
+    request.on('timeout', () => {
+      request.destroy();
+      resolve(undefined);
+    });
+    request.on('error', () => resolve(undefined));
+  });
+}
+
+/** Every `remoteexthost.log` under USER_DATA_DIR/logs, oldest session first. */
+export function extensionHostLogFiles(userDataDir: string): string[] {
+  const logsDir = join(userDataDir, 'logs');
+  if (!existsSync(logsDir)) return [];
+  const found: string[] = [];
+  for (const session of readdirSync(logsDir).sort()) {
+    const sessionDir = join(logsDir, session);
+    if (!statSync(sessionDir).isDirectory()) continue;
+    for (const entry of readdirSync(sessionDir).sort()) {
+      const file = join(sessionDir, entry, 'remoteexthost.log');
+      if (/^exthost\d*$/.test(entry) && existsSync(file)) found.push(file);
+    }
+  }
+  return found;
+}
+
+export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
+  const paths = e2ePaths();
+  const missing = missingE2eComponents(paths);
+  if (missing.length > 0) {
+    throw new Error(`The E2E stack is not installed (missing: ${missing.join(', ')}). Run: node out/scripts/setupE2e.js`);
+  }
+  if (!existsSync(options.workspace)) throw new Error(`Workspace folder does not exist: ${options.workspace}`);
+
+  const root = mkdtempSync(join(tmpdir(), 'llama-lens-code-server-'));
+  const userDataDir = join(root, 'user-data');
+  const extensionsDir = join(root, 'extensions');
+  mkdirSync(extensionsDir, { recursive: true });
+  writeUserSettings(userDataDir, options.settings);
+  const extensionIds = (options.extensions ?? []).map((folder) => installExtensionFolder(folder, extensionsDir));
+
+  const port = options.port ?? (await freePort());
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!INHERITED_ENV_TO_DROP.test(key)) env[key] = value;
+  Object.assign(env, options.env ?? {});
+  env.PATH = `${paths.node24BinDir}${delimiter}${env.PATH ?? ''}`;
+
+  const args = [
+    paths.codeServerEntry,
+    '--config', join(root, 'config.yaml'), // Never read or write ~/.config/code-server/config.yaml.
+    '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    options.workspace,
+  ];
+  const tail = new OutputTail(6000);
+  const logFile = createWriteStream(join(root, 'code-server.log'));
+  const child: ChildProcess = spawn(paths.node24Binary, args, {
+    cwd: options.workspace,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // Its own process group: stop() ends the server, the extension host, the pty host, watchers.
+  });
+  const onOutput = (chunk: Buffer): void => {
+    tail.push(chunk);
+    logFile.write(chunk);
+  };
+  child.stdout?.on('data', onOutput);
+  child.stderr?.on('data', onOutput);
+  let exit: string | undefined;
+  let spawnError: Error | undefined;
+  child.on('exit', (code, sig) => (exit = `exited with ${sig ?? `code ${String(code)}`}`));
+  child.on('error', (error) => (spawnError = error));
+
+  let stopped: Promise<void> | undefined;
+  const keep = options.keepTemp === true || process.env.LLAMA_LENS_E2E_KEEP === '1';
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      await killProcessTree(child, 5000);
+      await new Promise<void>((resolve) => logFile.end(() => resolve()));
+      if (keep) process.stdout.write(`[code-server] kept ${root}\n`);
+      else rmSync(root, { recursive: true, force: true, maxRetries: 3 });
+    })();
+    return stopped;
+  };
+
+  // Ready when /healthz answers 200; fail at once if the process dies, and with its output past the deadline.
+  const timeoutMs = options.startTimeoutMs ?? 90_000;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (spawnError || exit) {
+      await stop();
+      throw new Error(`code-server ${spawnError ? `could not start: ${spawnError.message}` : exit} before answering.\n--- code-server output (tail) ---\n${tail.toString()}`);
+    }
+    if ((await httpStatus(port, '/healthz', 2000)) === 200) break;
+    if (Date.now() >= deadline) {
+      await stop();
+      throw new Error(`code-server did not answer http://127.0.0.1:${port}/healthz within ${timeoutMs / 1000} s.\n--- code-server output (tail) ---\n${tail.toString()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+
+  return {
+    url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(options.workspace)}`,
+    port,
+    userDataDir,
+    extensionsDir,
+    extensionIds,
+    stop,
+    extensionHostLog: () => {
+      const files = extensionHostLogFiles(userDataDir);
+      return files.map((file) => (files.length > 1 ? `--- ${basename(dirname(dirname(file)))}/${basename(dirname(file))} ---\n` : '') + readFileSync(file, 'utf8')).join('\n');
+    },
+    serverOutput: () => tail.toString(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The in-host integration runner (test/integration/runner): a tiny extension that runs the mocha suite bundled in
+// out/test/integration/index.js inside code-server's real extension host and writes the results as JSON.
+
+/** Environment variables the runner extension reads (its extension host inherits code-server's environment). */
+export const INTEGRATION_ENV = {
+  resultsFile: 'LLAMA_LENS_IT_RESULTS',
+  suitePath: 'LLAMA_LENS_IT_SUITE',
+  mochaPath: 'LLAMA_LENS_IT_MOCHA',
+  grep: 'LLAMA_LENS_IT_GREP',
+} as const;
+
+export interface IntegrationTestResult {
+  title: string;
+  state: 'passed' | 'failed' | 'pending';
+  durationMs?: number;
+  error?: string;
+}
+
+export interface IntegrationRunResult {
+  passed: number;
+  failed: number;
+  pending?: number;
+  tests: IntegrationTestResult[];
+}
+
+/**
+ * Stages the runner extension (its package.json + the bundled runnerExtension.js) in a fresh temp folder, ready
+ * for `extensions: [folder]`. Needs `node esbuild.config.mjs` to have run.
+ */
+export function stageIntegrationRunner(): string {
+  const { repoRoot } = e2ePaths();
+  const manifest = join(repoRoot, 'test', 'integration', 'runner', 'package.json');
+  const bundle = join(repoRoot, 'out', 'test', 'integration', 'runner', 'runnerExtension.js');
+  for (const file of [manifest, bundle, join(repoRoot, 'out', 'test', 'integration', 'index.js')]) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: run \`node esbuild.config.mjs\` first`);
+  }
+  const folder = mkdtempSync(join(tmpdir(), 'llama-lens-it-runner-'));
+  cpSync(manifest, join(folder, 'package.json'));
+  cpSync(bundle, join(folder, 'runnerExtension.js'));
+  if (existsSync(`${bundle}.map`)) cpSync(`${bundle}.map`, join(folder, 'runnerExtension.js.map'));
+  return folder;
+}
+
+/** The environment that makes the runner extension run the suite and write its results to `resultsFile`. */
+export function integrationRunnerEnv(resultsFile: string, grep?: string): Record<string, string> {
+  const { repoRoot } = e2ePaths();
+  const env: Record<string, string> = {
+    [INTEGRATION_ENV.resultsFile]: resultsFile,
+    [INTEGRATION_ENV.suitePath]: join(repoRoot, 'out', 'test', 'integration', 'index.js'),
+    [INTEGRATION_ENV.mochaPath]: join(repoRoot, 'node_modules', 'mocha'),
+  };
+  if (grep) env[INTEGRATION_ENV.grep] = grep;
+  return env;
+}
+
+/** Reads the runner's result file, or undefined while it is not (completely) written. */
+export function readIntegrationResults(resultsFile: string): IntegrationRunResult | undefined {
+  if (!existsSync(resultsFile)) return undefined;
+  try {
+    return JSON.parse(readFileSync(resultsFile, 'utf8')) as IntegrationRunResult;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when `path` is a symlink (used by tests of the installer). */
+export function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}

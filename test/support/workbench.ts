@@ -1,0 +1,307 @@
+// Playwright helpers for driving code-server's workbench in Debian's Chromium (playwright-core, never
+// `playwright install`). No fixed sleeps: every wait polls a real condition and has a deadline.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { e2ePaths } from '../../scripts/lib/e2ePaths';
+
+export const VIEWPORT = { width: 1400, height: 900 } as const;
+
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Selectors for code-server 4.139 / VS Code 1.139, in one place so a UI change is fixed once. */
+export const SELECTORS = {
+  workbench: '.monaco-workbench',
+  explorerRows: '.explorer-folders-view .monaco-list-row',
+  activeEditor: '.editor-group-container.active .monaco-editor',
+  activeTab: '.editor-group-container.active .tab.active',
+  quickInput: '.quick-input-widget',
+  quickInputBox: '.quick-input-widget .quick-input-box input',
+  quickInputRows: '.quick-input-widget .quick-input-list .monaco-list-row',
+  ghostTextInline: '.ghost-text-decoration',
+  ghostTextLines: '.suggest-preview-text',
+  dirtyActiveTab: '.editor-group-container.active .tab.active.dirty',
+  statusBarItem: '.statusbar-item',
+} as const;
+
+export interface WaitOptions {
+  /** The deadline. Default 30 s. */
+  timeoutMs?: number;
+  /** What was awaited, for the error message. */
+  message?: string;
+  /** Poll interval. Default 100 ms. */
+  intervalMs?: number;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') return JSON.stringify(value.length > 2000 ? `${value.slice(0, 2000)}…` : value);
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * Polls `probe` until `until(value)` holds (default: the value is truthy), and returns that value.
+ * Past the deadline it throws with `message`, the last value observed and the last error the probe threw.
+ */
+export async function waitFor<T>(
+  probe: () => T | Promise<T>,
+  options: WaitOptions & { until?: (value: T) => boolean } = {},
+): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const intervalMs = options.intervalMs ?? 100;
+  const until = options.until ?? ((value: T) => Boolean(value));
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  let lastError: unknown;
+  let observed = false;
+  for (;;) {
+    try {
+      last = await probe();
+      observed = true;
+      lastError = undefined;
+      if (until(last)) return last;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() >= deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, Math.max(0, deadline - Date.now()))));
+  }
+  const parts = [`Timed out after ${(timeoutMs / 1000).toFixed(1)} s waiting for ${options.message ?? 'a condition'}`];
+  parts.push(observed ? `last value: ${show(last)}` : 'no value was ever observed');
+  if (lastError !== undefined) parts.push(`last error: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+  throw new Error(parts.join('; '));
+}
+
+export interface Workbench {
+  readonly browser: Browser;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Closes the browser (with a deadline). Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface OpenWorkbenchOptions {
+  /** Deadline for the workbench and the explorer to render. Default 90 s. */
+  timeoutMs?: number;
+  /** Run headed (needs a display). Default false. */
+  headed?: boolean;
+}
+
+/**
+ * Launches Chromium, opens `url` (code-server's workbench) at a fixed viewport, and waits until the workbench
+ * and the explorer's folder view are rendered. Browser console errors are collected on `page` for debugging.
+ */
+export async function openWorkbench(url: string, options: OpenWorkbenchOptions = {}): Promise<Workbench> {
+  const timeoutMs = options.timeoutMs ?? 90_000;
+  const browser = await chromium.launch({
+    executablePath: e2ePaths().chromium,
+    headless: options.headed !== true,
+    args: [...CHROMIUM_ARGS],
+    timeout: 60_000,
+  });
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= Promise.race([
+      browser.close().catch(() => undefined),
+      new Promise<void>((resolve) => setTimeout(resolve, 15_000)),
+    ]);
+    return closed;
+  };
+  try {
+    const context = await browser.newContext({ viewport: { ...VIEWPORT }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
+    await page.locator(SELECTORS.workbench).first().waitFor({ state: 'visible', timeout: timeoutMs });
+    // The explorer is rendered once its folder view shows the workspace's tree (possibly empty) in the side bar.
+    await page.locator('.explorer-folders-view').first().waitFor({ state: 'visible', timeout: timeoutMs });
+    return { browser, context, page, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** The explorer row for a file or folder at the top level (or any expanded level) of the workspace tree. */
+function explorerRow(page: Page, name: string) {
+  return page.locator(SELECTORS.explorerRows).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Opens a file by clicking it in the Explorer, waits until its editor is the active one with the text cursor in it,
+ * and returns. Typing with `page.keyboard` then goes into that file.
+ */
+export async function openFileFromExplorer(page: Page, name: string, timeoutMs = 30_000): Promise<void> {
+  const row = explorerRow(page, name).first();
+  await row.waitFor({ state: 'visible', timeout: timeoutMs });
+  await row.click();
+  const editor = page.locator(`${SELECTORS.activeEditor}[data-uri$="/${encodeURIComponent(name)}"]`).first();
+  await editor.waitFor({ state: 'visible', timeout: timeoutMs });
+  await waitForEditorContributions(page, timeoutMs);
+  await focusActiveEditor(page, timeoutMs);
+}
+
+/**
+ * Waits until the page has been idle once, by VS Code's own measure, since the editor was created.
+ * A new editor instantiates its "Eventually" contributions, the inline-completions controller among them, in a
+ * `requestIdleCallback` (at most 5 s later). Keystrokes typed before then do not trigger inline suggestions at all
+ * (their onDidType events have no listener yet), so a test that types right after opening a file can see no ghost
+ * text. Idle callbacks run in the order they were requested, and ours asks for the same 5 s deadline as the
+ * editor's (requested earlier), so when ours runs, the editor's has run.
+ */
+export async function waitForEditorContributions(page: Page, timeoutMs = 30_000): Promise<void> {
+  await page.evaluate(
+    (deadline) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, deadline); // Never hang: requestIdleCallback's own timeout should win.
+        requestIdleCallback(() => requestIdleCallback(() => (clearTimeout(timer), resolve()), { timeout: 5000 }), { timeout: 5000 });
+      }),
+    Math.max(1000, timeoutMs - 1000),
+  );
+}
+
+/**
+ * Puts the keyboard focus in the active editor (clicking its text only when it does not have it already; a click
+ * moves the cursor). VS Code 1.139 edits through an EditContext `div.native-edit-context`, not a <textarea>, so
+ * "focused" means: the active element is inside the editor, which then carries the `focused` class.
+ */
+export async function focusActiveEditor(page: Page, timeoutMs = 30_000): Promise<void> {
+  const focusState = (): Promise<{ focused: boolean; activeElement: string }> =>
+    page.evaluate((selector) => {
+      const editor = document.querySelector(selector);
+      const active = document.activeElement;
+      const describe = active ? `${active.tagName.toLowerCase()}${active.className ? `.${String(active.className).trim().split(/\s+/).join('.')}` : ''}` : 'none';
+      return { focused: editor !== null && editor.classList.contains('focused') && editor.contains(active), activeElement: describe };
+    }, SELECTORS.activeEditor);
+  if ((await focusState()).focused) return;
+  await page.locator(`${SELECTORS.activeEditor} .view-lines`).first().click({ timeout: timeoutMs });
+  await waitFor(focusState, { timeoutMs, message: 'the active editor to take the keyboard focus', until: (state) => state.focused });
+}
+
+/** True while the active editor's tab shows unsaved changes. */
+export async function activeEditorIsDirty(page: Page): Promise<boolean> {
+  return (await page.locator(SELECTORS.dirtyActiveTab).count()) > 0;
+}
+
+/** Ctrl+S in the active editor, then waits until its tab no longer shows unsaved changes. */
+export async function saveWithKeyboard(page: Page, timeoutMs = 30_000): Promise<void> {
+  await page.keyboard.press('Control+S');
+  await waitFor(async () => !(await activeEditorIsDirty(page)), { timeoutMs, message: 'the active editor to be saved (its tab no longer dirty)' });
+}
+
+/** Runs a command from the Command Palette by its title: F1, type the title, wait for the match, Enter. */
+export async function runCommand(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator(SELECTORS.quickInputBox).first();
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await waitFor(() => input.evaluate((el) => el === document.activeElement), { timeoutMs, message: 'the Command Palette input to take the focus' });
+  await input.fill(`>${title}`);
+  // Enter only once the palette shows a row for exactly this title (it filters asynchronously).
+  const rowLabel = page.locator(`${SELECTORS.quickInputRows} .label-name`);
+  await waitFor(() => rowLabel.allTextContents(), {
+    timeoutMs,
+    message: `the Command Palette to list "${title}"`,
+    until: (labels) => labels.some((label) => label.replace(/\u00a0/g, ' ').trim() === title),
+  });
+  const exact = page.locator(SELECTORS.quickInputRows).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }) }).first();
+  await exact.click({ timeout: timeoutMs });
+  await page.locator(SELECTORS.quickInput).first().waitFor({ state: 'hidden', timeout: timeoutMs });
+}
+
+/**
+ * The inline suggestion (ghost text) shown in the active editor, or '' when there is none.
+ * In VS Code 1.139 the part on the cursor's line is a run of `span.ghost-text-decoration` inside `.view-lines`,
+ * split by syntax highlighting. Further lines of a multi-line suggestion are a view zone
+ * `div.suggest-preview-text > div.view-line[style="top:…"] > span > span.ghost-text`, one view line per line.
+ * Non-breaking spaces are returned as spaces; lines are joined with '\n'.
+ */
+export async function readGhostText(page: Page): Promise<string> {
+  return page.evaluate((selectors) => {
+    const root = document.querySelector(selectors.activeEditor) ?? document;
+    const clean = (text: string | null): string => (text ?? '').replace(/\u00a0/g, ' ');
+    const inline = Array.from(root.querySelectorAll('.view-lines .ghost-text-decoration, .view-lines .ghost-text-decoration-preview'))
+      .map((span) => clean(span.textContent))
+      .join('');
+    const blocks = Array.from(root.querySelectorAll('.suggest-preview-text')).map((block) =>
+      (Array.from(block.querySelectorAll('.view-line')) as HTMLElement[])
+        .map((line) => ({ top: parseFloat(line.style.top || '0'), text: clean(line.textContent) }))
+        .sort((a, b) => a.top - b.top)
+        .map((line) => line.text)
+        .join('\n'),
+    );
+    return blocks.length > 0 ? [inline, ...blocks].join('\n') : inline;
+  }, SELECTORS);
+}
+
+/**
+ * Waits until ghost text is shown and has stayed the same for two reads in a row (a multi-line suggestion's
+ * further lines render a frame after its first), optionally until it satisfies `until`, and returns it.
+ */
+export async function waitForGhostText(page: Page, options: WaitOptions & { until?: (text: string) => boolean } = {}): Promise<string> {
+  const accept = options.until ?? ((text: string) => text.length > 0);
+  let previous: string | undefined;
+  const settled = await waitFor(
+    async () => {
+      const text = await readGhostText(page);
+      const stable = text === previous;
+      previous = text;
+      return { text, stable };
+    },
+    {
+      timeoutMs: options.timeoutMs ?? 60_000,
+      intervalMs: options.intervalMs ?? 100,
+      message: options.message ?? 'ghost text in the active editor',
+      until: (state) => state.stable && accept(state.text),
+    },
+  );
+  return settled.text;
+}
+
+/**
+ * The text of the status bar item(s) whose element id starts with `idPrefix` (VS Code gives an item created with
+ * `createStatusBarItem(id)` the DOM id `<extension id>.<id>`), or undefined when there is none.
+ */
+export async function statusBarText(page: Page, idPrefix: string): Promise<string | undefined> {
+  const texts = await page.locator(`${SELECTORS.statusBarItem}[id^="${idPrefix}"]`).evaluateAll((items) =>
+    items.map((item) => (item.textContent ?? '').replace(/\u00a0/g, ' ').trim()),
+  );
+  return texts.length > 0 ? texts.join(' | ') : undefined;
+}
+
+/** The full text of the active editor's model, as rendered (only the visible lines). */
+export async function visibleEditorText(page: Page): Promise<string> {
+  return page.evaluate((selector) => {
+    const lines = Array.from(document.querySelectorAll(`${selector} .view-lines .view-line`)) as HTMLElement[];
+    return lines
+      .map((line) => ({ top: parseFloat(line.style.top || '0'), text: (line.textContent ?? '').replace(/\u00a0/g, ' ') }))
+      .sort((a, b) => a.top - b.top)
+      .map((line) => line.text)
+      .join('\n');
+  }, SELECTORS.activeEditor);
+}
+
+/** Saves a PNG to test-results/screenshots/<name>.png and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const dir = join(e2ePaths().testResultsDir, 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name.replace(/[^A-Za-z0-9._-]+/g, '-')}.png`);
+  await page.screenshot({ path: file, timeout: 30_000 });
+  return file;
+}
