@@ -141,9 +141,15 @@ function codeServerInstalledVersion(paths: E2ePaths): string | undefined {
   }
 }
 
-/** The environment for anything that must run under Node 24: its bin dir first on PATH. */
+/**
+ * The environment for anything that must run under Node 24: its bin dir first on PATH, and none of the
+ * `npm_*` variables an outer `npm test` exports. The inner npm would read `npm_config_user_agent` as its own
+ * config, and code-server's postinstall takes the Node version from that user agent (it would see Node 20).
+ */
 function node24Env(paths: E2ePaths): NodeJS.ProcessEnv {
-  return { ...process.env, PATH: `${paths.node24BinDir}${delimiter}${process.env.PATH ?? ''}` };
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!/^npm_/i.test(key)) env[key] = value;
+  return { ...env, PATH: `${paths.node24BinDir}${delimiter}${process.env.PATH ?? ''}` };
 }
 
 async function ensureCodeServer(paths: E2ePaths): Promise<void> {

@@ -3,7 +3,7 @@
 // folders it is given, installed by copying. Everything waits on a real condition with a deadline.
 // Install the stack first: `node out/scripts/setupE2e.js`.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createWriteStream, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -239,8 +239,21 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
 
   let stopped: Promise<void> | undefined;
   const keep = options.keepTemp === true || process.env.LLAMA_LENS_E2E_KEEP === '1';
+  // Last resort when the test process exits without stop() (a crash, mocha --exit, Ctrl+C): no orphans, no litter.
+  const onProcessExit = (): void => {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    if (!keep) rmSync(root, { recursive: true, force: true });
+  };
+  process.once('exit', onProcessExit);
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
+      process.off('exit', onProcessExit);
       await killProcessTree(child, 5000);
       await new Promise<void>((resolve) => logFile.end(() => resolve()));
       if (keep) process.stdout.write(`[code-server] kept ${root}\n`);
@@ -292,19 +305,8 @@ export const INTEGRATION_ENV = {
   grep: 'LLAMA_LENS_IT_GREP',
 } as const;
 
-export interface IntegrationTestResult {
-  title: string;
-  state: 'passed' | 'failed' | 'pending';
-  durationMs?: number;
-  error?: string;
-}
-
-export interface IntegrationRunResult {
-  passed: number;
-  failed: number;
-  pending?: number;
-  tests: IntegrationTestResult[];
-}
+export type { IntegrationRunResult, IntegrationTestResult } from '../integration/index';
+import type { IntegrationRunResult } from '../integration/index';
 
 /**
  * Stages the runner extension (its package.json + the bundled runnerExtension.js) in a fresh temp folder, ready
@@ -318,6 +320,8 @@ export function stageIntegrationRunner(): string {
     if (!existsSync(file)) throw new Error(`${file} is missing: run \`node esbuild.config.mjs\` first`);
   }
   const folder = mkdtempSync(join(tmpdir(), 'llama-lens-it-runner-'));
+  // startCodeServer copies it; whoever forgets to delete the staging folder still leaves nothing behind.
+  process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
   cpSync(manifest, join(folder, 'package.json'));
   cpSync(bundle, join(folder, 'runnerExtension.js'));
   if (existsSync(`${bundle}.map`)) cpSync(`${bundle}.map`, join(folder, 'runnerExtension.js.map'));
@@ -343,14 +347,5 @@ export function readIntegrationResults(resultsFile: string): IntegrationRunResul
     return JSON.parse(readFileSync(resultsFile, 'utf8')) as IntegrationRunResult;
   } catch {
     return undefined;
-  }
-}
-
-/** True when `path` is a symlink (used by tests of the installer). */
-export function isSymlink(path: string): boolean {
-  try {
-    return lstatSync(path).isSymbolicLink();
-  } catch {
-    return false;
   }
 }

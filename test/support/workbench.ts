@@ -206,7 +206,11 @@ export async function saveWithKeyboard(page: Page, timeoutMs = 30_000): Promise<
   await waitFor(async () => !(await activeEditorIsDirty(page)), { timeoutMs, message: 'the active editor to be saved (its tab no longer dirty)' });
 }
 
-/** Runs a command from the Command Palette by its title: F1, type the title, wait for the match, Enter. */
+/**
+ * Runs a command from the Command Palette by its title as the palette shows it (with its category, e.g.
+ * 'File: Revert File'): F1, type the title, wait until a row with exactly that title is listed, Enter (or a click on
+ * that row when another row is first), then wait for the palette to close.
+ */
 export async function runCommand(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
   await page.keyboard.press('F1');
   const input = page.locator(SELECTORS.quickInputBox).first();
@@ -220,8 +224,14 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
     message: `the Command Palette to list "${title}"`,
     until: (labels) => labels.some((label) => label.replace(/\u00a0/g, ' ').trim() === title),
   });
-  const exact = page.locator(SELECTORS.quickInputRows).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }) }).first();
-  await exact.click({ timeout: timeoutMs });
+  // Enter runs the focused (first) row; when that is another command whose title merely contains ours, click ours.
+  const [focusedLabel] = await page.locator(`${SELECTORS.quickInputRows}.focused .label-name`).allTextContents();
+  if (focusedLabel !== undefined && focusedLabel.replace(/\u00a0/g, ' ').trim() === title) {
+    await page.keyboard.press('Enter');
+  } else {
+    const exact = page.locator(SELECTORS.quickInputRows).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }) }).first();
+    await exact.click({ timeout: timeoutMs });
+  }
   await page.locator(SELECTORS.quickInput).first().waitFor({ state: 'hidden', timeout: timeoutMs });
 }
 
