@@ -3,8 +3,8 @@
 // it shows the whole pipeline working, not what a real language model would write.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_TEST_SETTINGS, startCodeServer } from '../test/support/codeServer';
-import { stageLlamaLens } from '../test/support/llamaLensStage';
+import { DEFAULT_TEST_SETTINGS, startCodeServer } from './lib/codeServer';
+import { stageLlamaLens } from './lib/llamaLensStage';
 import { e2ePaths, missingE2eComponents } from './lib/e2ePaths';
 
 const DEMO_README = `# Llama Lens demo

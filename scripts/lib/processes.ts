@@ -1,5 +1,5 @@
 // Child processes with deadlines, and killing whole process trees.
-// Used by the E2E installer (scripts/setupE2e.ts) and the code-server harness (test/support/codeServer.ts).
+// Used by the E2E installer (scripts/setupE2e.ts) and the code-server harness (scripts/lib/codeServer.ts).
 // Nothing here waits without a deadline.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';

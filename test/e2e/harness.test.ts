@@ -9,14 +9,8 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type CodeServer,
-  type IntegrationRunResult,
-  integrationRunnerEnv,
-  readIntegrationResults,
-  stageIntegrationRunner,
-  startCodeServer,
-} from '../support/codeServer';
+import { type CodeServer, startCodeServer } from '../../scripts/lib/codeServer';
+import { type IntegrationRunResult, integrationRunnerEnv, readIntegrationResults, stageIntegrationRunner } from '../support/integrationRunner';
 import {
   type Workbench,
   activeEditorIsDirty,

@@ -4,8 +4,8 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCodeServer, type CodeServer } from '../support/codeServer';
-import { stageLlamaLens, STATUS_BAR_ID_PREFIX } from '../support/llamaLensStage';
+import { startCodeServer, type CodeServer } from '../../scripts/lib/codeServer';
+import { stageLlamaLens, STATUS_BAR_ID_PREFIX } from '../../scripts/lib/llamaLensStage';
 import { generatedModelPath, greedyContinuation, loadOracleTable, tokenizeLikeOracle } from '../support/oracle';
 import {
   focusActiveEditor, openFileFromExplorer, openWorkbench, readGhostText, screenshot, statusBarText, waitFor, type Workbench,

@@ -4,10 +4,9 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  integrationRunnerEnv, readIntegrationResults, stageIntegrationRunner, startCodeServer, type CodeServer,
-} from '../support/codeServer';
-import { stageLlamaLens } from '../support/llamaLensStage';
+import { startCodeServer, type CodeServer } from '../../scripts/lib/codeServer';
+import { stageLlamaLens } from '../../scripts/lib/llamaLensStage';
+import { integrationRunnerEnv, readIntegrationResults, stageIntegrationRunner } from '../support/integrationRunner';
 import { openWorkbench, waitFor, type Workbench } from '../support/workbench';
 
 describe('E2E: integration suite inside the extension host', function () {

@@ -1,7 +1,7 @@
 // The integration suite: mocha tests that run inside a real VS Code extension host, with the real `vscode` API.
 // Bundled by esbuild to out/test/integration/index.js (every suite under ./suites is bundled into it; `vscode`
 // and `mocha` stay external). Two hosts call `run()`:
-//   - code-server, through the runner extension in ./runner (see test/support/codeServer.ts, test/e2e/harness.test.ts);
+//   - code-server, through the runner extension in ./runner (see test/support/integrationRunner.ts, test/e2e/harness.test.ts);
 //   - a downloaded VS Code, through @vscode/test-electron (./runElectron.ts, ./electron/index.ts).
 //
 // Adding a suite: create ./suites/<name>.ts using the global `describe`/`it` (or `suite`/`test`) and add one line to

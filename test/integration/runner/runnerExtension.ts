@@ -6,7 +6,7 @@
 //       LLAMA_LENS_IT_MOCHA    the repo's node_modules/mocha, absolute (optional: else index.js resolves `mocha`)
 //       LLAMA_LENS_IT_GREP     only run tests whose full title matches (optional)
 //   - or, as a fallback, the user settings llamaLensTest.resultsFile / suitePath / mochaPath / grep.
-// Bundled by esbuild to out/test/integration/runner/runnerExtension.js; test/support/codeServer.ts stages it with
+// Bundled by esbuild to out/test/integration/runner/runnerExtension.js; test/support/integrationRunner.ts stages it with
 // ./package.json as the extension `llama-lens-test.integration-runner`.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';

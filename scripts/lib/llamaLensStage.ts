@@ -1,7 +1,7 @@
-// The built Llama Lens extension, staged like an installed VSIX, for the E2E tests.
+// The built Llama Lens extension, staged like an installed VSIX, for the E2E tests and the demo.
 import { join } from 'node:path';
-import { e2ePaths } from '../../scripts/lib/e2ePaths';
-import { stageExtension } from '../../scripts/lib/stageExtension';
+import { e2ePaths } from './e2ePaths';
+import { stageExtension } from './stageExtension';
 
 export function stageLlamaLens(): string {
   const { repoRoot, cacheDir } = e2ePaths();
