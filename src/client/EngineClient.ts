@@ -34,6 +34,8 @@ export interface EngineClientOptions {
 }
 
 interface Pending {
+  /** The process the request went to: only its death fails the request. */
+  child: ChildProcess;
   method: EngineMethod;
   resolve: (result: unknown) => void;
   reject: (error: Error) => void;
@@ -49,7 +51,9 @@ export class EngineClient {
   private nextId = 1;
   private stderrTail = '';
   private starts = 0;
-  private readonly exitListeners = new Set<(reason: string) => void>();
+  private readonly exitListeners = new Set<(reason: string, expected: boolean) => void>();
+  /** The process dispose() is stopping: its exit is no crash. */
+  private stopping: ChildProcess | undefined;
 
   constructor(private readonly options: EngineClientOptions) {}
 
@@ -62,7 +66,8 @@ export class EngineClient {
     return this.child?.pid;
   }
 
-  onExit(listener: (reason: string) => void): () => void {
+  /** `expected` is true when dispose() caused the exit. */
+  onExit(listener: (reason: string, expected: boolean) => void): () => void {
     this.exitListeners.add(listener);
     return () => this.exitListeners.delete(listener);
   }
@@ -85,6 +90,7 @@ export class EngineClient {
         fn(value);
       };
       this.pending.set(id, {
+        child,
         method,
         resolve: settle(resolve as (value: unknown) => void),
         reject: settle(reject),
@@ -96,10 +102,15 @@ export class EngineClient {
     });
   }
 
-  /** Stops the process; pending requests reject. The next request starts a fresh one. */
+  /** Stops the process; its pending requests reject. The next request starts a fresh one at once. */
   dispose(): void {
     const child = this.child;
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    this.child = undefined;
+    this.ready = undefined;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      this.stopping = child;
+      child.kill('SIGKILL');
+    }
   }
 
   private start(): Promise<ChildProcess> {
@@ -185,10 +196,13 @@ export class EngineClient {
       this.ready = undefined;
     }
     for (const [id, pending] of [...this.pending]) {
+      if (pending.child !== child) continue;
       this.pending.delete(id);
       pending.reject(new EngineRequestError('engineDied', `${reason} The "${pending.method}" request was lost; the next request starts a fresh engine.`));
     }
-    for (const listener of this.exitListeners) listener(reason);
+    const expected = this.stopping === child;
+    if (expected) this.stopping = undefined;
+    for (const listener of this.exitListeners) listener(reason, expected);
   }
 
   private failPending(id: number, error: Error): void {

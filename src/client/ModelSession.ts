@@ -26,7 +26,9 @@ export class ModelSession {
   private readonly backoff = new RestartBackoff();
 
   constructor(private readonly client: EngineClient, private readonly sleep: Sleep = defaultSleep) {
-    client.onExit((reason) => {
+    client.onExit((reason, expected) => {
+      // A deliberate stop is followed by a fresh start, whose new generation already forces a reload.
+      if (expected) return;
       this.loaded = undefined;
       this.backoff.recordCrash();
       if (this.params) this.setState({ kind: 'error', message: `${reason} It restarts on the next request.` });

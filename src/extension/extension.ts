@@ -46,7 +46,8 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
     statusBar,
     { dispose: () => client.dispose() },
     { dispose: session.onDidChangeState((state) => statusBar.update(state)) },
-    vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider),
+    // Files and new buffers only: not output panes, the SCM input or other virtual documents.
+    vscode.languages.registerInlineCompletionItemProvider([{ scheme: 'file' }, { scheme: 'untitled' }], provider),
     ...registerCommands(session, log),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!affectsLlamaLens(event)) return;
@@ -66,11 +67,16 @@ export function deactivate(): void {
   // Disposables pushed in activate() stop the engine process.
 }
 
+/** Problems of the previous reading: a change to another setting must not repeat their warnings. */
+let previousProblems = new Set<string>();
+
 function applyConfig(snapshot: ConfigSnapshot, session: ModelSession, log: vscode.LogOutputChannel): ConfigSnapshot {
   for (const problem of snapshot.problems) {
+    if (previousProblems.has(problem)) continue;
     log.warn(problem);
     void vscode.window.showWarningMessage(`Llama Lens: ${problem}`);
   }
+  previousProblems = new Set(snapshot.problems);
   session.configure(snapshot.load);
   return snapshot;
 }

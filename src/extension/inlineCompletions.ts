@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { cleanCompletion } from '../core/cleanCompletion';
 import { completionContext } from '../core/completionContext';
-import { isCancellation } from '../client/EngineClient';
+import { EngineRequestError, isCancellation } from '../client/EngineClient';
 import type { ModelSession } from '../client/ModelSession';
 import type { CompletionSettings } from './config';
 
@@ -50,10 +50,15 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
       // An explicit empty range at the cursor makes VS Code show ghost text, not an inline edit.
       return [new vscode.InlineCompletionItem(text, new vscode.Range(position, position))];
     } catch (error) {
-      if (!isCancellation(error)) this.log.warn(`completion failed: ${error instanceof Error ? error.message : String(error)}`);
+      // A failed load is already on the status bar; repeating it on every keystroke would flood the log.
+      if (!isCancellation(error) && !isLoadProblem(error)) this.log.warn(`completion failed: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     } finally {
       subscription.dispose();
     }
   }
+}
+
+function isLoadProblem(error: unknown): boolean {
+  return error instanceof EngineRequestError && (error.code === 'loadFailed' || error.code === 'noModel');
 }

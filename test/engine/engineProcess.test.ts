@@ -207,3 +207,42 @@ describe('engine process death', function () {
     }
   });
 });
+
+describe('engine restart on request', function () {
+  it('"Restart Engine" starts a fresh process and reloads the model without counting a crash', async function () {
+    const engine = startEngine();
+    const session = new ModelSession(engine.client, async (ms) => {
+      if (ms > 0) throw new Error(`a deliberate restart must not back off (asked to wait ${ms} ms)`);
+    });
+    session.configure(cpuLoadParams(generatedModelPath('oracle.gguf')));
+    try {
+      for (let round = 0; round < 3; round++) {
+        const before = engine.client.pid;
+        const info = await session.restart();
+        assert.equal(info?.hasFim, true);
+        assert.notEqual(engine.client.pid, before);
+        assert.equal(session.state.kind, 'ready');
+      }
+    } finally {
+      engine.client.dispose();
+    }
+  });
+
+  it('retries a failed load only after the settings change or a restart', async function () {
+    const engine = startEngine();
+    const session = new ModelSession(engine.client, async () => undefined);
+    const missing = cpuLoadParams(join(tmpdir(), 'llama-lens-missing-model.gguf'));
+    session.configure(missing);
+    try {
+      const first = await session.ensureLoaded().catch((error: unknown) => error);
+      const second = await session.ensureLoaded().catch((error: unknown) => error);
+      assert.ok(first instanceof EngineRequestError && first.code === 'loadFailed');
+      assert.equal(second, first, 'the same failure is reported without asking the engine again');
+      assert.equal(session.state.kind, 'error');
+      session.configure(cpuLoadParams(generatedModelPath('oracle.gguf')));
+      assert.equal((await session.ensureLoaded()).hasFim, true);
+    } finally {
+      engine.client.dispose();
+    }
+  });
+});
