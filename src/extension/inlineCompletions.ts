@@ -32,7 +32,12 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
     const settings = this.settings();
     if (!settings.enabled || this.session.state.kind === 'noModel' || token.isCancellationRequested) return undefined;
-    const context = completionContext(document.getText(), document.offsetAt(position), CONTEXT_LIMITS);
+    // Read only a window around the cursor: the whole document on every keystroke costs O(file size).
+    // One character more than the limit lets completionContext see that the prefix was cut.
+    const offset = document.offsetAt(position);
+    const start = Math.max(0, offset - CONTEXT_LIMITS.maxPrefixChars - 1);
+    const around = document.getText(new vscode.Range(document.positionAt(start), document.positionAt(offset + CONTEXT_LIMITS.maxSuffixChars)));
+    const context = completionContext(around, offset - start, CONTEXT_LIMITS);
     const singleLine = context.midLine || settings.maxLines === 1;
     const abort = new AbortController();
     const subscription = token.onCancellationRequested(() => abort.abort());

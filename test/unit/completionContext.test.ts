@@ -30,4 +30,14 @@ describe('completionContext', () => {
     assert.deepEqual(completionContext('abc', 99, wide), { prefix: 'abc', suffix: '', midLine: false });
     assert.deepEqual(completionContext('abc', -3, wide), { prefix: '', suffix: 'abc', midLine: true });
   });
+
+  it('gives the same context from a window one character wider than the prefix limit', () => {
+    const text = Array.from({ length: 40 }, (_, i) => `line ${i} with some code;`).join('\n');
+    const limits = { maxPrefixChars: 50, maxSuffixChars: 30 };
+    for (const offset of [0, 10, 49, 50, 51, 200, 500, text.length]) {
+      const start = Math.max(0, offset - limits.maxPrefixChars - 1);
+      const window = text.slice(start, offset + limits.maxSuffixChars);
+      assert.deepEqual(completionContext(window, offset - start, limits), completionContext(text, offset, limits), `offset ${offset}`);
+    }
+  });
 });
