@@ -115,5 +115,6 @@ export class ModelSession {
 
 function sameParams(a: LoadParams | undefined, b: LoadParams | undefined): boolean {
   if (!a || !b) return a === b;
-  return a.modelPath === b.modelPath && a.gpu === b.gpu && a.gpuLayers === b.gpuLayers && a.threads === b.threads && a.contextSize === b.contextSize;
+  return a.modelPath === b.modelPath && a.gpu === b.gpu && a.gpuLayers === b.gpuLayers && a.threads === b.threads
+    && a.contextSize === b.contextSize && a.promptLookup === b.promptLookup;
 }

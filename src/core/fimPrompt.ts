@@ -4,8 +4,13 @@
 // `<PRE><SUF>suffix<MID>prefix` the text at the cursor comes last. A keystroke then changes only
 // the last few tokens, so the KV state of everything before them can be reused. In prefix-first
 // (PSM) order, `<PRE>prefix<SUF>suffix<MID>`, a keystroke invalidates the whole suffix as well.
+// PSM stays available for FIM models trained only on that order.
+//
+// Extra context (chunks of other files) goes directly before the prefix in both layouts: the model
+// reads it as earlier code, which is how it was trained, and it sits before the local window, so a
+// keystroke never changes it.
 
-import type { FimLayout } from '../protocol/engineProtocol';
+import type { FimLayout, TokenBudgets } from '../protocol/engineProtocol';
 
 export interface FimTokens {
   prefix: number;
@@ -16,6 +21,7 @@ export interface FimTokens {
 export interface FimPromptInput {
   bos: number | null;
   fim: FimTokens | null;
+  extraTokens?: readonly number[];
   prefixTokens: readonly number[];
   suffixTokens: readonly number[];
   layout: FimLayout;
@@ -26,31 +32,64 @@ export interface FimPrompt {
   usedFim: boolean;
 }
 
-/** Without FIM tokens the model sees the prefix alone and simply continues it. */
+/** Without FIM tokens the model sees the extra context and the prefix, and simply continues them. */
 export function buildFimPrompt(input: FimPromptInput): FimPrompt {
   const start = input.bos === null ? [] : [input.bos];
   const { fim, prefixTokens, suffixTokens } = input;
-  if (fim === null) return { tokens: [...start, ...prefixTokens], usedFim: false };
+  const before = [...(input.extraTokens ?? []), ...prefixTokens];
+  if (fim === null) return { tokens: [...start, ...before], usedFim: false };
   const tokens = input.layout === 'spm'
-    ? [...start, fim.prefix, fim.suffix, ...suffixTokens, fim.middle, ...prefixTokens]
-    : [...start, fim.prefix, ...prefixTokens, fim.suffix, ...suffixTokens, fim.middle];
+    ? [...start, fim.prefix, fim.suffix, ...suffixTokens, fim.middle, ...before]
+    : [...start, fim.prefix, ...before, fim.suffix, ...suffixTokens, fim.middle];
   return { tokens, usedFim: true };
 }
 
-/**
- * Trims prefix and suffix tokens so the prompt fits `budget` tokens. The text nearest the cursor
- * matters most: the prefix loses its start, the suffix its end. The suffix gets a quarter of the
- * budget, since the prefix says far more about what comes next, plus whatever a short prefix leaves.
- */
-export function fitToBudget(prefixTokens: readonly number[], suffixTokens: readonly number[], budget: number): {
+export interface PromptParts {
+  extraTokens: number[];
   prefixTokens: number[];
   suffixTokens: number[];
-} {
-  const room = Math.max(0, budget);
-  const suffixKeep = Math.min(suffixTokens.length, Math.max(Math.floor(room / 4), room - prefixTokens.length));
-  const prefixKeep = Math.min(prefixTokens.length, room - suffixKeep);
-  return {
-    prefixTokens: prefixTokens.slice(prefixTokens.length - prefixKeep),
-    suffixTokens: suffixTokens.slice(0, suffixKeep),
-  };
+}
+
+/**
+ * Trims each part to its budget, then the whole to `room`, the tokens the context can spare.
+ * The text nearest the cursor matters most: the prefix and the extra context lose their start,
+ * the suffix its end. Past the room, extra context goes first, then the suffix down to a quarter
+ * of the room, then the prefix.
+ */
+export function fitPrompt(parts: PromptParts, budgets: TokenBudgets, room: number): PromptParts {
+  const space = Math.max(0, room);
+  let extra = keepLast(parts.extraTokens, budgets.extra);
+  let suffix = parts.suffixTokens.slice(0, Math.max(0, budgets.suffix));
+  let prefix = stableTail(parts.prefixTokens, budgets.prefix);
+  let over = extra.length + suffix.length + prefix.length - space;
+  if (over > 0) {
+    const cut = Math.min(over, extra.length);
+    extra = extra.slice(cut);
+    over -= cut;
+  }
+  if (over > 0) {
+    const keep = Math.max(Math.min(suffix.length, Math.floor(space / 4)), suffix.length - over);
+    over -= suffix.length - keep;
+    suffix = suffix.slice(0, keep);
+  }
+  if (over > 0) prefix = stableTail(prefix, prefix.length - over);
+  return { extraTokens: extra, prefixTokens: prefix, suffixTokens: suffix };
+}
+
+/**
+ * The end of `tokens`, at most `budget` long, dropping its start in steps of a quantum. A plain
+ * "last N tokens" would shift the start by one token per keystroke and so change every token of
+ * the prompt, leaving no KV state to reuse; in steps, the start moves once per quantum typed.
+ */
+export function stableTail(tokens: readonly number[], budget: number): number[] {
+  const limit = Math.max(0, budget);
+  if (tokens.length <= limit) return [...tokens];
+  const quantum = Math.min(64, Math.max(1, Math.floor(limit / 4)));
+  const drop = Math.min(tokens.length, Math.ceil((tokens.length - limit) / quantum) * quantum);
+  return tokens.slice(drop);
+}
+
+function keepLast(tokens: readonly number[], budget: number): number[] {
+  const keep = Math.max(0, Math.min(tokens.length, budget));
+  return tokens.slice(tokens.length - keep);
 }

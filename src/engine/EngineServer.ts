@@ -12,7 +12,7 @@ import { SerialQueue } from './SerialQueue';
 type Send = (message: EngineToHost) => void;
 
 export class EngineServer {
-  private readonly inFlight = new Map<number, AbortController>();
+  private readonly inFlight = new Map<number, { method: EngineMethod; controller: AbortController }>();
   private readonly queue = new SerialQueue();
 
   constructor(private readonly runtime: LlamaRuntime, private readonly send: Send) {}
@@ -24,7 +24,7 @@ export class EngineServer {
     }
     switch (message.kind) {
       case 'cancel':
-        this.inFlight.get(message.id)?.abort();
+        this.inFlight.get(message.id)?.controller.abort('cancelled');
         return;
       case 'request':
         void this.handle(message.id, message.method, message.params);
@@ -41,12 +41,16 @@ export class EngineServer {
       this.send({ kind: 'response', id, ok: false, error: { code: 'badRequest', message: `Invalid params for ${method}: ${safeJson(params)}` } });
       return;
     }
+    // The newest completion wins: the user has typed on, so older ones would only be thrown away.
+    if (method === 'complete') {
+      for (const entry of this.inFlight.values()) if (entry.method === 'complete') entry.controller.abort('superseded');
+    }
     const controller = new AbortController();
-    this.inFlight.set(id, controller);
+    this.inFlight.set(id, { method, controller });
     try {
       const result = await this.queue.run(() => {
         // A request cancelled while it waited in the queue never touches the model.
-        if (controller.signal.aborted) throw new Error('cancelled');
+        if (controller.signal.aborted) throw new Error(String(controller.signal.reason));
         return this.dispatch(id, method, params as EngineMethods[typeof method]['params'], controller.signal);
       });
       this.send({ kind: 'response', id, ok: true, result });

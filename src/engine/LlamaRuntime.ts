@@ -1,7 +1,7 @@
 // Owns the node-llama-cpp objects: one Llama backend, one model, one context with one sequence.
 import { basename } from 'node:path';
 import {
-  getLlama, LlamaLogLevel, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel,
+  getLlama, InputLookupTokenPredictor, LlamaLogLevel, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token,
 } from 'node-llama-cpp';
 import type { GpuSetting, LoadParams, ModelInfo } from '../protocol/engineProtocol';
 import type { FimTokens } from '../core/fimPrompt';
@@ -17,6 +17,8 @@ export interface LoadedModel {
   sequence: LlamaContextSequence;
   fim: FimTokens | null;
   info: ModelInfo;
+  /** Set when speculative decoding by prompt lookup is on: it must be told each prompt. */
+  promptLookup: InputLookupTokenPredictor | undefined;
 }
 
 export class LlamaRuntime {
@@ -51,8 +53,11 @@ export class LlamaRuntime {
         sequences: 1,
       });
       const fim = fimTokensOf(model);
-      const info = describe(params, model, context, llama, fim !== null, sizeBytes);
-      this.loaded = { model, context, sequence: context.getSequence(), fim, info };
+      const info = describe(params, model, context, llama, fim, sizeBytes);
+      // Prompt lookup drafts tokens by finding the last generated ones in the prompt; code
+      // completion often repeats names and lines from its context. bench:completion measures it.
+      const tokenPredictor = params.promptLookup ? new InputLookupTokenPredictor({ patternLength: { min: 2 }, predictionLength: { max: 4 } }) : undefined;
+      this.loaded = { model, context, sequence: context.getSequence({ tokenPredictor }), fim, info, promptLookup: tokenPredictor };
       this.log('info', `Loaded ${info.name} (${info.architecture}) on ${info.backend}, ${info.gpuLayers} GPU layers, ${info.threads} threads, context ${info.contextSize}.`);
       return info;
     } catch (error) {
@@ -113,7 +118,7 @@ function fimTokensOf(model: LlamaModel): FimTokens | null {
   return prefix === null || suffix === null || middle === null ? null : { prefix, suffix, middle };
 }
 
-function describe(params: LoadParams, model: LlamaModel, context: LlamaContext, llama: Llama, hasFim: boolean, sizeBytes: number): ModelInfo {
+function describe(params: LoadParams, model: LlamaModel, context: LlamaContext, llama: Llama, fim: FimTokens | null, sizeBytes: number): ModelInfo {
   const metadata = model.fileInfo.metadata as { general?: { name?: unknown; architecture?: unknown }; tokenizer?: { chat_template?: unknown } };
   const name = typeof metadata.general?.name === 'string' ? metadata.general.name : basename(params.modelPath);
   return {
@@ -123,7 +128,9 @@ function describe(params: LoadParams, model: LlamaModel, context: LlamaContext, 
     sizeBytes,
     trainContextLength: model.trainContextSize,
     contextSize: context.contextSize,
-    hasFim,
+    hasFim: fim !== null,
+    // CodeLlama's `<PRE>` family was trained on both orders, so it gets the cache-friendly one.
+    fimLayout: fim && /<PRE>/.test(model.detokenize([fim.prefix as Token], true)) ? 'spm' : 'psm',
     hasChatTemplate: typeof metadata.tokenizer?.chat_template === 'string',
     backend: llama.gpu === false ? 'cpu' : llama.gpu,
     gpuLayers: model.gpuLayers,

@@ -1,8 +1,12 @@
-// Fill-in-the-middle completion on the runtime's persistent sequence, greedy, streamed.
-import type { Token } from 'node-llama-cpp';
+// Fill-in-the-middle completion on the runtime's persistent sequence: build the prompt, reuse the
+// KV state it shares with the previous request, evaluate the rest within a time budget, then
+// generate greedily, once or once per alternative first token.
+import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import type { CompleteParams, CompleteResult, StopReason } from '../protocol/engineProtocol';
-import { buildFimPrompt, fitToBudget } from '../core/fimPrompt';
+import { buildFimPrompt, fitPrompt } from '../core/fimPrompt';
+import { greedyGenerate, stopReasonOf, type Generation, type GenerationLimits } from './greedyGenerate';
 import type { LlamaRuntime } from './LlamaRuntime';
+import { prefill } from './prefill';
 
 /** Special tokens around the prompt: BOS and up to three FIM markers. */
 const SPECIAL_TOKENS_ROOM = 4;
@@ -14,46 +18,103 @@ export async function completeFim(
   onText: (text: string) => void,
 ): Promise<CompleteResult> {
   const started = performance.now();
-  const { model, sequence, fim, info } = runtime.current;
-  const budget = info.contextSize - params.maxTokens - SPECIAL_TOKENS_ROOM;
-  const fitted = fitToBudget(
-    model.tokenize(params.prefix, false, 'trimLeadingSpace'),
-    fim ? model.tokenize(params.suffix, false, 'trimLeadingSpace') : [],
-    budget,
+  const { model, sequence, fim, info, promptLookup } = runtime.current;
+  const tokenize = (text: string) => (text.length === 0 ? [] : model.tokenize(text, false, 'trimLeadingSpace'));
+  const fitted = fitPrompt(
+    { extraTokens: tokenize(params.extraContext), prefixTokens: tokenize(params.prefix), suffixTokens: fim ? tokenize(params.suffix) : [] },
+    params.budgets,
+    info.contextSize - params.maxTokens - SPECIAL_TOKENS_ROOM,
   );
   const prompt = buildFimPrompt({ bos: model.tokens.bos, fim, layout: params.layout, ...fitted });
   const plan = await runtime.alignSequence(prompt.tokens);
-
-  const generated: Token[] = [];
-  let text = '';
-  let stopReason: StopReason = 'maxTokens';
-  for await (const token of sequence.evaluate(prompt.tokens.slice(plan.reuse) as Token[], { temperature: 0 })) {
-    if (signal.aborted) {
-      stopReason = 'cancelled';
-      break;
-    }
-    if (model.isEogToken(token)) {
-      stopReason = 'endOfText';
-      break;
-    }
-    generated.push(token);
-    text = model.detokenize(generated);
-    const newline = params.stopAtNewline ? text.indexOf('\n') : -1;
-    if (newline !== -1) {
-      text = text.slice(0, newline);
-      stopReason = 'newline';
-      break;
-    }
-    onText(text);
-    if (generated.length >= params.maxTokens) break;
-  }
-  return {
-    text,
-    generatedTokens: generated.length,
-    evaluatedTokens: plan.evaluate,
-    reusedTokens: plan.reuse,
-    usedFim: prompt.usedFim,
-    stopReason,
-    durationMs: performance.now() - started,
+  // The predictor drafts by finding the latest tokens in this input: the whole prompt, suffix and extra context included.
+  promptLookup?.updateInputTokens(prompt.tokens as Token[]);
+  const predictionsBefore = { ...sequence.tokenPredictions };
+  const pending = prompt.tokens.slice(plan.reuse) as Token[];
+  const last = pending.pop();
+  const promptDeadline = params.maxPromptMs > 0 ? started + params.maxPromptMs : Infinity;
+  const outcome = await prefill(sequence, pending, promptDeadline, signal);
+  const promptDone = performance.now();
+  const base = {
+    evaluatedTokens: plan.evaluate, reusedTokens: plan.reuse, usedFim: prompt.usedFim, promptMs: promptDone - started,
   };
+  if (outcome !== 'done' || last === undefined) {
+    const stopReason: StopReason = outcome === 'budget' ? 'promptBudget' : stopReasonOf(signal);
+    return finish(base, { tokens: [], text: '', stopReason, tokensAfterStop: 0 }, [], sequence, predictionsBefore, started, promptDone);
+  }
+  const limits: GenerationLimits = {
+    maxTokens: params.maxTokens,
+    stopAtNewline: params.stopAtNewline,
+    deadline: params.maxGenerationMs > 0 ? promptDone + params.maxGenerationMs : Infinity,
+    signal,
+  };
+  if (params.alternatives <= 1) {
+    const main = await greedyGenerate(model, sequence, [last], limits, onText);
+    return finish(base, main, [], sequence, predictionsBefore, started, promptDone);
+  }
+  const [main, ...others] = await generateAlternatives(model, sequence, last, params.alternatives, limits, onText);
+  return finish(base, main ?? emptyGeneration(signal), others, sequence, predictionsBefore, started, promptDone);
+}
+
+/**
+ * One greedy suggestion for each of the most likely first tokens, best first. Each starts from the
+ * prompt's KV state again: only the generated tokens are erased between them.
+ */
+async function generateAlternatives(
+  model: LlamaModel, sequence: LlamaContextSequence, last: Token, count: number, limits: GenerationLimits, onText: (text: string) => void,
+): Promise<Generation[]> {
+  const firstTokens = await likelyFirstTokens(model, sequence, last, count);
+  const promptLength = sequence.nextTokenIndex;
+  const generations: Generation[] = [];
+  for (const [index, first] of firstTokens.entries()) {
+    if (limits.signal.aborted) break;
+    if (sequence.nextTokenIndex > promptLength) await sequence.eraseContextTokenRanges([{ start: promptLength, end: sequence.nextTokenIndex }]);
+    generations.push(await greedyGenerate(model, sequence, [first], limits, index === 0 ? onText : () => undefined, first));
+  }
+  return generations;
+}
+
+async function likelyFirstTokens(model: LlamaModel, sequence: LlamaContextSequence, last: Token, count: number): Promise<Token[]> {
+  const generator = sequence.evaluateWithMetadata([last], { probabilities: true }, { temperature: 0 });
+  try {
+    const step = await generator.next();
+    if (step.done) return [];
+    return [...step.value.probabilities.keys()].filter((token) => !model.isEogToken(token)).slice(0, count);
+  } finally {
+    // Stop before the sampled token is fed back: the sequence holds exactly the prompt.
+    await generator.return();
+  }
+}
+
+function finish(
+  base: Pick<CompleteResult, 'evaluatedTokens' | 'reusedTokens' | 'usedFim' | 'promptMs'>,
+  main: Generation,
+  others: Generation[],
+  sequence: LlamaContextSequence,
+  predictionsBefore: { validated: number; refuted: number },
+  started: number,
+  promptDone: number,
+): CompleteResult {
+  const now = performance.now();
+  const texts = new Set([main.text]);
+  // Alternatives that read the same as an earlier suggestion add nothing to cycle through.
+  const alternatives = others.map((other) => other.text).filter((text) => text.length > 0 && !texts.has(text) && texts.add(text));
+  return {
+    ...base,
+    text: main.text,
+    alternatives,
+    generatedTokens: main.tokens.length + others.reduce((sum, other) => sum + other.tokens.length, 0),
+    stopReason: main.stopReason,
+    tokensAfterStop: main.tokensAfterStop + others.reduce((sum, other) => sum + other.tokensAfterStop, 0),
+    predictedTokens: {
+      validated: sequence.tokenPredictions.validated - predictionsBefore.validated,
+      refuted: sequence.tokenPredictions.refuted - predictionsBefore.refuted,
+    },
+    generationMs: now - promptDone,
+    durationMs: now - started,
+  };
+}
+
+function emptyGeneration(signal: AbortSignal): Generation {
+  return { tokens: [], text: '', stopReason: stopReasonOf(signal), tokensAfterStop: 0 };
 }

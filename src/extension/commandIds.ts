@@ -4,4 +4,7 @@ export const COMMANDS = {
   showLog: 'llamaLens.showLog',
   selectModelFile: 'llamaLens.selectModelFile',
   restartEngine: 'llamaLens.restartEngine',
+  triggerCompletion: 'llamaLens.triggerCompletion',
+  toggleCompletions: 'llamaLens.toggleCompletions',
+  snoozeCompletions: 'llamaLens.snoozeCompletions',
 } as const;

@@ -15,6 +15,9 @@ export function registerCommands(session: ModelSession, log: vscode.LogOutputCha
 
 async function showStatusMenu(): Promise<void> {
   const choices = [
+    { label: '$(sparkle) Trigger Completion', command: COMMANDS.triggerCompletion },
+    { label: '$(circle-slash) Toggle Completions', command: COMMANDS.toggleCompletions },
+    { label: '$(bell-slash) Snooze Completions…', command: COMMANDS.snoozeCompletions },
     { label: '$(output) Show Log', command: COMMANDS.showLog },
     { label: '$(file) Select Model File…', command: COMMANDS.selectModelFile },
     { label: '$(debug-restart) Restart Engine', command: COMMANDS.restartEngine },

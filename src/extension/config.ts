@@ -3,17 +3,30 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { trustedModelPath } from '../core/trustedModelPath';
-import { GPU_SETTINGS, isGpuSetting, type GpuSetting, type LoadParams } from '../protocol/engineProtocol';
+import type { DebounceSetting } from '../core/completion/AdaptiveDebounce';
+import { FIM_LAYOUTS, GPU_SETTINGS, isGpuSetting, type FimLayout, type GpuSetting, type LoadParams, type TokenBudgets } from '../protocol/engineProtocol';
 
 const SECTION = 'llamaLens';
 /** Settings that change what the engine loads. */
-const ENGINE_SETTINGS = ['modelPath', 'gpu', 'gpuLayers', 'threads', 'contextSize'].map((key) => `${SECTION}.${key}`);
+const ENGINE_SETTINGS = ['modelPath', 'gpu', 'gpuLayers', 'threads', 'contextSize', 'completions.promptLookup'].map((key) => `${SECTION}.${key}`);
 
 export interface CompletionSettings {
   enabled: boolean;
+  /** languageId -> enabled, "*" for the rest. */
+  languages: Record<string, boolean>;
   maxTokens: number;
   maxLines: number;
+  budgets: TokenBudgets;
+  /** 'auto' follows the model (suffix-first for CodeLlama-style FIM tokens). */
+  fimLayout: 'auto' | FimLayout;
+  maxPromptMs: number;
+  maxGenerationMs: number;
+  alternatives: number;
+  debounce: DebounceSetting;
+  prefetch: boolean;
 }
+
+const DEFAULT_LANGUAGES = { '*': true, plaintext: false, markdown: false, scminput: false };
 
 export interface ConfigSnapshot {
   /** Undefined when no model is configured (or only an untrusted workspace configured one). */
@@ -31,13 +44,33 @@ export function readConfig(): ConfigSnapshot {
   const gpuLayers = pick<'auto' | number>(config, 'gpuLayers', 'auto', (v): v is 'auto' | number => v === 'auto' || isCount(v), '"auto" or a whole number ≥ 0', problems);
   const threads = pick(config, 'threads', 0, isCount, 'a whole number ≥ 0 (0 = auto)', problems);
   const contextSize = pick(config, 'contextSize', 4096, isCount, 'a whole number ≥ 0 (0 = the model\'s own)', problems);
-  const completions: CompletionSettings = {
-    enabled: pick(config, 'completions.enabled', true, (v): v is boolean => typeof v === 'boolean', 'true or false', problems),
-    maxTokens: pick(config, 'completions.maxTokens', 48, (v): v is number => isCount(v) && v >= 1 && v <= 1024, 'a whole number from 1 to 1024', problems),
-    maxLines: pick(config, 'completions.maxLines', 4, (v): v is number => isCount(v) && v >= 1, 'a whole number ≥ 1', problems),
-  };
-  const load = modelPath ? { modelPath, gpu, gpuLayers, threads, contextSize } : undefined;
+  const completions = completionSettings(config, problems);
+  const promptLookup = pick(config, 'completions.promptLookup', true, isBool, 'true or false', problems);
+  const load = modelPath ? { modelPath, gpu, gpuLayers, threads, contextSize, promptLookup } : undefined;
   return { load, completions, problems };
+}
+
+function completionSettings(config: vscode.WorkspaceConfiguration, problems: string[]): CompletionSettings {
+  const count = (key: string, fallback: number, min: number, max: number) =>
+    pick(config, `completions.${key}`, fallback, (v): v is number => isCount(v) && v >= min && v <= max, `a whole number from ${min} to ${max}`, problems);
+  return {
+    enabled: pick(config, 'completions.enabled', true, isBool, 'true or false', problems),
+    languages: { ...DEFAULT_LANGUAGES, ...pick(config, 'completions.languages', {}, isLanguageMap, 'an object of languageId: true/false', problems) },
+    maxTokens: count('maxTokens', 48, 1, 1024),
+    maxLines: count('maxLines', 4, 1, 100),
+    budgets: { prefix: count('prefixTokens', 1024, 16, 32768), suffix: count('suffixTokens', 256, 0, 32768), extra: count('extraContextTokens', 512, 0, 32768) },
+    fimLayout: pick(config, 'completions.fimLayout', 'auto', (v): v is 'auto' | FimLayout => v === 'auto' || (FIM_LAYOUTS as readonly unknown[]).includes(v), '"auto", "spm" or "psm"', problems),
+    maxPromptMs: count('maxPromptMs', 3000, 0, 600_000),
+    maxGenerationMs: count('maxGenerationMs', 3000, 0, 600_000),
+    alternatives: count('alternatives', 3, 1, 8),
+    debounce: pick(config, 'completions.debounceMs', 'auto', (v): v is DebounceSetting => v === 'auto' || (isCount(v) && v <= 2000), '"auto" or a whole number from 0 to 2000', problems),
+    prefetch: pick(config, 'completions.prefetch', true, isBool, 'true or false', problems),
+  };
+}
+
+/** Toggles completions in the user settings, so the choice holds in every window. */
+export async function setCompletionsEnabled(enabled: boolean): Promise<void> {
+  await vscode.workspace.getConfiguration(SECTION).update('completions.enabled', enabled, vscode.ConfigurationTarget.Global);
 }
 
 export function affectsEngine(event: vscode.ConfigurationChangeEvent): boolean {
@@ -65,6 +98,14 @@ function pick<T>(config: vscode.WorkspaceConfiguration, key: string, fallback: T
   if (valid(value)) return value;
   problems.push(`llamaLens.${key} must be ${expected}; using ${JSON.stringify(fallback)} instead of ${JSON.stringify(value)}.`);
   return fallback;
+}
+
+function isBool(value: unknown): value is boolean {
+  return typeof value === 'boolean';
+}
+
+function isLanguageMap(value: unknown): value is Record<string, boolean> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every(isBool);
 }
 
 function isCount(value: unknown): value is number {

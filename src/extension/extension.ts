@@ -3,17 +3,23 @@
 import * as vscode from 'vscode';
 import { EngineClient } from '../client/EngineClient';
 import { ModelSession } from '../client/ModelSession';
+import { CompletionGate } from '../core/completion/CompletionGate';
+import { CompletionPipeline, type PipelineSettings } from '../core/completion/CompletionPipeline';
+import type { CompletionStatsSnapshot } from '../core/completion/CompletionStats';
+import { realClock } from '../core/completion/realClock';
 import type { EngineState } from '../core/statusText';
 import { registerCommands } from './commands';
+import { registerCompletionCommands } from './completionCommands';
 import { affectsEngine, affectsLlamaLens, readConfig, type ConfigSnapshot } from './config';
-import { InlineCompletionProvider, type CompletionStats } from './inlineCompletions';
+import { ExtraContextTracker } from './extraContext';
+import { InlineCompletionProvider } from './inlineCompletions';
 import { createStatusBar } from './statusBar';
 
 /** What the extension exports: read by the integration tests, and by anyone scripting the extension. */
 export interface LlamaLensApi {
   state(): EngineState;
   settings(): ConfigSnapshot;
-  completionStats(): CompletionStats;
+  completionStats(): CompletionStatsSnapshot;
 }
 
 export function activate(context: vscode.ExtensionContext): LlamaLensApi {
@@ -39,19 +45,40 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
   });
   const session = new ModelSession(client);
   let config = applyConfig(readConfig(), session, log);
-  const statusBar = createStatusBar(session.state);
-  const provider = new InlineCompletionProvider(session, () => config.completions, log);
+  const pipeline = new CompletionPipeline(
+    (params, signal) => session.request('complete', params, { signal }),
+    realClock,
+    () => pipelineSettings(config, session.state),
+    () => (session.state.kind === 'ready' ? `${session.state.info.filePath}:${session.state.info.sizeBytes}` : 'none'),
+  );
+  const gate = new CompletionGate();
+  const completionView = () => ({ enabled: config.completions.enabled, snoozeEnd: gate.snoozeEnd(Date.now()), stats: pipeline.stats.snapshot() });
+  const statusBar = createStatusBar(session.state, completionView());
+  const refreshCompletions = () => statusBar.updateCompletions(completionView());
+  const extraContext = new ExtraContextTracker();
+  const provider = new InlineCompletionProvider(pipeline, session, gate, extraContext, () => config.completions, log, refreshCompletions);
 
   context.subscriptions.push(
     statusBar,
+    extraContext,
     { dispose: () => client.dispose() },
-    { dispose: session.onDidChangeState((state) => statusBar.update(state)) },
+    { dispose: () => pipeline.reset() },
+    {
+      dispose: session.onDidChangeState((state) => {
+        // Suggestions of another model, or of one that crashed mid-answer, are not to be replayed.
+        if (state.kind !== 'ready') pipeline.reset();
+        statusBar.update(state);
+      }),
+    },
     // Files and new buffers only: not output panes, the SCM input or other virtual documents.
     vscode.languages.registerInlineCompletionItemProvider([{ scheme: 'file' }, { scheme: 'untitled' }], provider),
     ...registerCommands(session, log),
+    ...registerCompletionCommands(gate, () => config.completions.enabled, refreshCompletions),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!affectsLlamaLens(event)) return;
       config = applyConfig(readConfig(), session, log);
+      pipeline.reset();
+      refreshCompletions();
       if (affectsEngine(event)) warmUp(session, log);
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
@@ -60,7 +87,14 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
     }),
   );
   warmUp(session, log);
-  return { state: () => session.state, settings: () => config, completionStats: () => ({ ...provider.stats }) };
+  return { state: () => session.state, settings: () => config, completionStats: () => pipeline.stats.snapshot() };
+}
+
+/** The completion settings, with the FIM order resolved against the loaded model. */
+function pipelineSettings(config: ConfigSnapshot, state: EngineState): PipelineSettings {
+  const { completions } = config;
+  const modelLayout = state.kind === 'ready' ? state.info.fimLayout : 'spm';
+  return { ...completions, layout: completions.fimLayout === 'auto' ? modelLayout : completions.fimLayout };
 }
 
 export function deactivate(): void {

@@ -1,59 +1,54 @@
-// Ghost-text completions: the document around the cursor goes to the engine as a
-// fill-in-the-middle request; VS Code's cancellation token cancels it there too.
+// Ghost-text completions: VS Code asks on every keystroke; the core pipeline answers from the
+// suggestion on screen, its cache, or the engine. VS Code's cancellation token cancels there too.
 import * as vscode from 'vscode';
-import { cleanCompletion } from '../core/cleanCompletion';
-import { completionContext } from '../core/completionContext';
+import type { CompletionGate } from '../core/completion/CompletionGate';
+import type { CompletionPipeline, CompletionQuery } from '../core/completion/CompletionPipeline';
+import { completionContext, prefixWindowStart } from '../core/completionContext';
 import { EngineRequestError, isCancellation } from '../client/EngineClient';
 import type { ModelSession } from '../client/ModelSession';
 import type { CompletionSettings } from './config';
 
-/** Characters of context sent each way; the engine trims further to fit the context window. */
-const CONTEXT_LIMITS = { maxPrefixChars: 6000, maxSuffixChars: 2000 };
+/** Characters per token to read generously: the engine trims to the token budgets. */
+const CHARS_PER_TOKEN = 6;
 
-export interface CompletionStats {
-  requests: number;
-  shown: number;
+export interface ExtraContextSource {
+  extraFor(document: vscode.TextDocument): string;
 }
 
 export class InlineCompletionProvider implements vscode.InlineCompletionItemProvider {
-  readonly stats: CompletionStats = { requests: 0, shown: 0 };
-
   constructor(
+    private readonly pipeline: CompletionPipeline,
     private readonly session: ModelSession,
+    private readonly gate: CompletionGate,
+    private readonly extraContext: ExtraContextSource,
     private readonly settings: () => CompletionSettings,
     private readonly log: vscode.LogOutputChannel,
+    private readonly onAnswered: () => void,
   ) {}
 
   async provideInlineCompletionItems(
     document: vscode.TextDocument,
     position: vscode.Position,
-    _context: vscode.InlineCompletionContext,
+    context: vscode.InlineCompletionContext,
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
     const settings = this.settings();
-    if (!settings.enabled || this.session.state.kind === 'noModel' || token.isCancellationRequested) return undefined;
-    // Read only a window around the cursor: the whole document on every keystroke costs O(file size).
-    // One character more than the limit lets completionContext see that the prefix was cut.
-    const offset = document.offsetAt(position);
-    const start = Math.max(0, offset - CONTEXT_LIMITS.maxPrefixChars - 1);
-    const around = document.getText(new vscode.Range(document.positionAt(start), document.positionAt(offset + CONTEXT_LIMITS.maxSuffixChars)));
-    const context = completionContext(around, offset - start, CONTEXT_LIMITS);
-    const singleLine = context.midLine || settings.maxLines === 1;
+    // An explicit "Trigger Completion" works even while automatic suggestions are off or snoozed.
+    const manual = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
+    if (!manual && !this.gate.allows(settings, document.languageId, Date.now())) return undefined;
+    if (this.session.state.kind === 'noModel' || token.isCancellationRequested) return undefined;
     const abort = new AbortController();
     const subscription = token.onCancellationRequested(() => abort.abort());
-    this.stats.requests++;
     try {
-      const result = await this.session.request(
-        'complete',
-        { prefix: context.prefix, suffix: context.suffix, maxTokens: settings.maxTokens, stopAtNewline: singleLine, layout: 'spm' },
-        { signal: abort.signal },
-      );
-      const text = cleanCompletion(result.text, { singleLine, maxLines: settings.maxLines });
-      this.log.debug(`completion: ${result.evaluatedTokens} evaluated, ${result.reusedTokens} reused, ${result.generatedTokens} generated in ${result.durationMs.toFixed(0)} ms (${result.stopReason})`);
-      if (token.isCancellationRequested || text.length === 0) return undefined;
-      this.stats.shown++;
+      const suggestion = await this.pipeline.complete(this.queryAt(document, position, settings, manual), abort.signal);
+      const result = suggestion?.result;
+      if (result) {
+        this.log.debug(`completion: ${result.evaluatedTokens} evaluated, ${result.reusedTokens} reused, ${result.generatedTokens} generated in ${result.durationMs.toFixed(0)} ms (${result.stopReason})`);
+      }
+      this.onAnswered();
+      if (!suggestion || token.isCancellationRequested) return undefined;
       // An explicit empty range at the cursor makes VS Code show ghost text, not an inline edit.
-      return [new vscode.InlineCompletionItem(text, new vscode.Range(position, position))];
+      return suggestion.items.map((text) => new vscode.InlineCompletionItem(text, new vscode.Range(position, position)));
     } catch (error) {
       // A failed load is already on the status bar; repeating it on every keystroke would flood the log.
       if (!isCancellation(error) && !isLoadProblem(error)) this.log.warn(`completion failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -61,6 +56,23 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
     } finally {
       subscription.dispose();
     }
+  }
+
+  /** Reads only a window around the cursor: the whole document on every keystroke costs O(file size). */
+  private queryAt(document: vscode.TextDocument, position: vscode.Position, settings: CompletionSettings, manual: boolean): CompletionQuery {
+    const limits = { maxPrefixChars: settings.budgets.prefix * CHARS_PER_TOKEN, maxSuffixChars: settings.budgets.suffix * CHARS_PER_TOKEN };
+    const offset = document.offsetAt(position);
+    const start = prefixWindowStart(offset, limits.maxPrefixChars);
+    const window = document.getText(new vscode.Range(document.positionAt(start), document.positionAt(offset + limits.maxSuffixChars)));
+    const around = completionContext(window, offset, limits, start);
+    return {
+      prefix: around.prefix,
+      suffix: around.suffix,
+      extraContext: settings.budgets.extra > 0 ? this.extraContext.extraFor(document) : '',
+      singleLine: around.midLine || settings.maxLines === 1,
+      maxLines: settings.maxLines,
+      manual,
+    };
   }
 }
 

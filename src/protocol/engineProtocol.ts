@@ -17,6 +17,8 @@ export interface LoadParams {
   threads: number;
   /** 0 means "the model's training context, capped by memory". */
   contextSize: number;
+  /** Speculative decoding by prompt lookup: draft tokens copied from the prompt, checked in one batch. */
+  promptLookup: boolean;
 }
 
 export interface ModelInfo {
@@ -27,6 +29,8 @@ export interface ModelInfo {
   trainContextLength: number;
   contextSize: number;
   hasFim: boolean;
+  /** The FIM order this model suits: suffix-first for CodeLlama-style `<PRE>` tokens (trained on both orders), else prefix-first. */
+  fimLayout: FimLayout;
   hasChatTemplate: boolean;
   /** 'cpu' or the GPU backend in use. */
   backend: string;
@@ -37,20 +41,37 @@ export interface ModelInfo {
 export const FIM_LAYOUTS = ['spm', 'psm'] as const;
 export type FimLayout = (typeof FIM_LAYOUTS)[number];
 
+export interface TokenBudgets {
+  prefix: number;
+  suffix: number;
+  extra: number;
+}
+
 export interface CompleteParams {
   prefix: string;
   suffix: string;
+  /** Chunks of other files, placed before the prefix; '' for none. */
+  extraContext: string;
+  budgets: TokenBudgets;
   maxTokens: number;
   /** Stop before the first newline: a mid-line or single-line suggestion. */
   stopAtNewline: boolean;
   layout: FimLayout;
+  /** Longest prompt evaluation, in ms (0: no limit). What was evaluated stays in the KV state for the next request. */
+  maxPromptMs: number;
+  /** Longest generation, in ms (0: no limit); when it runs out, the text so far is the answer. */
+  maxGenerationMs: number;
+  /** How many different suggestions to return, each starting with another likely first token (1: just the greedy one). */
+  alternatives: number;
 }
 
-export const STOP_REASONS = ['endOfText', 'maxTokens', 'newline', 'cancelled'] as const;
+export const STOP_REASONS = ['endOfText', 'maxTokens', 'newline', 'cancelled', 'superseded', 'generationBudget', 'promptBudget'] as const;
 export type StopReason = (typeof STOP_REASONS)[number];
 
 export interface CompleteResult {
   text: string;
+  /** Further suggestions, when more than one was asked for; each differs from `text` in its first token. */
+  alternatives: string[];
   generatedTokens: number;
   /** Prompt tokens the engine had to evaluate for this request. */
   evaluatedTokens: number;
@@ -58,6 +79,12 @@ export interface CompleteResult {
   reusedTokens: number;
   usedFim: boolean;
   stopReason: StopReason;
+  /** Tokens generated after the request was cancelled or superseded: the promise is at most one. */
+  tokensAfterStop: number;
+  /** Draft tokens from prompt lookup that the model confirmed, and those it refuted. */
+  predictedTokens: { validated: number; refuted: number };
+  promptMs: number;
+  generationMs: number;
   durationMs: number;
 }
 
@@ -114,14 +141,23 @@ export const isLoadParams: Guard<LoadParams> = hasFields<LoadParams>({
   gpuLayers: (v): v is 'auto' | number => v === 'auto' || isNonNegativeInteger(v),
   threads: isNonNegativeInteger,
   contextSize: isNonNegativeInteger,
+  promptLookup: isBoolean,
 });
+
+const isBudget = (v: unknown): v is number => isNonNegativeInteger(v) && v <= 1 << 20;
+const isMs = (v: unknown): v is number => isNonNegativeInteger(v) && v <= 600_000;
 
 export const isCompleteParams: Guard<CompleteParams> = hasFields<CompleteParams>({
   prefix: isString,
   suffix: isString,
+  extraContext: isString,
+  budgets: hasFields<TokenBudgets>({ prefix: isBudget, suffix: isBudget, extra: isBudget }),
   maxTokens: (v): v is number => isNonNegativeInteger(v) && v > 0 && v <= 4096,
   stopAtNewline: isBoolean,
   layout: isOneOf(FIM_LAYOUTS),
+  maxPromptMs: isMs,
+  maxGenerationMs: isMs,
+  alternatives: (v): v is number => isNonNegativeInteger(v) && v >= 1 && v <= 8,
 });
 
 export const isDistributionParams: Guard<DistributionParams> = hasFields<DistributionParams>({
@@ -138,13 +174,15 @@ export const PARAMS_GUARDS: { [M in EngineMethod]: Guard<EngineMethods[M]['param
 
 export const isModelInfo: Guard<ModelInfo> = hasFields<ModelInfo>({
   name: isString, filePath: isString, architecture: isString, sizeBytes: isFiniteNumber,
-  trainContextLength: isFiniteNumber, contextSize: isFiniteNumber, hasFim: isBoolean, hasChatTemplate: isBoolean,
+  trainContextLength: isFiniteNumber, contextSize: isFiniteNumber, hasFim: isBoolean, fimLayout: isOneOf(FIM_LAYOUTS), hasChatTemplate: isBoolean,
   backend: isString, gpuLayers: isFiniteNumber, threads: isFiniteNumber,
 });
 
 export const isCompleteResult: Guard<CompleteResult> = hasFields<CompleteResult>({
-  text: isString, generatedTokens: isNonNegativeInteger, evaluatedTokens: isNonNegativeInteger,
-  reusedTokens: isNonNegativeInteger, usedFim: isBoolean, stopReason: isOneOf(STOP_REASONS), durationMs: isFiniteNumber,
+  text: isString, alternatives: isArrayOf(isString), generatedTokens: isNonNegativeInteger, evaluatedTokens: isNonNegativeInteger,
+  reusedTokens: isNonNegativeInteger, usedFim: isBoolean, stopReason: isOneOf(STOP_REASONS), tokensAfterStop: isNonNegativeInteger,
+  predictedTokens: hasFields<{ validated: number; refuted: number }>({ validated: isNonNegativeInteger, refuted: isNonNegativeInteger }),
+  promptMs: isFiniteNumber, generationMs: isFiniteNumber, durationMs: isFiniteNumber,
 });
 
 const isTokenProbability = hasFields<TokenProbability>({ id: isNonNegativeInteger, text: isString, probability: isFiniteNumber });

@@ -6,36 +6,22 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineRequestError } from '../../src/client/EngineClient';
 import { ModelSession } from '../../src/client/ModelSession';
-import type { CompleteParams } from '../../src/protocol/engineProtocol';
-import { cpuLoadParams, startEngine, waitUntil, type EngineUnderTest } from '../support/engineHarness';
+import { cpuLoadParams, fimParams, startEngine, useOracleEngine, waitUntil, type EngineUnderTest } from '../support/engineHarness';
 import {
-  generatedModelPath, greedyContinuation, loadOracleTable, nextTokenDistribution, tokenizeLikeOracle, type OracleTable,
+  generatedModelPath, greedyContinuation, lastOracleToken, loadOracleTable, nextTokenDistribution, type OracleTable, tokenizeLikeOracle,
 } from '../support/oracle';
 
 const TOLERANCE = 1e-4;
 
-function lastToken(table: OracleTable, text: string): number {
-  const tokens = tokenizeLikeOracle(table, text);
-  const last = tokens[tokens.length - 1];
-  if (last === undefined) throw new Error('empty context');
-  return last;
-}
 
-function fim(prefix: string, suffix: string, extra: Partial<CompleteParams> = {}): CompleteParams {
-  return { prefix, suffix, maxTokens: 12, stopAtNewline: true, layout: 'spm', ...extra };
-}
 
 describe('engine process on the oracle model', function () {
-  let table: OracleTable;
+  const table: OracleTable = loadOracleTable();
+  const oracleEngine = useOracleEngine();
   let engine: EngineUnderTest;
-
-  before(async function () {
-    table = loadOracleTable();
-    engine = startEngine();
-    await engine.client.request('load', cpuLoadParams(generatedModelPath('oracle.gguf')));
+  beforeEach(() => {
+    engine = oracleEngine();
   });
-
-  after(() => engine.client.dispose());
 
   it('reports the model, its FIM tokens, the backend and the threads in use', async function () {
     const info = await engine.client.request('load', cpuLoadParams(generatedModelPath('oracle.gguf')));
@@ -58,7 +44,7 @@ describe('engine process on the oracle model', function () {
 
   for (const context of ['for (let i = 0; i', 'return x', 'const value = ', '}\n']) {
     it(`gives the closed-form bigram distribution after ${JSON.stringify(context)}`, async function () {
-      const expected = nextTokenDistribution(table, lastToken(table, context));
+      const expected = nextTokenDistribution(table, lastOracleToken(table, context));
       const result = await engine.client.request('distribution', { text: context, topK: table.vocab.length });
       assert.deepEqual(result.contextTokens.slice(1), tokenizeLikeOracle(table, context), 'tokenization');
       assert.equal(result.top.length, table.vocab.length);
@@ -76,19 +62,19 @@ describe('engine process on the oracle model', function () {
     // bigram model continues from it. Any other order would end the prompt with <MID> or the suffix.
     const prefix = 'function total(items) {\n  let sum = 0;\n  for (const item of items) {\n    sum += item.pri';
     const suffix = '\n  }\n  return sum;\n}\n';
-    const expected = greedyContinuation(table, lastToken(table, prefix), { maxTokens: 12, stopAtNewline: true });
-    const fromSuffixEnd = greedyContinuation(table, lastToken(table, suffix), { maxTokens: 12, stopAtNewline: true });
+    const expected = greedyContinuation(table, lastOracleToken(table, prefix), { maxTokens: 12, stopAtNewline: true });
+    const fromSuffixEnd = greedyContinuation(table, lastOracleToken(table, suffix), { maxTokens: 12, stopAtNewline: true });
     assert.notEqual(expected, fromSuffixEnd, 'this context must tell the FIM orders apart');
     assert.ok(expected.length > 0);
-    const result = await engine.client.request('complete', fim(prefix, suffix));
+    const result = await engine.client.request('complete', fimParams(prefix, suffix));
     assert.equal(result.text, expected);
     assert.equal(result.usedFim, true);
   });
 
   it('stops at maxTokens when newlines are allowed', async function () {
     const prefix = 'if (x) {';
-    const expected = greedyContinuation(table, lastToken(table, prefix), { maxTokens: 20 });
-    const result = await engine.client.request('complete', fim(prefix, '', { maxTokens: 20, stopAtNewline: false }));
+    const expected = greedyContinuation(table, lastOracleToken(table, prefix), { maxTokens: 20 });
+    const result = await engine.client.request('complete', fimParams(prefix, '', { maxTokens: 20, stopAtNewline: false }));
     assert.equal(result.text, expected);
     assert.equal(result.generatedTokens, 20);
     assert.equal(result.stopReason, 'maxTokens');
@@ -96,8 +82,8 @@ describe('engine process on the oracle model', function () {
 
   it('reuses the KV state of an unchanged prompt prefix', async function () {
     const prefix = 'const items = [1, 2, 3];\nconst doubled = items.map((n) => n * 2);\nconsole.lo';
-    await engine.client.request('complete', fim(prefix, '\n'));
-    const second = await engine.client.request('complete', fim(`${prefix}g`, '\n'));
+    await engine.client.request('complete', fimParams(prefix, '\n'));
+    const second = await engine.client.request('complete', fimParams(`${prefix}g`, '\n'));
     assert.ok(second.evaluatedTokens <= 2, `a one-character keystroke evaluated ${second.evaluatedTokens} tokens`);
     assert.ok(second.reusedTokens > 50, `reused ${second.reusedTokens}`);
   });
@@ -105,7 +91,7 @@ describe('engine process on the oracle model', function () {
   it('streams progress and honours cancellation', async function () {
     const texts: string[] = [];
     const abort = new AbortController();
-    const pending = engine.client.request('complete', fim('x', '', { maxTokens: 4000, stopAtNewline: false }), {
+    const pending = engine.client.request('complete', fimParams('x', '', { maxTokens: 4000, stopAtNewline: false }), {
       signal: abort.signal,
       onProgress: ({ text }) => {
         texts.push(text);
@@ -114,15 +100,15 @@ describe('engine process on the oracle model', function () {
     });
     await assert.rejects(pending, (error: unknown) => error instanceof EngineRequestError && error.code === 'cancelled');
     assert.ok(texts.length >= 3);
-    const expected = greedyContinuation(table, lastToken(table, 'x'), { maxTokens: 3 });
+    const expected = greedyContinuation(table, lastOracleToken(table, 'x'), { maxTokens: 3 });
     assert.equal(texts[2], expected, 'streamed text is the greedy continuation so far');
     // The engine is free again right away.
-    const next = await engine.client.request('complete', fim('x', '', { maxTokens: 5, stopAtNewline: false }));
-    assert.equal(next.text, greedyContinuation(table, lastToken(table, 'x'), { maxTokens: 5 }));
+    const next = await engine.client.request('complete', fimParams('x', '', { maxTokens: 5, stopAtNewline: false }));
+    assert.equal(next.text, greedyContinuation(table, lastOracleToken(table, 'x'), { maxTokens: 5 }));
   });
 
   it('rejects malformed params with a clear error', async function () {
-    const bad = { prefix: 'x', suffix: '', maxTokens: -1, stopAtNewline: true, layout: 'spm' } as CompleteParams;
+    const bad = { ...fimParams('x', ''), maxTokens: -1 };
     await assert.rejects(engine.client.request('complete', bad), (error: unknown) => error instanceof EngineRequestError && error.code === 'badRequest');
   });
 });
@@ -135,9 +121,9 @@ describe('engine process: the prefix alone without FIM tokens', function () {
       const info = await engine.client.request('load', cpuLoadParams(generatedModelPath('oracle-nofim.gguf')));
       assert.equal(info.hasFim, false);
       const prefix = 'while (queue.len';
-      const result = await engine.client.request('complete', fim(prefix, 'gth > 0) {\n'));
+      const result = await engine.client.request('complete', fimParams(prefix, 'gth > 0) {\n'));
       assert.equal(result.usedFim, false);
-      assert.equal(result.text, greedyContinuation(table, lastToken(table, prefix), { maxTokens: 12, stopAtNewline: true }));
+      assert.equal(result.text, greedyContinuation(table, lastOracleToken(table, prefix), { maxTokens: 12, stopAtNewline: true }));
     } finally {
       engine.client.dispose();
     }
@@ -185,7 +171,7 @@ describe('engine process death', function () {
       await session.ensureLoaded();
       const firstPid = engine.client.pid;
       let streamed = 0;
-      const pending = session.request('complete', fim('x', '', { maxTokens: 4000, stopAtNewline: false }), {
+      const pending = session.request('complete', fimParams('x', '', { maxTokens: 4000, stopAtNewline: false }), {
         onProgress: () => {
           streamed++;
         },
@@ -198,8 +184,8 @@ describe('engine process death', function () {
       assert.equal(session.state.kind, 'error');
 
       const prefix = 'let count';
-      const result = await session.request('complete', fim(prefix, ' = 0;\n'));
-      assert.equal(result.text, greedyContinuation(table, lastToken(table, prefix), { maxTokens: 12, stopAtNewline: true }));
+      const result = await session.request('complete', fimParams(prefix, ' = 0;\n'));
+      assert.equal(result.text, greedyContinuation(table, lastOracleToken(table, prefix), { maxTokens: 12, stopAtNewline: true }));
       assert.notEqual(engine.client.pid, firstPid, 'a fresh engine process served the request');
       assert.equal(session.state.kind, 'ready');
     } finally {

@@ -1,6 +1,7 @@
 // Starts the real engine child process for a test, with its log kept for failure messages.
 import { EngineClient, type LogLevel } from '../../src/client/EngineClient';
-import type { LoadParams } from '../../src/protocol/engineProtocol';
+import type { CompleteParams, LoadParams } from '../../src/protocol/engineProtocol';
+import { generatedModelPath } from './oracle';
 import { ENGINE_ENTRY } from './repoPaths';
 
 export interface EngineUnderTest {
@@ -15,7 +16,7 @@ export function startEngine(): EngineUnderTest {
 }
 
 export function cpuLoadParams(modelPath: string): LoadParams {
-  return { modelPath, gpu: 'cpu', gpuLayers: 0, threads: 0, contextSize: 4096 };
+  return { modelPath, gpu: 'cpu', gpuLayers: 0, threads: 0, contextSize: 4096, promptLookup: false };
 }
 
 /** Resolves when `predicate` holds, polling on the event loop; rejects with `message` at the deadline. */
@@ -25,4 +26,26 @@ export async function waitUntil(predicate: () => boolean, timeoutMs: number, mes
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms: ${message()}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** Completion params with test defaults: single line, 12 tokens, suffix-first, no time limits. */
+export function fimParams(prefix: string, suffix: string, extra: Partial<CompleteParams> = {}): CompleteParams {
+  return {
+    prefix, suffix, extraContext: '', budgets: { prefix: 1024, suffix: 256, extra: 512 }, maxTokens: 12, stopAtNewline: true, layout: 'spm',
+    maxPromptMs: 0, maxGenerationMs: 0, alternatives: 1, ...extra,
+  };
+}
+
+/** One engine with the oracle model loaded, for the mocha block this is called in; stopped after it. */
+export function useOracleEngine(): () => EngineUnderTest {
+  let engine: EngineUnderTest | undefined;
+  before(async function () {
+    engine = startEngine();
+    await engine.client.request('load', cpuLoadParams(generatedModelPath('oracle.gguf')));
+  });
+  after(() => engine?.client.dispose());
+  return () => {
+    if (!engine) throw new Error('the oracle engine has not started');
+    return engine;
+  };
 }

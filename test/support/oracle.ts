@@ -175,3 +175,11 @@ export function greedyContinuationTokens(table: OracleTable, lastTokenId: number
 export function greedyContinuation(table: OracleTable, lastTokenId: number, options: GreedyOptions): string {
   return detokenizeOracle(table, greedyContinuationTokens(table, lastTokenId, options));
 }
+
+/** The oracle token a text ends with: the bigram model's next token depends on it alone. */
+export function lastOracleToken(table: OracleTable, text: string): number {
+  const tokens = tokenizeLikeOracle(table, text);
+  const last = tokens[tokens.length - 1];
+  if (last === undefined) throw new Error('empty context');
+  return last;
+}

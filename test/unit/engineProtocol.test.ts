@@ -3,7 +3,7 @@ import { isCompleteParams, isEngineToHost, isHostToEngine, isLoadParams, RESULT_
 
 describe('engine protocol guards', () => {
   it('accepts well-formed load params and rejects bad settings', () => {
-    const good = { modelPath: '/m.gguf', gpu: 'auto', gpuLayers: 'auto', threads: 0, contextSize: 4096 };
+    const good = { modelPath: '/m.gguf', gpu: 'auto', gpuLayers: 'auto', threads: 0, contextSize: 4096, promptLookup: true };
     assert.equal(isLoadParams(good), true);
     assert.equal(isLoadParams({ ...good, gpuLayers: 12 }), true);
     assert.equal(isLoadParams({ ...good, gpu: 'opencl' }), false);
@@ -14,12 +14,20 @@ describe('engine protocol guards', () => {
   });
 
   it('bounds completion params', () => {
-    const good = { prefix: 'a', suffix: '', maxTokens: 16, stopAtNewline: true, layout: 'spm' };
+    const good = {
+      prefix: 'a', suffix: '', extraContext: '', budgets: { prefix: 1024, suffix: 256, extra: 512 }, maxTokens: 16, stopAtNewline: true,
+      layout: 'spm', maxPromptMs: 0, maxGenerationMs: 2000, alternatives: 1,
+    };
     assert.equal(isCompleteParams(good), true);
     assert.equal(isCompleteParams({ ...good, maxTokens: 0 }), false);
     assert.equal(isCompleteParams({ ...good, maxTokens: 100000 }), false);
     assert.equal(isCompleteParams({ ...good, layout: 'mps' }), false);
     assert.equal(isCompleteParams({ ...good, prefix: 3 }), false);
+    assert.equal(isCompleteParams({ ...good, budgets: { prefix: 1, suffix: -1, extra: 0 } }), false);
+    assert.equal(isCompleteParams({ ...good, budgets: undefined }), false);
+    assert.equal(isCompleteParams({ ...good, maxGenerationMs: 1e9 }), false);
+    assert.equal(isCompleteParams({ ...good, alternatives: 0 }), false);
+    assert.equal(isCompleteParams({ ...good, alternatives: 9 }), false);
   });
 
   it('recognises host messages by kind and id', () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { buildFimPrompt, fitToBudget } from '../../src/core/fimPrompt';
+import { buildFimPrompt, fitPrompt, stableTail } from '../../src/core/fimPrompt';
 
 const fim = { prefix: 900, suffix: 901, middle: 902 };
 
@@ -25,28 +25,71 @@ describe('buildFimPrompt', () => {
     const { tokens } = buildFimPrompt({ bos: null, fim: null, prefixTokens: [10], suffixTokens: [], layout: 'spm' });
     assert.deepEqual(tokens, [10]);
   });
+
+  it('puts extra context directly before the prefix in both layouts', () => {
+    const spm = buildFimPrompt({ bos: 1, fim, extraTokens: [30, 31], prefixTokens: [10], suffixTokens: [20], layout: 'spm' });
+    assert.deepEqual(spm.tokens, [1, 900, 901, 20, 902, 30, 31, 10]);
+    const psm = buildFimPrompt({ bos: 1, fim, extraTokens: [30, 31], prefixTokens: [10], suffixTokens: [20], layout: 'psm' });
+    assert.deepEqual(psm.tokens, [1, 900, 30, 31, 10, 901, 20, 902]);
+    const plain = buildFimPrompt({ bos: 1, fim: null, extraTokens: [30], prefixTokens: [10], suffixTokens: [20], layout: 'spm' });
+    assert.deepEqual(plain.tokens, [1, 30, 10]);
+  });
 });
 
-describe('fitToBudget', () => {
+const range = (from: number, length: number) => Array.from({ length }, (_, i) => from + i);
+
+describe('stableTail', () => {
+  it('keeps tokens that fit', () => {
+    assert.deepEqual(stableTail([1, 2, 3], 3), [1, 2, 3]);
+  });
+
+  it('drops the start in steps of a quarter of the budget, so the start moves rarely', () => {
+    // budget 8: quantum 2. 9 tokens drop 2, 10 drop 2, 11 drop 4.
+    assert.deepEqual(stableTail(range(0, 9), 8), range(2, 7));
+    assert.deepEqual(stableTail(range(0, 10), 8), range(2, 8));
+    assert.deepEqual(stableTail(range(0, 11), 8), range(4, 7));
+  });
+
+  it('keeps the first kept token fixed while one token a keystroke is typed, for a whole quantum', () => {
+    const starts = new Set<number>();
+    for (let length = 1025; length <= 1024 + 64; length++) starts.add(stableTail(range(0, length), 1024)[0] ?? -1);
+    assert.deepEqual([...starts], [64]);
+  });
+
+  it('keeps nothing for a budget of zero or less', () => {
+    assert.deepEqual(stableTail([1, 2], 0), []);
+    assert.deepEqual(stableTail([1, 2], -3), []);
+  });
+});
+
+describe('fitPrompt', () => {
+  const budgets = { prefix: 100, suffix: 100, extra: 100 };
+
   it('keeps everything that fits', () => {
-    assert.deepEqual(fitToBudget([1, 2, 3], [4, 5], 10), { prefixTokens: [1, 2, 3], suffixTokens: [4, 5] });
+    const parts = { extraTokens: [7], prefixTokens: [1, 2, 3], suffixTokens: [4, 5] };
+    assert.deepEqual(fitPrompt(parts, budgets, 10), parts);
   });
 
-  it('drops the start of the prefix and the end of the suffix, keeping the text nearest the cursor', () => {
-    const prefix = Array.from({ length: 20 }, (_, i) => i);
-    const suffix = Array.from({ length: 20 }, (_, i) => 100 + i);
-    const fitted = fitToBudget(prefix, suffix, 8);
-    assert.deepEqual(fitted.suffixTokens, [100, 101]);
-    assert.deepEqual(fitted.prefixTokens, [14, 15, 16, 17, 18, 19]);
+  it('trims each part to its own budget: the start of extra and prefix, the end of the suffix', () => {
+    const fitted = fitPrompt({ extraTokens: range(200, 10), prefixTokens: range(0, 10), suffixTokens: range(100, 10) }, { prefix: 8, suffix: 3, extra: 4 }, 1000);
+    assert.deepEqual(fitted.extraTokens, [206, 207, 208, 209]);
+    assert.deepEqual(fitted.suffixTokens, [100, 101, 102]);
+    assert.deepEqual(fitted.prefixTokens, range(2, 8));
   });
 
-  it('gives the room a short prefix leaves to the suffix', () => {
-    const fitted = fitToBudget([1], Array.from({ length: 50 }, (_, i) => i), 20);
-    assert.equal(fitted.suffixTokens.length, 19);
-    assert.deepEqual(fitted.prefixTokens, [1]);
+  it('gives up extra context first, then suffix down to a quarter of the room, then prefix', () => {
+    const parts = { extraTokens: range(200, 10), prefixTokens: range(0, 20), suffixTokens: range(100, 20) };
+    const noExtra = fitPrompt(parts, budgets, 40);
+    assert.deepEqual(noExtra, { extraTokens: [], prefixTokens: range(0, 20), suffixTokens: range(100, 20) });
+    const shorterSuffix = fitPrompt(parts, budgets, 32);
+    assert.deepEqual(shorterSuffix.suffixTokens, range(100, 12));
+    assert.deepEqual(shorterSuffix.prefixTokens, range(0, 20));
+    const tight = fitPrompt(parts, budgets, 20);
+    assert.deepEqual(tight.suffixTokens, range(100, 5));
+    assert.ok(tight.prefixTokens.length <= 15 && tight.prefixTokens.at(-1) === 19, `prefix ${tight.prefixTokens}`);
   });
 
-  it('returns nothing for a budget of zero or less', () => {
-    assert.deepEqual(fitToBudget([1, 2], [3], -5), { prefixTokens: [], suffixTokens: [] });
+  it('returns nothing for no room', () => {
+    assert.deepEqual(fitPrompt({ extraTokens: [1], prefixTokens: [2], suffixTokens: [3] }, budgets, -5), { extraTokens: [], prefixTokens: [], suffixTokens: [] });
   });
 });
