@@ -52,15 +52,17 @@ export interface PromptParts {
 
 /**
  * Trims each part to its budget, then the whole to `room`, the tokens the context can spare.
+ * `prefixSlackSteps` lets the prefix run that many trim steps over its budget.
  * The text nearest the cursor matters most: the prefix and the extra context lose their start,
  * the suffix its end. Past the room, extra context goes first, then the suffix down to a quarter
  * of the room, then the prefix.
  */
-export function fitPrompt(parts: PromptParts, budgets: TokenBudgets, room: number): PromptParts {
+export function fitPrompt(parts: PromptParts, budgets: TokenBudgets, room: number, prefixSlackSteps = 0): PromptParts {
   const space = Math.max(0, room);
+  const quantum = trimQuantum(budgets.prefix);
   let extra = keepLast(parts.extraTokens, budgets.extra);
   let suffix = parts.suffixTokens.slice(0, Math.max(0, budgets.suffix));
-  let prefix = stableTail(parts.prefixTokens, budgets.prefix);
+  let prefix = stableTail(parts.prefixTokens, budgets.prefix + prefixSlackSteps * quantum, quantum);
   let over = extra.length + suffix.length + prefix.length - space;
   if (over > 0) {
     const cut = Math.min(over, extra.length);
@@ -81,12 +83,16 @@ export function fitPrompt(parts: PromptParts, budgets: TokenBudgets, room: numbe
  * "last N tokens" would shift the start by one token per keystroke and so change every token of
  * the prompt, leaving no KV state to reuse; in steps, the start moves once per quantum typed.
  */
-export function stableTail(tokens: readonly number[], budget: number): number[] {
+export function stableTail(tokens: readonly number[], budget: number, quantum = trimQuantum(budget)): number[] {
   const limit = Math.max(0, budget);
   if (tokens.length <= limit) return [...tokens];
-  const quantum = Math.min(64, Math.max(1, Math.floor(limit / 4)));
   const drop = Math.min(tokens.length, Math.ceil((tokens.length - limit) / quantum) * quantum);
   return tokens.slice(drop);
+}
+
+/** The step in which a prefix of this budget loses its start. */
+export function trimQuantum(budget: number): number {
+  return Math.min(64, Math.max(1, Math.floor(Math.max(0, budget) / 4)));
 }
 
 function keepLast(tokens: readonly number[], budget: number): number[] {

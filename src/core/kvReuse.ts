@@ -17,3 +17,16 @@ export function planKvReuse(cached: readonly number[], prompt: readonly number[]
   while (reuse < limit && cached[reuse] === prompt[reuse]) reuse++;
   return { reuse, evaluate: prompt.length - reuse };
 }
+
+/**
+ * Of several prompts that would do, the one whose start the KV state already holds the most of;
+ * the first on a tie. Returns its index and plan.
+ */
+export function mostReusable(cached: readonly number[], prompts: readonly (readonly number[])[]): { index: number; plan: ReusePlan } {
+  let best = { index: 0, plan: planKvReuse(cached, prompts[0] ?? []) };
+  prompts.forEach((prompt, index) => {
+    const plan = planKvReuse(cached, prompt);
+    if (plan.reuse > best.plan.reuse) best = { index, plan };
+  });
+  return best;
+}

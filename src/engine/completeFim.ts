@@ -4,6 +4,7 @@
 import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import type { CompleteParams, CompleteResult, StopReason } from '../protocol/engineProtocol';
 import { buildFimPrompt, fitPrompt } from '../core/fimPrompt';
+import { mostReusable } from '../core/kvReuse';
 import { greedyGenerate, stopReasonOf, type Generation, type GenerationLimits } from './greedyGenerate';
 import type { LlamaRuntime } from './LlamaRuntime';
 import { prefill } from './prefill';
@@ -20,12 +21,16 @@ export async function completeFim(
   const started = performance.now();
   const { model, sequence, fim, info, promptLookup } = runtime.current;
   const tokenize = (text: string) => (text.length === 0 ? [] : model.tokenize(text, false, 'trimLeadingSpace'));
-  const fitted = fitPrompt(
-    { extraTokens: tokenize(params.extraContext), prefixTokens: tokenize(params.prefix), suffixTokens: fim ? tokenize(params.suffix) : [] },
-    params.budgets,
-    info.contextSize - params.maxTokens - SPECIAL_TOKENS_ROOM,
-  );
-  const prompt = buildFimPrompt({ bos: model.tokens.bos, fim, layout: params.layout, ...fitted });
+  const parts = { extraTokens: tokenize(params.extraContext), prefixTokens: tokenize(params.prefix), suffixTokens: fim ? tokenize(params.suffix) : [] };
+  const room = info.contextSize - params.maxTokens - SPECIAL_TOKENS_ROOM;
+  // The prefix may run one trim step over its budget when that keeps the KV state usable: a prefetch
+  // (prefix + suggestion) that crossed a step must not make the next keystroke re-evaluate the prefix.
+  const prompts = [0, 1].map((slackSteps) => {
+    const fitted = fitPrompt(parts, params.budgets, room, slackSteps);
+    return buildFimPrompt({ bos: model.tokens.bos, fim, layout: params.layout, ...fitted });
+  });
+  const choice = mostReusable(sequence.contextTokens, prompts.map((candidate) => candidate.tokens));
+  const prompt = prompts[choice.index] ?? prompts[0]!;
   const plan = await runtime.alignSequence(prompt.tokens);
   // The predictor drafts by finding the latest tokens in this input: the whole prompt, suffix and extra context included.
   promptLookup?.updateInputTokens(prompt.tokens as Token[]);

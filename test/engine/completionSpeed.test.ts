@@ -43,6 +43,18 @@ describe('completion speed on the oracle model', function () {
     assert.ok(counts.every((n) => n <= 8), `tokens evaluated per keystroke: ${counts.join(', ')}`);
   });
 
+  it('keeps the KV state usable after a prefetch whose longer prefix crossed a trim step', async function () {
+    // Budget 64 trims in steps of 16: a 94-token prefix keeps its last 62, the prefetch's 102 tokens
+    // would keep their last 54, which starts elsewhere, unless the prefix may run one step over.
+    const budgets = { prefix: 64, suffix: 64, extra: 0 };
+    const prefix = sourceFile(20).slice(0, 94);
+    assert.equal(tokenizeLikeOracle(table, prefix).length, 94, 'one oracle token per character');
+    await engine.client.request('complete', fimParams(prefix, '\n', { budgets }));
+    await engine.client.request('complete', fimParams(`${prefix}compute(`, '\n', { budgets }));
+    const keystroke = await engine.client.request('complete', fimParams(`${prefix}c`, '\n', { budgets }));
+    assert.ok(keystroke.evaluatedTokens <= 8, `the keystroke after the prefetch evaluated ${keystroke.evaluatedTokens} tokens`);
+  });
+
   it('re-evaluates the whole suffix per keystroke in prefix-first (PSM) order, the cost SPM avoids', async function () {
     const suffix = `\n${sourceFile(10)}`;
     const suffixTokens = tokenizeLikeOracle(table, suffix).length;

@@ -89,6 +89,14 @@ describe('fitPrompt', () => {
     assert.ok(tight.prefixTokens.length <= 15 && tight.prefixTokens.at(-1) === 19, `prefix ${tight.prefixTokens}`);
   });
 
+  it('lets the prefix run whole trim steps over its budget when asked, with the same step', () => {
+    const parts = { extraTokens: [], prefixTokens: range(0, 94), suffixTokens: [] };
+    const budgets = { prefix: 64, suffix: 0, extra: 0 };
+    // Steps of 16: 94 tokens drop 32 within the budget, 16 with one step of slack.
+    assert.deepEqual(fitPrompt(parts, budgets, 1000).prefixTokens, range(32, 62));
+    assert.deepEqual(fitPrompt(parts, budgets, 1000, 1).prefixTokens, range(16, 78));
+  });
+
   it('returns nothing for no room', () => {
     assert.deepEqual(fitPrompt({ extraTokens: [1], prefixTokens: [2], suffixTokens: [3] }, budgets, -5), { extraTokens: [], prefixTokens: [], suffixTokens: [] });
   });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { planKvReuse } from '../../src/core/kvReuse';
+import { mostReusable, planKvReuse } from '../../src/core/kvReuse';
 
 describe('planKvReuse', () => {
   it('reuses the common prefix and evaluates the rest', () => {
@@ -20,5 +20,18 @@ describe('planKvReuse', () => {
     const before = [1, 900, 901, 20, 21, 902, 10, 11];
     const after = [...before, 12];
     assert.deepEqual(planKvReuse(before, after), { reuse: 8, evaluate: 1 });
+  });
+});
+
+describe('mostReusable', () => {
+  it('picks the prompt whose start the KV state holds the most of', () => {
+    const cached = [1, 5, 6, 7, 8];
+    const choice = mostReusable(cached, [[1, 6, 7, 8, 9], [1, 5, 6, 7, 8, 9]]);
+    assert.equal(choice.index, 1);
+    assert.deepEqual(choice.plan, { reuse: 5, evaluate: 1 });
+  });
+
+  it('prefers the first prompt on a tie', () => {
+    assert.equal(mostReusable([1, 2], [[1, 3, 4], [1, 4, 4, 4]]).index, 0);
   });
 });
