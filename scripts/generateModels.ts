@@ -1,7 +1,7 @@
 // Generates the project's own GGUF test models into .cache/models/ (git-ignored). See DESIGN.md,
 // "Models for tests and benchmarks".
 //
-//   node out/scripts/generateModels.js                  oracle variants + oracle.table.json (skipped when up to date)
+//   node out/scripts/generateModels.js                  each oracle set's models + <set>.table.json (skipped when up to date)
 //   node out/scripts/generateModels.js --shapes all     also the random-weight benchmark models (skipped when present)
 //   node out/scripts/generateModels.js --shapes tinyllama-1.1b,codellama-7b --force
 //
@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { GgufWriter } from './lib/gguf/GgufWriter';
-import { ORACLE_GENERATOR_VERSION, ORACLE_VARIANTS, buildOracleGguf, buildOracleTable } from './lib/models/oracleModel';
+import { ORACLE_GENERATOR_VERSION, ORACLE_MODEL_SETS, type OracleModelSet, buildOracleGguf, buildOracleTable } from './lib/models/oracleModel';
 import {
   SHAPE_GENERATOR_VERSION,
   SHAPE_MODELS,
@@ -108,29 +108,31 @@ interface OracleStamp {
   files: string[];
 }
 
-function generateOracle(root: string, outDir: string, force: boolean): void {
-  const corpus = readFileSync(join(root, 'test', 'fixtures', 'oracle-corpus.txt'), 'utf8');
+/** Writes one set's models and table, unless its stamp says they were made from this corpus by this generator. */
+function generateOracleSet(root: string, outDir: string, set: OracleModelSet, force: boolean): void {
+  const corpus = readFileSync(join(root, set.corpus), 'utf8');
   const corpusSha256 = createHash('sha256').update(corpus).digest('hex');
-  const files = [...ORACLE_VARIANTS.map((v) => `${v}.gguf`), 'oracle.table.json'];
-  const stampPath = join(outDir, 'oracle.stamp.json');
+  const tableFile = `${set.name}.table.json`;
+  const files = [...set.models.map((m) => `${m.file}.gguf`), tableFile];
+  const stampPath = join(outDir, `${set.name}.stamp.json`);
   const wanted: OracleStamp = { generatorVersion: ORACLE_GENERATOR_VERSION, corpusSha256, files };
   if (!force && existsSync(stampPath) && files.every((f) => existsSync(join(outDir, f)))) {
     const stamp = JSON.parse(readFileSync(stampPath, 'utf8')) as OracleStamp;
     if (JSON.stringify(stamp) === JSON.stringify(wanted)) {
-      console.log(`oracle models are up to date in ${relative(root, outDir)} (corpus ${corpusSha256.slice(0, 12)})`);
+      console.log(`${set.name} models are up to date in ${relative(root, outDir)} (corpus ${corpusSha256.slice(0, 12)})`);
       return;
     }
   }
   rmSync(stampPath, { force: true }); // until every file below is rewritten, the set is not up to date
   const table = buildOracleTable(corpus, corpusSha256);
-  for (const variant of ORACLE_VARIANTS) {
+  for (const { file, variant } of set.models) {
     const startedAt = Date.now();
-    const path = join(outDir, `${variant}.gguf`);
+    const path = join(outDir, `${file}.gguf`);
     let bytes = 0;
     writeAtomically(path, (temp) => (bytes = buildOracleGguf(table, variant).writeFile(temp)));
     console.log(describe(path, root, bytes, startedAt));
   }
-  const tablePath = join(outDir, 'oracle.table.json');
+  const tablePath = join(outDir, tableFile);
   const tableJson = JSON.stringify(table) + '\n';
   writeAtomically(tablePath, (temp) => writeFileSync(temp, tableJson));
   console.log(describe(tablePath, root, Buffer.byteLength(tableJson), Date.now()));
@@ -172,7 +174,7 @@ async function main(): Promise<void> {
   const outDir = options.outDir ?? join(root, '.cache', 'models');
   mkdirSync(outDir, { recursive: true });
   removeStaleTempFiles(outDir);
-  generateOracle(root, outDir, options.force);
+  for (const set of ORACLE_MODEL_SETS) generateOracleSet(root, outDir, set, options.force);
   if (options.shapes.length > 0) await generateShapes(root, outDir, options.shapes, options.force);
 }
 

@@ -20,6 +20,8 @@ export interface LlamaLensApi {
   state(): EngineState;
   settings(): ConfigSnapshot;
   completionStats(): CompletionStatsSnapshot;
+  /** Whether automatic completions are on, and when a snooze ends (ms since the epoch). */
+  completionStatus(): { enabled: boolean; snoozeEnd: number | undefined };
 }
 
 export function activate(context: vscode.ExtensionContext): LlamaLensApi {
@@ -87,7 +89,12 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
     }),
   );
   warmUp(session, log);
-  return { state: () => session.state, settings: () => config, completionStats: () => pipeline.stats.snapshot() };
+  return {
+    state: () => session.state,
+    settings: () => config,
+    completionStats: () => pipeline.stats.snapshot(),
+    completionStatus: () => ({ enabled: config.completions.enabled, snoozeEnd: gate.snoozeEnd(Date.now()) }),
+  };
 }
 
 /** The completion settings, with the FIM order resolved against the loaded model. */

@@ -1,4 +1,4 @@
-// Ghost text in a real VS Code (code-server in Chromium), from the real engine on the oracle model.
+// Ghost text in a real VS Code (code-server in Chromium), from the real engine on the oracle models.
 // The expected suggestion is the greedy bigram continuation, computed from the oracle's count table.
 import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -6,74 +6,113 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCodeServer, type CodeServer } from '../../scripts/lib/codeServer';
 import { stageLlamaLens, STATUS_BAR_ID_PREFIX } from '../../scripts/lib/llamaLensStage';
-import { generatedModelPath, greedyContinuation, loadOracleTable, tokenizeLikeOracle } from '../support/oracle';
+import { generatedModelPath, greedyContinuation, lastOracleToken, loadOracleTable, type OracleTable } from '../support/oracle';
 import {
-  focusActiveEditor, openFileFromExplorer, openWorkbench, readGhostText, screenshot, statusBarText, waitFor, type Workbench,
+  focusActiveEditor, openFileFromExplorer, openWorkbench, parseCompletionCounters, readGhostText, saveWithKeyboard, screenshot,
+  statusBarText, statusBarTooltip, waitFor, waitForGhostText, type CompletionCounters, type Workbench,
 } from '../support/workbench';
 
 const MAX_TOKENS = 16;
 const HEADER = '// Llama Lens end-to-end test\n';
 const TYPED = 'const items = [';
 
-describe('E2E: inline completion in code-server', function () {
-  this.timeout(600_000);
-  let scratch: string;
-  let workspace: string;
+interface Session {
+  workspace: string;
+  server: CodeServer;
+  workbench: Workbench;
+}
+
+/**
+ * Registers hooks on the enclosing describe: a workspace holding `files`, its own code-server with Llama Lens and
+ * `settings()` (read when it starts, so a missing model fails the hook, not the loading of the suite), and a workbench in Chromium; a failed test leaves a screenshot and the extension host's log.
+ * Returns the running session (for use inside tests).
+ */
+function useCodeServer(name: string, files: Record<string, string>, settings: () => Record<string, unknown>): () => Session {
+  let scratch: string | undefined;
   let server: CodeServer | undefined;
-  let workbench: Workbench | undefined;
+  let session: Session | undefined;
 
   before(async function () {
-    scratch = mkdtempSync(join(tmpdir(), 'llama-lens-e2e-completion-'));
-    workspace = join(scratch, 'workspace');
+    scratch = mkdtempSync(join(tmpdir(), `llama-lens-e2e-${name}-`));
+    const workspace = join(scratch, 'workspace');
     mkdirSync(workspace);
-    writeFileSync(join(workspace, 'sample.js'), HEADER);
-    server = await startCodeServer({
-      workspace,
-      extensions: [stageLlamaLens()],
-      settings: {
-        'llamaLens.modelPath': generatedModelPath('oracle.gguf'),
-        'llamaLens.gpu': 'cpu',
-        'llamaLens.completions.maxTokens': MAX_TOKENS,
-        'llamaLens.completions.maxLines': 1,
-        // Large text, so the README's screenshot shows the ghost text clearly.
-        'editor.fontSize': 22,
-      },
-    });
-    workbench = await openWorkbench(server.url);
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(workspace, file), text);
+    server = await startCodeServer({ workspace, extensions: [stageLlamaLens()], settings: settings() });
+    session = { workspace, server, workbench: await openWorkbench(server.url) };
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && workbench) {
-      console.log(`    failure screenshot: ${await screenshot(workbench.page, `completion-failed-${this.currentTest.title}`)}`);
+    if (this.currentTest?.state === 'failed' && session) {
+      console.log(`    failure screenshot: ${await screenshot(session.workbench.page, `${name}-failed-${this.currentTest.title}`)}`);
       console.log(`--- extension host log ---\n${server?.extensionHostLog().slice(-4000)}`);
     }
   });
 
   after(async function () {
-    await workbench?.close();
+    await session?.workbench.close();
     await server?.stop();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
+  return () => {
+    assert.ok(session, 'code-server did not start');
+    return session;
+  };
+}
+
+/** Typing before the extension is active would trigger no request at all: waits for the loaded model. */
+async function waitForLoadedModel(workbench: Workbench): Promise<string> {
+  return (await waitFor(() => statusBarText(workbench.page, STATUS_BAR_ID_PREFIX), {
+    timeoutMs: 120_000,
+    message: 'the Llama Lens status bar item to report the loaded model',
+    until: (text) => /Llama Lens:.*\(cpu\)/.test(text ?? ''),
+  })) ?? '';
+}
+
+/** Opens `file` from the Explorer, puts the cursor at its end and types `text`. */
+async function typeAtEndOf(workbench: Workbench, file: string, text: string): Promise<void> {
+  const { page } = workbench;
+  await openFileFromExplorer(page, file);
+  await focusActiveEditor(page);
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type(text);
+}
+
+/** Waits until `file` on disk holds exactly `expected` (the editor was saved). */
+async function waitForFileText(workspace: string, file: string, expected: string): Promise<void> {
+  await waitFor(() => readFileSync(join(workspace, file), 'utf8'), { message: `${file} on disk to hold ${JSON.stringify(expected)}`, until: (text) => text === expected });
+}
+
+/** The single-line ghost text the oracle must show after `text`: its greedy continuation, trailing blanks trimmed. */
+function expectedSuggestion(table: OracleTable, text: string): string {
+  return greedyContinuation(table, lastOracleToken(table, text), { maxTokens: MAX_TOKENS, stopAtNewline: true }).replace(/[ \t]+$/, '');
+}
+
+const COMPLETION_SETTINGS = {
+  'llamaLens.gpu': 'cpu',
+  'llamaLens.completions.maxTokens': MAX_TOKENS,
+  'llamaLens.completions.maxLines': 1,
+  // No time budgets: the expected text is the whole greedy continuation, and on a busy machine the first completion
+  // can take seconds (a run here saw 4.3 s, 3.2 tokens/s), so the 3 s default cut `put(key);` to `put(key`.
+  'llamaLens.completions.maxPromptMs': 0,
+  'llamaLens.completions.maxGenerationMs': 0,
+  // Large text, so the README's screenshots show the ghost text clearly.
+  'editor.fontSize': 22,
+};
+
+describe('E2E: inline completion in code-server', function () {
+  this.timeout(600_000);
+  const session = useCodeServer('completion', { 'sample.js': HEADER }, () => ({ ...COMPLETION_SETTINGS, 'llamaLens.modelPath': generatedModelPath('oracle.gguf') }));
+
   it('shows the greedy continuation as ghost text, and Tab accepts it', async function () {
-    assert.ok(workbench);
+    const { workbench, workspace } = session();
     const { page } = workbench;
-    const table = loadOracleTable();
-    const prefixTokens = tokenizeLikeOracle(table, HEADER + TYPED);
-    const expected = greedyContinuation(table, prefixTokens[prefixTokens.length - 1] ?? -1, { maxTokens: MAX_TOKENS, stopAtNewline: true }).replace(/[ \t]+$/, '');
+    const expected = expectedSuggestion(loadOracleTable(), HEADER + TYPED);
     assert.ok(expected.length > 0, 'the chosen prefix must have a non-empty continuation');
 
-    // Typing before the extension is active would trigger no request at all: wait for the loaded model.
-    const ready = await waitFor(() => statusBarText(page, STATUS_BAR_ID_PREFIX), {
-      timeoutMs: 120_000,
-      message: 'the Llama Lens status bar item to report the loaded model',
-      until: (text) => /Llama Lens:.*\(cpu\)/.test(text ?? ''),
-    });
-    assert.match(ready ?? '', /oracle/);
-    await openFileFromExplorer(page, 'sample.js');
-    await focusActiveEditor(page);
-    await page.keyboard.press('Control+End');
-    await page.keyboard.type(TYPED);
+    const ready = await waitForLoadedModel(workbench);
+    assert.match(ready, /oracle/);
+    await typeAtEndOf(workbench, 'sample.js', TYPED);
 
     const ghost = await waitFor(() => readGhostText(page), { timeoutMs: 90_000, message: `ghost text ${JSON.stringify(expected)}`, until: (text) => text === expected });
     assert.equal(ghost, expected);
@@ -83,7 +122,88 @@ describe('E2E: inline completion in code-server', function () {
     await page.keyboard.press('Tab');
     await waitFor(() => readGhostText(page), { message: 'the ghost text to be accepted', until: (text) => text === '' || !text.startsWith(expected) });
     await page.keyboard.press('Control+S');
-    const file = join(workspace, 'sample.js');
-    await waitFor(() => readFileSync(file, 'utf8'), { message: 'sample.js on disk to hold the accepted completion', until: (text) => text === HEADER + TYPED + expected });
+    await waitForFileText(workspace, 'sample.js', HEADER + TYPED + expected);
+  });
+});
+
+// The oracle-words model continues `obj.` with a suggestion of several words (see ORACLE_MODEL_SETS), long enough
+// to type part of it and to accept part of it.
+const WORDS_TYPED = 'obj.';
+/** How many characters of the suggestion the user types over. */
+const TYPED_OVER = 3;
+
+describe('E2E: typing through and accepting a word of a suggestion in code-server', function () {
+  this.timeout(600_000);
+  const session = useCodeServer(
+    'words',
+    { 'typed.js': HEADER, 'word.js': HEADER },
+    () => ({ ...COMPLETION_SETTINGS, 'llamaLens.modelPath': generatedModelPath('oracle-words.gguf') }),
+  );
+  let suggestion: string;
+
+  before(async function () {
+    suggestion = expectedSuggestion(loadOracleTable(generatedModelPath('oracle-words.table.json')), HEADER + WORDS_TYPED);
+    assert.match(suggestion, /^\w+\W+\w/, `the oracle-words suggestion after ${JSON.stringify(WORDS_TYPED)} must start with a word and hold another one`);
+    assert.ok(suggestion.length > TYPED_OVER + 1, 'the suggestion must outlast the characters typed over');
+    const ready = await waitForLoadedModel(session().workbench);
+    const tooltip = await statusBarTooltip(session().workbench.page, STATUS_BAR_ID_PREFIX);
+    assert.ok(tooltip.includes('oracle-words.gguf'), `the loaded model should be oracle-words.gguf: ${ready}\n${tooltip}`);
+  });
+
+  /**
+   * The counters once the status bar has caught up: they satisfy `until` and two reads in a row agree. Each read
+   * opens a fresh tooltip; the extension updates the item after every answer, a moment after VS Code has the answer.
+   */
+  async function settledCounters(message: string, until: (counters: CompletionCounters) => boolean): Promise<CompletionCounters> {
+    let previous: CompletionCounters | undefined;
+    const settled = await waitFor(
+      async () => {
+        const counters = parseCompletionCounters(await statusBarTooltip(session().workbench.page, STATUS_BAR_ID_PREFIX));
+        const stable = JSON.stringify(counters) === JSON.stringify(previous);
+        previous = counters;
+        return { counters, stable };
+      },
+      { timeoutMs: 60_000, message, until: (read) => read.stable && until(read.counters) },
+    );
+    return settled.counters;
+  }
+
+  it('serves the rest of the suggestion without the engine while its first characters are typed', async function () {
+    const { page } = session().workbench;
+    await typeAtEndOf(session().workbench, 'typed.js', WORDS_TYPED);
+    await waitForGhostText(page, { timeoutMs: 90_000, message: `ghost text ${JSON.stringify(suggestion)}`, until: (text) => text === suggestion });
+    const before = await settledCounters('the status bar to count the engine call behind the suggestion', (counters) => counters.engineCalls >= 1);
+
+    const typed = suggestion.slice(0, TYPED_OVER);
+    const rest = suggestion.slice(TYPED_OVER);
+    await page.keyboard.type(typed);
+    await waitForGhostText(page, { message: `ghost text ${JSON.stringify(rest)} after typing ${JSON.stringify(typed)}`, until: (text) => text === rest });
+    const after = await settledCounters(
+      'the status bar to count the requests answered by typing through',
+      (counters) => counters.typedThrough > before.typedThrough,
+    );
+    console.log(`    typed ${JSON.stringify(typed)}, ghost text ${JSON.stringify(rest)}; counters before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`);
+    assert.equal(after.engineCalls, before.engineCalls, 'typing what the suggestion says must not ask the engine again');
+    assert.equal(await readGhostText(page), rest, 'the rest of the suggestion should still be shown');
+    await screenshot(page, 'inline-completion-typed-through');
+  });
+
+  it('accepts the next word of the suggestion with Ctrl+Right', async function () {
+    const { page } = session().workbench;
+    await typeAtEndOf(session().workbench, 'word.js', WORDS_TYPED);
+    await waitForGhostText(page, { timeoutMs: 90_000, message: `ghost text ${JSON.stringify(suggestion)}`, until: (text) => text === suggestion });
+
+    // Accept Next Word (editor.action.inlineSuggest.acceptNextWord) takes the language's word at the start of the
+    // suggestion, when it starts with one; for JavaScript that is the leading run of letters, digits and `_`/`$`.
+    // The suggestion starts with plain word characters (checked above), so that is the leading run of \w.
+    const word = /^\w+/.exec(suggestion)?.[0] ?? '';
+    const rest = suggestion.slice(word.length);
+    await page.keyboard.press('Control+ArrowRight');
+    await waitForGhostText(page, { message: `ghost text ${JSON.stringify(rest)} after accepting ${JSON.stringify(word)}`, until: (text) => text === rest });
+    await screenshot(page, 'inline-completion-accept-word');
+
+    await saveWithKeyboard(page);
+    await waitForFileText(session().workspace, 'word.js', HEADER + WORDS_TYPED + word);
+    assert.equal(await readGhostText(page), rest, 'the rest of the suggestion should still be shown after accepting a word');
   });
 });

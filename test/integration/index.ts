@@ -13,6 +13,7 @@ import type MochaType from 'mocha';
 const SUITES: ReadonlyArray<readonly [name: string, load: () => unknown]> = [
   ['smoke', () => require('./suites/smoke')],
   ['llamaLens', () => require('./suites/llamaLens')],
+  ['completionCommands', () => require('./suites/completionCommands')],
 ];
 
 export interface IntegrationTestResult {

@@ -1,5 +1,6 @@
-// The oracle model's closed form, for tests. It is re-derived from oracle.table.json alone and deliberately does not
-// import the generator (scripts/lib/models/oracleModel.ts), so a bug there cannot hide itself in the expectations.
+// The oracle models' closed form, for tests. It is re-derived from a table (oracle.table.json, oracle-words.table.json)
+// alone and deliberately does not import the generator (scripts/lib/models/oracleModel.ts), so a bug there cannot
+// hide itself in the expectations.
 //
 //   P(j | i) = (c(i,j) + alpha) / (sum_k c(i,k) + alpha * V), over all V vocabulary tokens.
 import { existsSync, readFileSync } from 'node:fs';

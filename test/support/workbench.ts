@@ -30,6 +30,9 @@ export const SELECTORS = {
   ghostTextLines: '.suggest-preview-text',
   dirtyActiveTab: '.editor-group-container.active .tab.active.dirty',
   statusBarItem: '.statusbar-item',
+  /** The hover VS Code shows for a status bar item's tooltip (and for other workbench elements). */
+  workbenchHover: '.monaco-hover.workbench-hover',
+  editorPart: '.part.editor',
 } as const;
 
 export interface WaitOptions {
@@ -293,6 +296,55 @@ export async function statusBarText(page: Page, idPrefix: string): Promise<strin
     items.map((item) => (item.textContent ?? '').replace(/\u00a0/g, ' ').trim()),
   );
   return texts.length > 0 ? texts.join(' | ') : undefined;
+}
+
+/** The text of every workbench hover on screen, joined with newlines ('' when none is shown). */
+async function visibleWorkbenchHoverText(page: Page): Promise<string> {
+  const texts = await page.locator(SELECTORS.workbenchHover).evaluateAll((hovers) =>
+    (hovers as HTMLElement[])
+      .filter((hover) => hover.isConnected && hover.getClientRects().length > 0)
+      .map((hover) => (hover.textContent ?? '').replace(/\u00a0/g, ' ').trim()),
+  );
+  return texts.join('\n');
+}
+
+/**
+ * The tooltip of the status bar item whose element id starts with `idPrefix`, read as a user would: hover the item,
+ * wait for its hover to show, read it, then move the mouse to an empty spot of the editor area and wait for the
+ * hover to close (an open hover is not redrawn when the tooltip changes, so every read needs a fresh one).
+ * The mouse never passes over the editor's text, so ghost text is not disturbed.
+ */
+export async function statusBarTooltip(page: Page, idPrefix: string, timeoutMs = 30_000): Promise<string> {
+  const hoverClosed = (what: string) =>
+    waitFor(() => visibleWorkbenchHoverText(page), { timeoutMs, message: what, until: (text) => text === '' });
+  await hoverClosed('earlier hovers to close before hovering the status bar item');
+  await page.locator(`${SELECTORS.statusBarItem}[id^="${idPrefix}"]`).first().hover({ timeout: timeoutMs });
+  const text = await waitFor(() => visibleWorkbenchHoverText(page), {
+    timeoutMs,
+    message: `the tooltip of the status bar item ${idPrefix}`,
+    until: (shown) => shown.length > 0,
+  });
+  const area = await page.locator(SELECTORS.editorPart).first().boundingBox({ timeout: timeoutMs });
+  if (!area) throw new Error('the editor area is not on screen, so there is no empty spot to move the mouse to');
+  // Lower right of the editor area: below and to the right of the few lines a test types, and clear of the scrollbar.
+  await page.mouse.move(area.x + area.width * 0.7, area.y + area.height * 0.8);
+  await hoverClosed('the status bar tooltip to close once the mouse left the item');
+  return text;
+}
+
+/** The completion counters Llama Lens shows in its status bar tooltip (src/core/completion/CompletionStats.ts). */
+export interface CompletionCounters {
+  requests: number;
+  engineCalls: number;
+  typedThrough: number;
+}
+
+/** Parses `Completions: N requests, M engine calls` and `(K typed-through, …)` out of the tooltip's text. */
+export function parseCompletionCounters(tooltip: string): CompletionCounters {
+  const calls = /Completions: (\d+) requests?, (\d+) engine calls?/.exec(tooltip);
+  const typed = /(\d+) typed-through/.exec(tooltip);
+  if (!calls || !typed) throw new Error(`no completion counters in the status bar tooltip ${JSON.stringify(tooltip)}`);
+  return { requests: Number(calls[1]), engineCalls: Number(calls[2]), typedThrough: Number(typed[1]) };
 }
 
 /** The full text of the active editor's model, as rendered (only the visible lines). */

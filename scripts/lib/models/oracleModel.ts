@@ -1,5 +1,5 @@
 // The exact-oracle model: a real Llama-architecture GGUF whose next-token distribution is a smoothed character bigram
-// table learned from test/fixtures/oracle-corpus.txt. See DESIGN.md, "Models for tests and benchmarks".
+// table learned from a corpus (ORACLE_MODEL_SETS lists them). See DESIGN.md, "Models for tests and benchmarks".
 //
 // How the weights make it exact:
 // - n_embd >= V, token_embd is the identity, so the residual stream after embedding is the one-hot e_prev;
@@ -44,8 +44,35 @@ export interface OracleTable {
   counts: Record<string, Record<string, number>>;
 }
 
+/** How a GGUF is built from a table: 'oracle' declares FIM tokens, '-nofim' does not, '-chat' adds a chat template. */
 export type OracleVariant = 'oracle' | 'oracle-nofim' | 'oracle-chat';
 export const ORACLE_VARIANTS: readonly OracleVariant[] = ['oracle', 'oracle-nofim', 'oracle-chat'];
+
+/** Oracle models learned from one corpus, generated together with their table (`<name>.table.json`). */
+export interface OracleModelSet {
+  /** Names the table, `<name>.table.json`, and the stamp that says the set is up to date, `<name>.stamp.json`. */
+  name: string;
+  /** The training text, relative to the repository root. */
+  corpus: string;
+  /** The GGUFs written, `<file>.gguf`, each built as `variant`. */
+  models: readonly { file: string; variant: OracleVariant }[];
+}
+
+export const ORACLE_MODEL_SETS: readonly OracleModelSet[] = [
+  // Code-like text: the engine tests check distributions, FIM and chat on it.
+  {
+    name: 'oracle',
+    corpus: 'test/fixtures/oracle-corpus.txt',
+    models: ORACLE_VARIANTS.map((variant) => ({ file: variant, variant })),
+  },
+  // One line, `obj.put(key);`, repeated: each of its characters occurs once per line, so it has a single successor
+  // and greedy decoding after `obj.` is the multi-word `put(key);` with no ties. The E2E tests type part of it.
+  {
+    name: 'oracle-words',
+    corpus: 'test/fixtures/oracle-words-corpus.txt',
+    models: [{ file: 'oracle-words', variant: 'oracle' }],
+  },
+];
 
 export const SPACE_PIECE = '\u2581';
 const FIM_TEXTS = ['<PRE>', '<SUF>', '<MID>', '<EOT>'] as const;

@@ -90,7 +90,8 @@ export class CompletionPipeline {
       if (signal.aborted) return undefined;
     }
     const result = await this.ask(query, settings, signal);
-    if (!result) return undefined;
+    // Superseded in the engine by a newer completion from elsewhere: nobody is waiting for this one.
+    if (!result || result.stopReason === 'superseded' || result.stopReason === 'cancelled') return undefined;
     this.stats.recordEngine(result, this.clock.now() - started);
     const items = this.clean(query, [result.text, ...result.alternatives]);
     if (!PARTIAL.has(result.stopReason)) this.cache.set(this.keyOf(query, settings), { items, prefetched: false });

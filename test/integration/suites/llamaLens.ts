@@ -1,30 +1,8 @@
 // Llama Lens inside a real extension host: activation, commands, settings and the status state.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { LlamaLensApi } from '../../../src/extension/extension';
 import { generatedModelPath } from '../../support/oracle';
-
-const EXTENSION_ID = 'llama-lens.llama-lens';
-
-async function api(): Promise<LlamaLensApi> {
-  const extension = vscode.extensions.getExtension<LlamaLensApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not installed`);
-  return extension.activate();
-}
-
-async function setUserSetting(key: string, value: unknown): Promise<void> {
-  await vscode.workspace.getConfiguration().update(key, value, vscode.ConfigurationTarget.Global);
-}
-
-async function waitFor<T>(read: () => T, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { api, EXTENSION_ID, setUserSetting, waitFor } from './host';
 
 describe('Llama Lens in the extension host', () => {
   after(async () => {
