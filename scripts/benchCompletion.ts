@@ -7,16 +7,18 @@
 // Options: --quick (one short position, for a smoke run), --out FILE (JSON; default bench-results/completion.json).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { EngineClient } from '../src/client/EngineClient';
+import type { EngineClient } from '../src/client/EngineClient';
 import { CompletionPipeline, type PipelineSettings } from '../src/core/completion/CompletionPipeline';
 import { realClock } from '../src/core/completion/realClock';
-import type { CompleteParams, LoadParams } from '../src/protocol/engineProtocol';
+import type { CompleteParams } from '../src/protocol/engineProtocol';
+import { cpuLoad, engineDecode, withEngine, type DecodeRun } from './lib/bench/engineRuns';
 import { rawDecodeSpeed } from './lib/bench/rawDecode';
 import { mean, median, percentile, table } from './lib/bench/summary';
 import { replay, typingPositions, type KeystrokeSample, type Strategy, type TypingPosition } from './lib/bench/typingReplay';
 
 const ROOT = join(__dirname, '..', '..');
 const MODEL = join(ROOT, '.cache', 'models', 'tinyllama-1.1b-fim.gguf');
+const ORACLE = join(ROOT, '.cache', 'models', 'oracle.gguf');
 const FILES = ['src/core/postProcessCompletion.ts', 'src/engine/completeFim.ts', 'scripts/lib/gguf/GgufWriter.ts'];
 const SETTINGS: PipelineSettings = {
   maxTokens: 16,
@@ -42,24 +44,9 @@ function parseOptions(argv: string[]): Options {
   return { quick: argv.includes('--quick'), out: outIndex >= 0 ? argv[outIndex + 1] ?? '' : join(ROOT, 'bench-results', 'completion.json') };
 }
 
-function loadParams(promptLookup: boolean): LoadParams {
-  return { modelPath: MODEL, gpu: 'cpu', gpuLayers: 0, threads: 0, contextSize: 2048, promptLookup };
-}
-
 function engineParams(prefix: string, suffix: string, layout: 'spm' | 'psm', stopAtNewline = true): CompleteParams {
   const { budgets, maxTokens, maxPromptMs, maxGenerationMs } = SETTINGS;
   return { prefix, suffix, extraContext: '', budgets, maxTokens, stopAtNewline, layout, maxPromptMs, maxGenerationMs, alternatives: 1 };
-}
-
-async function withEngine<T>(promptLookup: boolean, use: (client: EngineClient) => Promise<T>): Promise<T> {
-  const client = new EngineClient({ enginePath: join(ROOT, 'dist', 'engine.mjs'), log: (level, message) => level !== 'info' && console.error(`[engine ${level}] ${message}`) });
-  try {
-    const info = await client.request('load', loadParams(promptLookup));
-    console.log(`  engine: ${info.name}, ${info.threads} threads, FIM ${info.hasFim ? info.fimLayout : 'none'}, prompt lookup ${promptLookup ? 'on' : 'off'}`);
-    return await use(client);
-  } finally {
-    client.dispose();
-  }
 }
 
 function lensStrategy(client: EngineClient): Strategy {
@@ -77,19 +64,28 @@ function naiveStrategy(client: EngineClient): Strategy {
   };
 }
 
-async function engineDecode(client: EngineClient, prompt: string): Promise<number[]> {
-  const rates: number[] = [];
-  for (let run = 0; run < DECODE.runs; run++) {
-    const result = await client.request('complete', { ...engineParams(prompt, '', 'spm', false), maxTokens: DECODE.tokens });
-    rates.push((result.generatedTokens * 1000) / result.generationMs);
+const REPETITION_TOKENS = 200;
+
+/**
+ * The best case for prompt lookup: text whose continuation is already in the prompt. The oracle's
+ * greedy output settles into a run of spaces; a prompt that contains such a run lets the
+ * predictor draft it. Random-weight models never repeat their input, so the replay above is the worst case.
+ */
+async function lookupOnRepetition(): Promise<{ promptLookup: boolean; runs: DecodeRun[] }[]> {
+  const prompt = `const x = 1;${' '.repeat(400)}\nlet y = x`;
+  const params = { ...engineParams(prompt, '', 'spm', false), maxTokens: REPETITION_TOKENS };
+  const results = [];
+  for (const promptLookup of [false, true]) {
+    console.log(`\noracle, prompt lookup ${promptLookup ? 'on' : 'off'}`);
+    results.push({ promptLookup, runs: await withEngine(ROOT, { ...cpuLoad(ORACLE, promptLookup), contextSize: 4096 }, (client) => engineDecode(client, params, DECODE.runs)) });
   }
-  return rates;
+  return results;
 }
 
 interface StrategyReport {
   name: string;
   samples: KeystrokeSample[];
-  decodeTokensPerSecond: number[];
+  decode: DecodeRun[];
 }
 
 interface Summary {
@@ -112,7 +108,7 @@ function summarise(report: StrategyReport): Summary {
     coldP50Ms: median(cold.map((s) => s.latencyMs)),
     warmEvaluatedMean: mean(warm.map((s) => s.evaluatedTokens)),
     engineCallShare: warm.filter((s) => s.source === 'engine').length / Math.max(1, warm.length),
-    decodeTokensPerSecond: median(report.decodeTokensPerSecond),
+    decodeTokensPerSecond: median(report.decode.map((run) => run.tokensPerSecond)),
   };
 }
 
@@ -124,6 +120,7 @@ async function main(): Promise<void> {
   const decodePrompt = readFileSync(join(ROOT, FILES[0] ?? ''), 'utf8').slice(0, 1500);
   console.log(`Replaying ${positions.reduce((n, p) => n + p.typed.length, 0)} keystrokes at ${positions.length} positions in ${files.join(', ')}`);
 
+  const decodeParams = { ...engineParams(decodePrompt, '', 'spm', false), maxTokens: DECODE.tokens };
   const reports: StrategyReport[] = [];
   for (const [name, promptLookup, strategyOf] of [
     ['Llama Lens (SPM, KV reuse, memory, prefetch)', false, lensStrategy],
@@ -131,12 +128,13 @@ async function main(): Promise<void> {
     ['naive /infill-like (PSM per keystroke)', false, naiveStrategy],
   ] as const) {
     console.log(`\n${name}`);
-    reports.push(await withEngine(promptLookup, async (client) => ({
+    reports.push(await withEngine(ROOT, cpuLoad(MODEL, promptLookup), async (client) => ({
       name,
       samples: await replay(positions, strategyOf(client), THINK_MS),
-      decodeTokensPerSecond: strategyOf === naiveStrategy ? [] : await engineDecode(client, decodePrompt),
+      decode: strategyOf === naiveStrategy ? [] : await engineDecode(client, decodeParams, DECODE.runs),
     })));
   }
+  const repetition = await lookupOnRepetition();
   console.log('\nraw node-llama-cpp decode');
   const raw = (await rawDecodeSpeed(MODEL, decodePrompt, DECODE.tokens, DECODE.runs)).map((run) => run.tokensPerSecond);
 
@@ -152,8 +150,13 @@ async function main(): Promise<void> {
     ]),
     ['raw node-llama-cpp', '', '', '', '', '', '', fixed(rawRate, 1), '1.000'],
   ])}`);
+  console.log(`\nPrompt lookup where the output repeats the prompt (oracle model, ${REPETITION_TOKENS} tokens):`);
+  console.log(table([
+    ['prompt lookup', 'decode tok/s', 'drafts confirmed', 'drafts refuted'],
+    ...repetition.map((r) => [r.promptLookup ? 'on' : 'off', fixed(median(r.runs.map((run) => run.tokensPerSecond)), 1), String(r.runs[0]?.validated ?? 0), String(r.runs[0]?.refuted ?? 0)]),
+  ]));
   mkdirSync(dirname(options.out), { recursive: true });
-  writeFileSync(options.out, `${JSON.stringify({ date: new Date().toISOString(), model: MODEL, settings: SETTINGS, thinkMs: THINK_MS, summaries, rawDecodeTokensPerSecond: raw, reports }, null, 2)}\n`);
+  writeFileSync(options.out, `${JSON.stringify({ date: new Date().toISOString(), model: MODEL, settings: SETTINGS, thinkMs: THINK_MS, summaries, rawDecodeTokensPerSecond: raw, repetition, reports }, null, 2)}\n`);
   console.log(`\nwrote ${options.out}`);
 }
 

@@ -22,6 +22,8 @@ export interface LlamaLensApi {
   completionStats(): CompletionStatsSnapshot;
   /** Whether automatic completions are on, and when a snooze ends (ms since the epoch). */
   completionStatus(): { enabled: boolean; snoozeEnd: number | undefined };
+  /** The extra context a completion in `document` would carry: chunks of other recently visited files. */
+  extraContext(document: vscode.TextDocument): string;
 }
 
 export function activate(context: vscode.ExtensionContext): LlamaLensApi {
@@ -94,6 +96,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
     settings: () => config,
     completionStats: () => pipeline.stats.snapshot(),
     completionStatus: () => ({ enabled: config.completions.enabled, snoozeEnd: gate.snoozeEnd(Date.now()) }),
+    extraContext: (document) => extraContext.extraFor(document),
   };
 }
 

@@ -1,5 +1,8 @@
 // The inline-completion commands and settings inside a real extension host.
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { api, setUserSetting, waitFor } from './host';
 
@@ -39,5 +42,24 @@ describe('Llama Lens completion commands', () => {
     await setUserSetting('llamaLens.completions.languages', { python: 'no' });
     const problems = await waitFor(() => lens.settings().problems, (list) => list.some((p) => p.includes('completions.languages')), 'a languages problem');
     assert.match(problems.join('\n'), /completions\.languages must be an object of languageId: true\/false/);
+  });
+
+  it('carries a chunk of the file the user left as extra context, never the current file itself', async () => {
+    const lens = await api();
+    const folder = mkdtempSync(join(tmpdir(), 'llama-lens-extra-'));
+    try {
+      writeFileSync(join(folder, 'alpha.js'), 'export function alphaHelper(value) {\n  return value * 42;\n}\n');
+      writeFileSync(join(folder, 'beta.js'), 'import { alphaHelper } from "./alpha.js";\n');
+      const alpha = await vscode.workspace.openTextDocument(join(folder, 'alpha.js'));
+      await vscode.window.showTextDocument(alpha);
+      const beta = await vscode.workspace.openTextDocument(join(folder, 'beta.js'));
+      await vscode.window.showTextDocument(beta);
+      const extra = await waitFor(() => lens.extraContext(beta), (text) => text.includes('return value * 42;'), 'alpha.js in the extra context of beta.js');
+      assert.match(extra, /^\/\/ .*alpha\.js$/m, 'a comment line names the file the chunk comes from');
+      assert.ok(!lens.extraContext(alpha).includes('return value * 42;'), "alpha.js's own chunk is not extra context for alpha.js");
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

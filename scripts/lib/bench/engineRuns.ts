@@ -1,0 +1,35 @@
+// Runs work on a fresh engine process, as the extension does, and measures its decode speed.
+import { join } from 'node:path';
+import { EngineClient } from '../../../src/client/EngineClient';
+import type { CompleteParams, LoadParams } from '../../../src/protocol/engineProtocol';
+
+export function cpuLoad(modelPath: string, promptLookup: boolean): LoadParams {
+  return { modelPath, gpu: 'cpu', gpuLayers: 0, threads: 0, contextSize: 2048, promptLookup };
+}
+
+export async function withEngine<T>(root: string, load: LoadParams, use: (client: EngineClient) => Promise<T>): Promise<T> {
+  const client = new EngineClient({ enginePath: join(root, 'dist', 'engine.mjs'), log: (level, message) => level !== 'info' && console.error(`[engine ${level}] ${message}`) });
+  try {
+    const info = await client.request('load', load);
+    console.log(`  engine: ${info.name}, ${info.threads} threads, FIM ${info.hasFim ? info.fimLayout : 'none'}, prompt lookup ${load.promptLookup ? 'on' : 'off'}`);
+    return await use(client);
+  } finally {
+    client.dispose();
+  }
+}
+
+export interface DecodeRun {
+  tokensPerSecond: number;
+  validated: number;
+  refuted: number;
+}
+
+/** Generation speed of the engine: generated tokens over the time from the last prompt token to the last token out. */
+export async function engineDecode(client: EngineClient, params: CompleteParams, runs: number): Promise<DecodeRun[]> {
+  const results: DecodeRun[] = [];
+  for (let run = 0; run < runs; run++) {
+    const result = await client.request('complete', params);
+    results.push({ tokensPerSecond: (result.generatedTokens * 1000) / result.generationMs, ...result.predictedTokens });
+  }
+  return results;
+}
