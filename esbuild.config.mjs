@@ -2,7 +2,7 @@
 // node-llama-cpp is ESM-only and must stay external), and transpiles tests and scripts into out/.
 // Type checking is not done here: `npm run typecheck` (tsc --noEmit) is the gate.
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
@@ -39,6 +39,9 @@ const builds = [
   { ...common, entryPoints: [...findFiles('test', /(\.test|^index|^runnerExtension|^runElectron)\.ts$/), ...findFiles('scripts', /\.ts$/).filter((f) => !f.includes('/lib/'))],
     outdir: 'out', outbase: '.', format: 'cjs', packages: 'external' },
 ];
+
+// A test deleted from test/ must not keep running from a stale out/ file.
+if (!watch) rmSync('out', { recursive: true, force: true });
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

@@ -8,6 +8,7 @@ import { toEngineError } from './EngineError';
 import type { LlamaRuntime } from './LlamaRuntime';
 import { nextTokenDistribution } from './nextTokenDistribution';
 import { SerialQueue } from './SerialQueue';
+import { tokenSurprisal } from './tokenSurprisal';
 
 type Send = (message: EngineToHost) => void;
 
@@ -70,6 +71,8 @@ export class EngineServer {
         return completeFim(this.runtime, params as EngineMethods['complete']['params'], signal, (text) => progress({ text }));
       case 'distribution':
         return nextTokenDistribution(this.runtime, params as EngineMethods['distribution']['params']);
+      case 'surprisal':
+        return tokenSurprisal(this.runtime, params as EngineMethods['surprisal']['params'], signal, (fraction) => progress({ fraction }));
       default: {
         const unreachable: never = method;
         throw new Error(`Unknown method ${String(unreachable)}`);

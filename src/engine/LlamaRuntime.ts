@@ -66,10 +66,15 @@ export class LlamaRuntime {
     }
   }
 
-  /** Erases what the sequence holds beyond the shared prefix and returns what must be evaluated. */
-  async alignSequence(prompt: readonly number[]): Promise<ReusePlan> {
+  /**
+   * Erases what the sequence holds beyond the shared prefix and returns what must be evaluated.
+   * `keepBack` tokens of the shared prefix are evaluated again too, for their outputs.
+   */
+  async alignSequence(prompt: readonly number[], keepBack = 0): Promise<ReusePlan> {
     const { sequence } = this.current;
-    const plan = planKvReuse(sequence.contextTokens, prompt);
+    const shared = planKvReuse(sequence.contextTokens, prompt);
+    const reuse = Math.max(0, shared.reuse - keepBack);
+    const plan = { reuse, evaluate: prompt.length - reuse };
     if (plan.reuse < sequence.nextTokenIndex) {
       await sequence.eraseContextTokenRanges([{ start: plan.reuse, end: sequence.nextTokenIndex }]);
     }

@@ -1,23 +1,50 @@
-// The model's distribution over the token that follows a text.
-import type { DistributionParams, DistributionResult } from '../protocol/engineProtocol';
+// The model's distribution over the token that follows a text (and a path of tokens after it),
+// for the Lens: top candidates, candidates consistent with a half-typed word, entropy, tail mass.
+import type { LlamaModel, Token } from 'node-llama-cpp';
+import { encodeProbabilities, entropyBits, tailMass } from '../core/lens/distributionMath';
+import type { DistributionParams, DistributionResult, TokenProbability } from '../protocol/engineProtocol';
 import type { LlamaRuntime } from './LlamaRuntime';
+import { tokenPieces } from './tokenPieces';
 
 export async function nextTokenDistribution(runtime: LlamaRuntime, params: DistributionParams): Promise<DistributionResult> {
   const { model, sequence } = runtime.current;
+  const textTokens = params.text.length === 0 ? [] : model.tokenize(params.text, false, 'trimLeadingSpace');
+  const pieces = tokenPieces(model);
+  // Mid-word, the last token is only what was typed so far: ask what the model expects at its start.
+  const backUp = params.backUpToBoundary && textTokens.length > 0;
+  const fragment = backUp ? pieces[textTokens[textTokens.length - 1] ?? -1] ?? '' : '';
   const bos = model.tokens.bos;
-  const tokens = [...(bos === null ? [] : [bos]), ...model.tokenize(params.text, false, 'trimLeadingSpace')];
-  if (tokens.length === 0) throw new Error('The text is empty and the model has no BOS token to start from.');
-  const plan = await runtime.alignSequence(tokens);
-  const generator = sequence.evaluateWithMetadata(tokens.slice(plan.reuse), { probabilities: true }, { temperature: 0 });
+  const contextTokens = [...(bos === null ? [] : [bos]), ...(backUp ? textTokens.slice(0, -1) : textTokens), ...(params.path as Token[])];
+  if (contextTokens.length === 0) throw new Error('The text is empty and the model has no BOS token to start from.');
+  const plan = await runtime.alignSequence(contextTokens);
+  const generator = sequence.evaluateWithMetadata(contextTokens.slice(plan.reuse), { probabilities: true }, { temperature: 0 });
   try {
     const first = await generator.next();
     if (first.done) throw new Error('The model produced no next token.');
-    const top = [...first.value.probabilities.entries()]
-      .slice(0, params.topK)
-      .map(([id, probability]) => ({ id, text: model.detokenize([id], true), probability }));
-    return { contextTokens: tokens, top };
+    const ranked = [...first.value.probabilities.entries()];
+    const probabilities = ranked.map(([, probability]) => probability);
+    const row = ([id, probability]: [Token, number]): TokenProbability => ({ id, text: pieces[id] ?? '', probability });
+    return {
+      contextTokens,
+      fragment,
+      top: ranked.slice(0, params.topK).map(row),
+      consistent: backUp ? consistentWith(fragment, ranked, pieces, model).slice(0, params.topK).map(row) : [],
+      sortedProbabilities: encodeProbabilities(probabilities),
+      entropyBits: entropyBits(probabilities),
+      tailMass: tailMass(probabilities, params.topK),
+      evaluatedTokens: plan.evaluate,
+      reusedTokens: plan.reuse,
+    };
   } finally {
     // Stop before the sampled token is fed back: the sequence keeps just the context.
     await generator.return();
   }
+}
+
+/** Candidates that continue the typed fragment, or are a start of it (more would follow). */
+function consistentWith(fragment: string, ranked: [Token, number][], pieces: string[], model: LlamaModel): [Token, number][] {
+  return ranked.filter(([id]) => {
+    const piece = pieces[id] ?? '';
+    return !model.isSpecialToken(id) && piece.length > 0 && (piece.startsWith(fragment) || fragment.startsWith(piece));
+  });
 }

@@ -89,9 +89,13 @@ export interface CompleteResult {
 }
 
 export interface DistributionParams {
-  /** Text after the BOS token; the distribution is for the token that follows it. */
+  /** Text after the BOS token; the distribution is for the token that follows it and `path`. */
   text: string;
+  /** Token ids after the text's tokens: a path in the Lens's token tree. */
+  path: number[];
   topK: number;
+  /** The text ends inside a word: step back over its last token and also list candidates consistent with it. */
+  backUpToBoundary: boolean;
 }
 
 export interface TokenProbability {
@@ -101,8 +105,41 @@ export interface TokenProbability {
 }
 
 export interface DistributionResult {
+  /** BOS, the text's tokens (less a backed-over one) and the path. */
   contextTokens: number[];
+  /** The text of the token stepped back over ('' when none). */
+  fragment: string;
+  /** The most likely next tokens, most likely first. */
   top: TokenProbability[];
+  /** Tokens whose text continues the fragment or is a start of it, most likely first (empty without a fragment). */
+  consistent: TokenProbability[];
+  /** Every token's probability, sorted descending, as base64 of float32s: the sampler lab renormalises exactly with it. */
+  sortedProbabilities: string;
+  entropyBits: number;
+  /** Probability of everything outside `top`. */
+  tailMass: number;
+  evaluatedTokens: number;
+  reusedTokens: number;
+}
+
+export interface SurprisalParams {
+  /** The whole text to score (after BOS). */
+  text: string;
+}
+
+export interface TokenSurprisal {
+  /** Character offsets of the token in the text: [start, end). */
+  start: number;
+  end: number;
+  id: number;
+  /** −log2 P(token | everything before it). */
+  bits: number;
+}
+
+export interface SurprisalResult {
+  tokens: TokenSurprisal[];
+  evaluatedTokens: number;
+  reusedTokens: number;
 }
 
 /** Each method: its params, its result and the progress events it may send. */
@@ -110,9 +147,10 @@ export interface EngineMethods {
   load: { params: LoadParams; result: ModelInfo; progress: { fraction: number } };
   complete: { params: CompleteParams; result: CompleteResult; progress: { text: string } };
   distribution: { params: DistributionParams; result: DistributionResult; progress: never };
+  surprisal: { params: SurprisalParams; result: SurprisalResult; progress: { fraction: number } };
 }
 export type EngineMethod = keyof EngineMethods;
-export const ENGINE_METHODS = ['load', 'complete', 'distribution'] as const satisfies readonly EngineMethod[];
+export const ENGINE_METHODS = ['load', 'complete', 'distribution', 'surprisal'] as const satisfies readonly EngineMethod[];
 
 export type EngineErrorCode = 'badRequest' | 'noModel' | 'loadFailed' | 'cancelled' | 'engineDied' | 'internal';
 
@@ -162,14 +200,19 @@ export const isCompleteParams: Guard<CompleteParams> = hasFields<CompleteParams>
 
 export const isDistributionParams: Guard<DistributionParams> = hasFields<DistributionParams>({
   text: isString,
-  topK: (v): v is number => isNonNegativeInteger(v) && v > 0,
+  path: (v): v is number[] => isArrayOf(isNonNegativeInteger)(v) && v.length <= 64,
+  topK: (v): v is number => isNonNegativeInteger(v) && v > 0 && v <= 1000,
+  backUpToBoundary: isBoolean,
 });
+
+export const isSurprisalParams: Guard<SurprisalParams> = hasFields<SurprisalParams>({ text: isString });
 
 /** Params guard per method, used by the engine before it touches a request. */
 export const PARAMS_GUARDS: { [M in EngineMethod]: Guard<EngineMethods[M]['params']> } = {
   load: isLoadParams,
   complete: isCompleteParams,
   distribution: isDistributionParams,
+  surprisal: isSurprisalParams,
 };
 
 export const isModelInfo: Guard<ModelInfo> = hasFields<ModelInfo>({
@@ -187,7 +230,13 @@ export const isCompleteResult: Guard<CompleteResult> = hasFields<CompleteResult>
 
 const isTokenProbability = hasFields<TokenProbability>({ id: isNonNegativeInteger, text: isString, probability: isFiniteNumber });
 export const isDistributionResult: Guard<DistributionResult> = hasFields<DistributionResult>({
-  contextTokens: isArrayOf(isNonNegativeInteger), top: isArrayOf(isTokenProbability),
+  contextTokens: isArrayOf(isNonNegativeInteger), fragment: isString, top: isArrayOf(isTokenProbability), consistent: isArrayOf(isTokenProbability),
+  sortedProbabilities: isString, entropyBits: isFiniteNumber, tailMass: isFiniteNumber, evaluatedTokens: isNonNegativeInteger, reusedTokens: isNonNegativeInteger,
+});
+
+const isTokenSurprisal = hasFields<TokenSurprisal>({ start: isNonNegativeInteger, end: isNonNegativeInteger, id: isNonNegativeInteger, bits: (v): v is number => typeof v === 'number' && !Number.isNaN(v) });
+export const isSurprisalResult: Guard<SurprisalResult> = hasFields<SurprisalResult>({
+  tokens: isArrayOf(isTokenSurprisal), evaluatedTokens: isNonNegativeInteger, reusedTokens: isNonNegativeInteger,
 });
 
 /** Result guard per method, used by the host before it trusts a response. */
@@ -195,12 +244,14 @@ export const RESULT_GUARDS: { [M in EngineMethod]: Guard<EngineMethods[M]['resul
   load: isModelInfo,
   complete: isCompleteResult,
   distribution: isDistributionResult,
+  surprisal: isSurprisalResult,
 };
 
 export const PROGRESS_GUARDS: { [M in EngineMethod]: Guard<EngineMethods[M]['progress']> } = {
   load: hasFields<{ fraction: number }>({ fraction: isFiniteNumber }),
   complete: hasFields<{ text: string }>({ text: isString }),
   distribution: (_v): _v is never => false,
+  surprisal: hasFields<{ fraction: number }>({ fraction: isFiniteNumber }),
 };
 
 export function isHostToEngine(value: unknown): value is HostToEngine {

@@ -48,7 +48,14 @@ describe('engine protocol guards', () => {
   });
 
   it('checks result shapes per method', () => {
-    assert.equal(RESULT_GUARDS.distribution({ contextTokens: [1, 2], top: [{ id: 5, text: '<script>', probability: 0.5 }] }), true);
-    assert.equal(RESULT_GUARDS.distribution({ contextTokens: [1, 2], top: [{ id: 5, text: 5, probability: 0.5 }] }), false);
+    const good = {
+      contextTokens: [1, 2], fragment: '', top: [{ id: 5, text: '<script>', probability: 0.5 }], consistent: [], sortedProbabilities: 'AAAAPw==',
+      entropyBits: 1, tailMass: 0.5, evaluatedTokens: 2, reusedTokens: 0,
+    };
+    assert.equal(RESULT_GUARDS.distribution(good), true);
+    assert.equal(RESULT_GUARDS.distribution({ ...good, top: [{ id: 5, text: 5, probability: 0.5 }] }), false);
+    assert.equal(RESULT_GUARDS.distribution({ ...good, sortedProbabilities: undefined }), false);
+    assert.equal(RESULT_GUARDS.surprisal({ tokens: [{ start: 0, end: 2, id: 7, bits: Infinity }], evaluatedTokens: 3, reusedTokens: 0 }), true);
+    assert.equal(RESULT_GUARDS.surprisal({ tokens: [{ start: -1, end: 2, id: 7, bits: 1 }], evaluatedTokens: 3, reusedTokens: 0 }), false);
   });
 });

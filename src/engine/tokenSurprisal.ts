@@ -1,0 +1,61 @@
+// Surprisal of every token of a text in one batched pass: each position's next-token
+// distribution comes out of the same evaluation that fills the KV state, and the KV state of an
+// unchanged start (from the previous pass) is reused, so an edit recomputes from its first token.
+import type { ControlledEvaluateInputItem, LlamaModel, Token } from 'node-llama-cpp';
+import { surprisalBits } from '../core/lens/distributionMath';
+import type { SurprisalParams, SurprisalResult, TokenSurprisal } from '../protocol/engineProtocol';
+import type { LlamaRuntime } from './LlamaRuntime';
+import { tokenPieces } from './tokenPieces';
+
+/** Positions per batch: progress and cancellation between batches, bounded memory for the distributions. */
+const BATCH = 256;
+
+export async function tokenSurprisal(
+  runtime: LlamaRuntime, params: SurprisalParams, signal: AbortSignal, onProgress: (fraction: number) => void,
+): Promise<SurprisalResult> {
+  const { model, sequence } = runtime.current;
+  const textTokens = params.text.length === 0 ? [] : model.tokenize(params.text, false, 'trimLeadingSpace');
+  const bos = model.tokens.bos;
+  const tokens: Token[] = [...(bos === null ? [] : [bos]), ...textTokens];
+  if (tokens.length < 2) return { tokens: [], evaluatedTokens: 0, reusedTokens: 0 };
+  const offsets = characterOffsets(model, tokens, bos !== null);
+  // The first changed token is scored from the outputs of the token before it: evaluate that one again.
+  const plan = await runtime.alignSequence(tokens, 1);
+  const scored: TokenSurprisal[] = [];
+  for (let start = plan.reuse; start < tokens.length; start += BATCH) {
+    if (signal.aborted) throw new Error('cancelled');
+    const batch = tokens.slice(start, start + BATCH);
+    // Every position but the text's last asks for the distribution of the token that follows it.
+    const input: ControlledEvaluateInputItem[] = batch.map((token, index) =>
+      start + index + 1 < tokens.length ? [token, { generateNext: { probabilities: true } }] : token);
+    const outputs = await sequence.controlledEvaluate(input);
+    outputs.forEach((output, index) => {
+      const next = start + index + 1;
+      const nextToken = tokens[next];
+      if (nextToken === undefined || !output?.next.probabilities) return;
+      const [from, to] = offsets[next] ?? [0, 0];
+      scored.push({ start: from, end: to, id: nextToken, bits: surprisalBits(output.next.probabilities.get(nextToken) ?? 0) });
+    });
+    onProgress(Math.min(1, (start + batch.length) / tokens.length));
+  }
+  return { tokens: scored, evaluatedTokens: plan.evaluate, reusedTokens: plan.reuse };
+}
+
+/** [start, end) of each token in the text; BOS (index 0 when present) covers nothing. */
+function characterOffsets(model: LlamaModel, tokens: Token[], hasBos: boolean): [number, number][] {
+  const pieces = tokenPieces(model);
+  const offsets: [number, number][] = [];
+  let at = 0;
+  tokens.forEach((token, index) => {
+    if (hasBos && index === 0) {
+      offsets.push([0, 0]);
+      return;
+    }
+    // The text's first token was tokenized without a leading space ('trimLeadingSpace').
+    const first = index === (hasBos ? 1 : 0);
+    const piece = first ? model.detokenize([token]) : pieces[token] ?? '';
+    offsets.push([at, at + piece.length]);
+    at += piece.length;
+  });
+  return offsets;
+}

@@ -1,0 +1,106 @@
+// The Lens's engine methods on the oracle model: every value is compared with the closed-form
+// bigram table (test/support/oracle.ts), never with an earlier run of our code.
+import { strict as assert } from 'node:assert';
+import { decodeProbabilities } from '../../src/core/lens/distributionMath';
+import type { DistributionParams } from '../../src/protocol/engineProtocol';
+import { useOracleEngine, type EngineUnderTest } from '../support/engineHarness';
+import { detokenizeOracle, lastOracleToken, loadOracleTable, nextTokenDistribution, tokenizeLikeOracle, type OracleTable } from '../support/oracle';
+
+const TOLERANCE = 1e-4;
+
+function ranked(distribution: Float64Array): number[] {
+  return [...distribution.keys()].sort((a, b) => (distribution[b] ?? 0) - (distribution[a] ?? 0));
+}
+
+function entropy(distribution: Float64Array): number {
+  return -[...distribution].reduce((sum, p) => sum + (p > 0 ? p * Math.log2(p) : 0), 0);
+}
+
+function query(text: string, extra: Partial<DistributionParams> = {}): DistributionParams {
+  return { text, path: [], topK: 10, backUpToBoundary: false, ...extra };
+}
+
+describe('Lens engine methods on the oracle model', function () {
+  const table: OracleTable = loadOracleTable();
+  const oracleEngine = useOracleEngine();
+  let engine: EngineUnderTest;
+  beforeEach(() => {
+    engine = oracleEngine();
+  });
+
+  for (const context of ['for (let i = 0; i', 'return x', 'if (']) {
+    it(`gives the closed-form top-k, tail mass and entropy after ${JSON.stringify(context)}`, async function () {
+      const expected = nextTokenDistribution(table, lastOracleToken(table, context));
+      const order = ranked(expected);
+      const result = await engine.client.request('distribution', query(context));
+      assert.equal(result.top.length, 10);
+      result.top.forEach((row, rank) => {
+        assert.ok(Math.abs(row.probability - (expected[row.id] ?? NaN)) <= TOLERANCE, `P(${row.id}) = ${row.probability}, closed form ${expected[row.id]}`);
+        assert.ok(Math.abs(row.probability - (expected[order[rank] ?? -1] ?? NaN)) <= TOLERANCE, `rank ${rank}`);
+        assert.equal(row.text, detokenizeOracle(table, [row.id]));
+      });
+      const topMass = order.slice(0, 10).reduce((sum, id) => sum + (expected[id] ?? 0), 0);
+      assert.ok(Math.abs(result.tailMass - (1 - topMass)) <= TOLERANCE, `tail ${result.tailMass} vs ${1 - topMass}`);
+      assert.ok(Math.abs(result.entropyBits - entropy(expected)) <= TOLERANCE, `entropy ${result.entropyBits} vs ${entropy(expected)}`);
+      const sorted = decodeProbabilities(result.sortedProbabilities);
+      assert.equal(sorted.length, table.vocab.length);
+      order.forEach((id, rank) => assert.ok(Math.abs((sorted[rank] ?? NaN) - (expected[id] ?? NaN)) <= TOLERANCE, `sorted rank ${rank}`));
+    });
+  }
+
+  it('expands a tree node: the children of a path are the closed form after its last token, from the KV state of the parent', async function () {
+    const context = 'const total = items';
+    const parent = await engine.client.request('distribution', query(context));
+    const child = parent.top[1];
+    assert.ok(child);
+    const grandchild = nextTokenDistribution(table, child.id);
+    const children = await engine.client.request('distribution', query(context, { path: [child.id] }));
+    assert.ok(children.evaluatedTokens <= 2, `expanding one node evaluated ${children.evaluatedTokens} tokens`);
+    for (const row of children.top) assert.ok(Math.abs(row.probability - (grandchild[row.id] ?? NaN)) <= TOLERANCE, `P(${row.id} | ${child.id})`);
+    const deeper = children.top[0];
+    assert.ok(deeper);
+    const level3 = await engine.client.request('distribution', query(context, { path: [child.id, deeper.id] }));
+    const expected3 = nextTokenDistribution(table, deeper.id);
+    for (const row of level3.top) assert.ok(Math.abs(row.probability - (expected3[row.id] ?? NaN)) <= TOLERANCE);
+  });
+
+  it('mid-word, steps back over the typed fragment and lists the candidates consistent with it', async function () {
+    const context = 'const val';
+    const result = await engine.client.request('distribution', query(context, { backUpToBoundary: true }));
+    assert.equal(result.fragment, 'l');
+    // Stepping back over "l" asks what follows "a". In this vocabulary only "l" and its byte token <0x6C> read "l".
+    const expected = nextTokenDistribution(table, lastOracleToken(table, 'const va'));
+    for (const row of result.top) assert.ok(Math.abs(row.probability - (expected[row.id] ?? NaN)) <= TOLERANCE);
+    const l = tokenizeLikeOracle(table, 'l')[0] ?? -1;
+    const byteL = table.vocab.findIndex((entry) => entry.text === '<0x6C>');
+    assert.deepEqual(result.consistent.map((row) => row.id), [l, byteL]);
+    assert.deepEqual(result.consistent.map((row) => row.text), ['l', 'l']);
+    assert.ok(Math.abs((result.consistent[0]?.probability ?? NaN) - (expected[l] ?? NaN)) <= TOLERANCE);
+  });
+
+  it('scores every token of a text with its closed-form surprisal, at its characters', async function () {
+    const text = 'let sum = 0;\nfor (const x of xs) sum += x;\n';
+    const result = await engine.client.request('surprisal', { text });
+    const ids = tokenizeLikeOracle(table, text);
+    assert.equal(result.tokens.length, ids.length);
+    result.tokens.forEach((token, index) => {
+      const previous = index === 0 ? table.bos : ids[index - 1] ?? -1;
+      const expected = -Math.log2(nextTokenDistribution(table, previous)[ids[index] ?? -1] ?? NaN);
+      assert.equal(token.id, ids[index]);
+      assert.ok(Math.abs(token.bits - expected) <= 1e-3, `token ${index}: ${token.bits} bits, closed form ${expected}`);
+      assert.equal(text.slice(token.start, token.end), detokenizeOracle(table, [token.id]));
+    });
+  });
+
+  it('after an edit, scores only from the first changed token', async function () {
+    const before = 'const a = 1;\nconst b = 2;\n';
+    const after = `${before}const c = 3;\n`;
+    await engine.client.request('surprisal', { text: before });
+    const result = await engine.client.request('surprisal', { text: after });
+    const added = tokenizeLikeOracle(table, after).length - tokenizeLikeOracle(table, before).length;
+    assert.equal(result.tokens.length, added, 'only the new tokens are scored');
+    assert.ok(result.evaluatedTokens <= added + 1, `evaluated ${result.evaluatedTokens} tokens for ${added} new ones`);
+    assert.equal(result.tokens[0]?.start, before.length);
+    assert.equal(result.tokens.at(-1)?.end, after.length);
+  });
+});
