@@ -30,6 +30,7 @@ const SETTINGS: PipelineSettings = {
   alternatives: 1,
   debounce: 0,
   prefetch: true,
+  trace: false,
 };
 const THINK_MS = 120;
 const DECODE = { tokens: 64, runs: 3 };
@@ -46,7 +47,7 @@ function parseOptions(argv: string[]): Options {
 
 function engineParams(prefix: string, suffix: string, layout: 'spm' | 'psm', stopAtNewline = true): CompleteParams {
   const { budgets, maxTokens, maxPromptMs, maxGenerationMs } = SETTINGS;
-  return { prefix, suffix, extraContext: '', budgets, maxTokens, stopAtNewline, layout, maxPromptMs, maxGenerationMs, alternatives: 1 };
+  return { prefix, suffix, extraContext: '', budgets, maxTokens, stopAtNewline, layout, maxPromptMs, maxGenerationMs, alternatives: 1, trace: false };
 }
 
 function lensStrategy(client: EngineClient): Strategy {

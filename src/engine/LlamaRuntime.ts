@@ -68,12 +68,12 @@ export class LlamaRuntime {
 
   /**
    * Erases what the sequence holds beyond the shared prefix and returns what must be evaluated.
-   * `keepBack` tokens of the shared prefix are evaluated again too, for their outputs.
+   * At most `maxReuse` tokens are reused: the caller needs the outputs of the ones after them.
    */
-  async alignSequence(prompt: readonly number[], keepBack = 0): Promise<ReusePlan> {
+  async alignSequence(prompt: readonly number[], maxReuse = Number.POSITIVE_INFINITY): Promise<ReusePlan> {
     const { sequence } = this.current;
     const shared = planKvReuse(sequence.contextTokens, prompt);
-    const reuse = Math.max(0, shared.reuse - keepBack);
+    const reuse = Math.max(0, Math.min(shared.reuse, maxReuse));
     const plan = { reuse, evaluate: prompt.length - reuse };
     if (plan.reuse < sequence.nextTokenIndex) {
       await sequence.eraseContextTokenRanges([{ start: plan.reuse, end: sequence.nextTokenIndex }]);

@@ -45,13 +45,14 @@ export async function completeFim(
   };
   if (outcome !== 'done' || last === undefined) {
     const stopReason: StopReason = outcome === 'budget' ? 'promptBudget' : stopReasonOf(signal);
-    return finish(base, { tokens: [], text: '', stopReason, tokensAfterStop: 0 }, [], sequence, predictionsBefore, started, promptDone);
+    return finish(base, { tokens: [], text: '', stopReason, tokensAfterStop: 0, trace: [] }, [], sequence, predictionsBefore, started, promptDone);
   }
   const limits: GenerationLimits = {
     maxTokens: params.maxTokens,
     stopAtNewline: params.stopAtNewline,
     deadline: params.maxGenerationMs > 0 ? promptDone + params.maxGenerationMs : Infinity,
     signal,
+    trace: params.trace,
   };
   if (params.alternatives <= 1) {
     const main = await greedyGenerate(model, sequence, [last], limits, onText);
@@ -117,9 +118,10 @@ function finish(
     },
     generationMs: now - promptDone,
     durationMs: now - started,
+    trace: main.trace,
   };
 }
 
 function emptyGeneration(signal: AbortSignal): Generation {
-  return { tokens: [], text: '', stopReason: stopReasonOf(signal), tokensAfterStop: 0 };
+  return { tokens: [], text: '', stopReason: stopReasonOf(signal), tokensAfterStop: 0, trace: [] };
 }

@@ -1,6 +1,10 @@
 // Greedy generation on a sequence whose KV state already holds the prompt (but its last token).
 import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
-import type { StopReason } from '../protocol/engineProtocol';
+import type { StopReason, TraceStep } from '../protocol/engineProtocol';
+import { tokenPieces } from './tokenPieces';
+
+/** Alternatives kept per traced step. */
+const TRACE_ALTERNATIVES = 5;
 
 export interface GenerationLimits {
   maxTokens: number;
@@ -8,6 +12,8 @@ export interface GenerationLimits {
   /** performance.now() after which the text so far is the answer; Infinity for none. */
   deadline: number;
   signal: AbortSignal;
+  /** Record each step's probabilities, for the Lens's completion inspector. */
+  trace: boolean;
 }
 
 export interface Generation {
@@ -16,6 +22,7 @@ export interface Generation {
   stopReason: StopReason;
   /** Tokens that arrived after the signal fired. */
   tokensAfterStop: number;
+  trace: TraceStep[];
 }
 
 /**
@@ -37,9 +44,12 @@ export async function greedyGenerate(
   if (stopReason === 'newline') text = text.slice(0, text.indexOf('\n'));
   let afterStop = 0;
   if (stopReason !== undefined || tokens.length >= limits.maxTokens) {
-    return { tokens, text, stopReason: stopReason ?? 'maxTokens', tokensAfterStop: 0 };
+    return { tokens, text, stopReason: stopReason ?? 'maxTokens', tokensAfterStop: 0, trace: [] };
   }
-  for await (const token of sequence.evaluate(input, { temperature: 0 })) {
+  const trace: TraceStep[] = [];
+  for await (const step of sequence.evaluateWithMetadata(input, { probabilities: limits.trace }, { temperature: 0 })) {
+    const { token } = step;
+    const probabilities = (step as { probabilities?: Map<Token, number> }).probabilities;
     if (limits.signal.aborted) {
       afterStop++;
       stopReason = stopReasonOf(limits.signal);
@@ -50,12 +60,13 @@ export async function greedyGenerate(
       break;
     }
     tokens.push(token);
+    const before = text.length;
     text = model.detokenize(tokens);
     stopReason = checkText(text, limits);
-    if (stopReason === 'newline') {
-      text = text.slice(0, text.indexOf('\n'));
-      break;
-    }
+    if (stopReason === 'newline') text = text.slice(0, text.indexOf('\n'));
+    // A token cut away whole at the newline is not part of the suggestion, nor of its trace.
+    if (probabilities && text.length > before) trace.push(traceStep(model, token, probabilities));
+    if (stopReason === 'newline') break;
     onText(text);
     if (tokens.length >= limits.maxTokens) {
       stopReason = 'maxTokens';
@@ -66,7 +77,18 @@ export async function greedyGenerate(
       break;
     }
   }
-  return { tokens, text, stopReason: stopReason ?? 'endOfText', tokensAfterStop: afterStop };
+  return { tokens, text, stopReason: stopReason ?? 'endOfText', tokensAfterStop: afterStop, trace };
+}
+
+function traceStep(model: LlamaModel, chosen: Token, probabilities: Map<Token, number>): TraceStep {
+  const pieces = tokenPieces(model);
+  const row = (id: Token) => ({ id, text: pieces[id] ?? '', probability: probabilities.get(id) ?? 0 });
+  const alternatives: Token[] = [];
+  for (const id of probabilities.keys()) {
+    if (alternatives.length >= TRACE_ALTERNATIVES) break;
+    if (id !== chosen) alternatives.push(id);
+  }
+  return { chosen: row(chosen), alternatives: alternatives.map(row) };
 }
 
 function checkText(text: string, limits: GenerationLimits): StopReason | undefined {

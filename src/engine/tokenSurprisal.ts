@@ -13,14 +13,17 @@ const BATCH = 256;
 export async function tokenSurprisal(
   runtime: LlamaRuntime, params: SurprisalParams, signal: AbortSignal, onProgress: (fraction: number) => void,
 ): Promise<SurprisalResult> {
-  const { model, sequence } = runtime.current;
+  const { model, sequence, info } = runtime.current;
   const textTokens = params.text.length === 0 ? [] : model.tokenize(params.text, false, 'trimLeadingSpace');
   const bos = model.tokens.bos;
-  const tokens: Token[] = [...(bos === null ? [] : [bos]), ...textTokens];
+  // A text longer than the context is scored up to the context's end: the host sees where scoring stopped.
+  const tokens: Token[] = [...(bos === null ? [] : [bos]), ...textTokens].slice(0, info.contextSize);
   if (tokens.length < 2) return { tokens: [], evaluatedTokens: 0, reusedTokens: 0 };
   const offsets = characterOffsets(model, tokens, bos !== null);
-  // The first changed token is scored from the outputs of the token before it: evaluate that one again.
-  const plan = await runtime.alignSequence(tokens, 1);
+  // A token is scored from the outputs of the one before it: that one is evaluated again, and so is
+  // everything after it, even where the KV state (of a Lens query, say) holds the same tokens.
+  const firstWanted = offsets.findIndex(([, end], index) => index > 0 && end > params.scoreFrom);
+  const plan = await runtime.alignSequence(tokens, Math.max(0, (firstWanted === -1 ? tokens.length - 1 : firstWanted) - 1));
   const scored: TokenSurprisal[] = [];
   for (let start = plan.reuse; start < tokens.length; start += BATCH) {
     if (signal.aborted) throw new Error('cancelled');
@@ -34,6 +37,7 @@ export async function tokenSurprisal(
       const nextToken = tokens[next];
       if (nextToken === undefined || !output?.next.probabilities) return;
       const [from, to] = offsets[next] ?? [0, 0];
+      if (to <= params.scoreFrom) return;
       scored.push({ start: from, end: to, id: nextToken, bits: surprisalBits(output.next.probabilities.get(nextToken) ?? 0) });
     });
     onProgress(Math.min(1, (start + batch.length) / tokens.length));

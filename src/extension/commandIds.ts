@@ -7,4 +7,6 @@ export const COMMANDS = {
   triggerCompletion: 'llamaLens.triggerCompletion',
   toggleCompletions: 'llamaLens.toggleCompletions',
   snoozeCompletions: 'llamaLens.snoozeCompletions',
+  toggleHeatmap: 'llamaLens.toggleHeatmap',
+  showLens: 'llamaLens.showLens',
 } as const;

@@ -13,6 +13,7 @@ import { registerCompletionCommands } from './completionCommands';
 import { affectsEngine, affectsLlamaLens, readConfig, type ConfigSnapshot } from './config';
 import { ExtraContextTracker } from './extraContext';
 import { InlineCompletionProvider } from './inlineCompletions';
+import { registerLens } from './lens/registerLens';
 import { createStatusBar } from './statusBar';
 
 /** What the extension exports: read by the integration tests, and by anyone scripting the extension. */
@@ -49,10 +50,11 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
   });
   const session = new ModelSession(client);
   let config = applyConfig(readConfig(), session, log);
+  const lens = registerLens(context.extensionUri, session, log);
   const pipeline = new CompletionPipeline(
     (params, signal) => session.request('complete', params, { signal }),
     realClock,
-    () => pipelineSettings(config, session.state),
+    () => pipelineSettings(config, session.state, lens.visible()),
     () => (session.state.kind === 'ready' ? `${session.state.info.filePath}:${session.state.info.sizeBytes}` : 'none'),
   );
   const gate = new CompletionGate();
@@ -60,7 +62,10 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
   const statusBar = createStatusBar(session.state, completionView());
   const refreshCompletions = () => statusBar.updateCompletions(completionView());
   const extraContext = new ExtraContextTracker();
-  const provider = new InlineCompletionProvider(pipeline, session, gate, extraContext, () => config.completions, log, refreshCompletions);
+  const provider = new InlineCompletionProvider(pipeline, session, gate, extraContext, () => config.completions, log, (result) => {
+    refreshCompletions();
+    if (result) lens.showTrace(result);
+  });
 
   context.subscriptions.push(
     statusBar,
@@ -78,6 +83,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
     vscode.languages.registerInlineCompletionItemProvider([{ scheme: 'file' }, { scheme: 'untitled' }], provider),
     ...registerCommands(session, log),
     ...registerCompletionCommands(gate, () => config.completions.enabled, refreshCompletions),
+    ...lens.disposables,
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!affectsLlamaLens(event)) return;
       config = applyConfig(readConfig(), session, log);
@@ -101,10 +107,10 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
 }
 
 /** The completion settings, with the FIM order resolved against the loaded model. */
-function pipelineSettings(config: ConfigSnapshot, state: EngineState): PipelineSettings {
+function pipelineSettings(config: ConfigSnapshot, state: EngineState, trace: boolean): PipelineSettings {
   const { completions } = config;
   const modelLayout = state.kind === 'ready' ? state.info.fimLayout : 'spm';
-  return { ...completions, layout: completions.fimLayout === 'auto' ? modelLayout : completions.fimLayout };
+  return { ...completions, layout: completions.fimLayout === 'auto' ? modelLayout : completions.fimLayout, trace };
 }
 
 export function deactivate(): void {

@@ -6,6 +6,7 @@ import type { CompletionPipeline, CompletionQuery } from '../core/completion/Com
 import { completionContext, prefixWindowStart } from '../core/completionContext';
 import { EngineRequestError, isCancellation } from '../client/EngineClient';
 import type { ModelSession } from '../client/ModelSession';
+import type { CompleteResult } from '../protocol/engineProtocol';
 import type { CompletionSettings } from './config';
 
 /** Characters per token to read generously: the engine trims to the token budgets. */
@@ -23,7 +24,7 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
     private readonly extraContext: ExtraContextSource,
     private readonly settings: () => CompletionSettings,
     private readonly log: vscode.LogOutputChannel,
-    private readonly onAnswered: () => void,
+    private readonly onAnswered: (result: CompleteResult | undefined) => void,
   ) {}
 
   async provideInlineCompletionItems(
@@ -45,7 +46,7 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
       if (result) {
         this.log.debug(`completion: ${result.evaluatedTokens} evaluated, ${result.reusedTokens} reused, ${result.generatedTokens} generated in ${result.durationMs.toFixed(0)} ms (${result.stopReason})`);
       }
-      this.onAnswered();
+      this.onAnswered(result);
       if (!suggestion || token.isCancellationRequested) return undefined;
       // An explicit empty range at the cursor makes VS Code show ghost text, not an inline edit.
       return suggestion.items.map((text) => new vscode.InlineCompletionItem(text, new vscode.Range(position, position)));

@@ -63,6 +63,8 @@ export interface CompleteParams {
   maxGenerationMs: number;
   /** How many different suggestions to return, each starting with another likely first token (1: just the greedy one). */
   alternatives: number;
+  /** Record each generated token's probability and the likeliest alternatives (costs a full distribution per token). */
+  trace: boolean;
 }
 
 export const STOP_REASONS = ['endOfText', 'maxTokens', 'newline', 'cancelled', 'superseded', 'generationBudget', 'promptBudget'] as const;
@@ -86,6 +88,13 @@ export interface CompleteResult {
   promptMs: number;
   generationMs: number;
   durationMs: number;
+  /** One step per token of `text`, when asked for. */
+  trace: TraceStep[];
+}
+
+export interface TraceStep {
+  chosen: TokenProbability;
+  alternatives: TokenProbability[];
 }
 
 export interface DistributionParams {
@@ -125,6 +134,8 @@ export interface DistributionResult {
 export interface SurprisalParams {
   /** The whole text to score (after BOS). */
   text: string;
+  /** Scores are wanted for the tokens that end after this character offset (0: all); earlier ones the caller has. */
+  scoreFrom: number;
 }
 
 export interface TokenSurprisal {
@@ -196,6 +207,7 @@ export const isCompleteParams: Guard<CompleteParams> = hasFields<CompleteParams>
   maxPromptMs: isMs,
   maxGenerationMs: isMs,
   alternatives: (v): v is number => isNonNegativeInteger(v) && v >= 1 && v <= 8,
+  trace: isBoolean,
 });
 
 export const isDistributionParams: Guard<DistributionParams> = hasFields<DistributionParams>({
@@ -205,7 +217,7 @@ export const isDistributionParams: Guard<DistributionParams> = hasFields<Distrib
   backUpToBoundary: isBoolean,
 });
 
-export const isSurprisalParams: Guard<SurprisalParams> = hasFields<SurprisalParams>({ text: isString });
+export const isSurprisalParams: Guard<SurprisalParams> = hasFields<SurprisalParams>({ text: isString, scoreFrom: isNonNegativeInteger });
 
 /** Params guard per method, used by the engine before it touches a request. */
 export const PARAMS_GUARDS: { [M in EngineMethod]: Guard<EngineMethods[M]['params']> } = {
@@ -225,8 +237,12 @@ export const isCompleteResult: Guard<CompleteResult> = hasFields<CompleteResult>
   text: isString, alternatives: isArrayOf(isString), generatedTokens: isNonNegativeInteger, evaluatedTokens: isNonNegativeInteger,
   reusedTokens: isNonNegativeInteger, usedFim: isBoolean, stopReason: isOneOf(STOP_REASONS), tokensAfterStop: isNonNegativeInteger,
   predictedTokens: hasFields<{ validated: number; refuted: number }>({ validated: isNonNegativeInteger, refuted: isNonNegativeInteger }),
-  promptMs: isFiniteNumber, generationMs: isFiniteNumber, durationMs: isFiniteNumber,
+  promptMs: isFiniteNumber, generationMs: isFiniteNumber, durationMs: isFiniteNumber, trace: (v): v is TraceStep[] => isArrayOf(isTraceStep)(v),
 });
+
+function isTraceStep(value: unknown): value is TraceStep {
+  return hasFields<TraceStep>({ chosen: isTokenProbability, alternatives: isArrayOf(isTokenProbability) })(value);
+}
 
 const isTokenProbability = hasFields<TokenProbability>({ id: isNonNegativeInteger, text: isString, probability: isFiniteNumber });
 export const isDistributionResult: Guard<DistributionResult> = hasFields<DistributionResult>({

@@ -148,7 +148,7 @@ describe('completion pipeline on the real engine', function () {
   let engineCalls: number;
   let pipeline: CompletionPipeline;
   const settings: PipelineSettings = {
-    maxTokens: 12, budgets: BUDGETS, layout: 'spm', maxPromptMs: 0, maxGenerationMs: 0, alternatives: 3, debounce: 0, prefetch: true,
+    maxTokens: 12, budgets: BUDGETS, layout: 'spm', maxPromptMs: 0, maxGenerationMs: 0, alternatives: 3, debounce: 0, prefetch: true, trace: false,
   };
   const query = (prefix: string, suffix: string, extra: Partial<CompletionQuery> = {}): CompletionQuery => ({
     prefix, suffix, extraContext: '', singleLine: true, maxLines: 1, manual: false, ...extra,

@@ -3,8 +3,8 @@
 import { strict as assert } from 'node:assert';
 import { decodeProbabilities } from '../../src/core/lens/distributionMath';
 import type { DistributionParams } from '../../src/protocol/engineProtocol';
-import { useOracleEngine, type EngineUnderTest } from '../support/engineHarness';
-import { detokenizeOracle, lastOracleToken, loadOracleTable, nextTokenDistribution, tokenizeLikeOracle, type OracleTable } from '../support/oracle';
+import { fimParams, useOracleEngine, type EngineUnderTest } from '../support/engineHarness';
+import { detokenizeOracle, greedyContinuationTokens, lastOracleToken, loadOracleTable, nextTokenDistribution, tokenizeLikeOracle, type OracleTable } from '../support/oracle';
 
 const TOLERANCE = 1e-4;
 
@@ -80,7 +80,7 @@ describe('Lens engine methods on the oracle model', function () {
 
   it('scores every token of a text with its closed-form surprisal, at its characters', async function () {
     const text = 'let sum = 0;\nfor (const x of xs) sum += x;\n';
-    const result = await engine.client.request('surprisal', { text });
+    const result = await engine.client.request('surprisal', { text, scoreFrom: 0 });
     const ids = tokenizeLikeOracle(table, text);
     assert.equal(result.tokens.length, ids.length);
     result.tokens.forEach((token, index) => {
@@ -92,15 +92,42 @@ describe('Lens engine methods on the oracle model', function () {
     });
   });
 
+  it('scores the whole text after a Lens query left part of it in the KV state', async function () {
+    const text = 'const a = 1;\nconst b = 2;\n';
+    await engine.client.request('distribution', query(text.slice(0, 20)));
+    const result = await engine.client.request('surprisal', { text, scoreFrom: 0 });
+    assert.equal(result.tokens.length, tokenizeLikeOracle(table, text).length);
+  });
+
   it('after an edit, scores only from the first changed token', async function () {
     const before = 'const a = 1;\nconst b = 2;\n';
     const after = `${before}const c = 3;\n`;
-    await engine.client.request('surprisal', { text: before });
-    const result = await engine.client.request('surprisal', { text: after });
+    await engine.client.request('surprisal', { text: before, scoreFrom: 0 });
+    const result = await engine.client.request('surprisal', { text: after, scoreFrom: before.length });
     const added = tokenizeLikeOracle(table, after).length - tokenizeLikeOracle(table, before).length;
     assert.equal(result.tokens.length, added, 'only the new tokens are scored');
     assert.ok(result.evaluatedTokens <= added + 1, `evaluated ${result.evaluatedTokens} tokens for ${added} new ones`);
     assert.equal(result.tokens[0]?.start, before.length);
     assert.equal(result.tokens.at(-1)?.end, after.length);
+  });
+
+  it('traces an inline completion: each token with its closed-form probability and the likeliest alternatives', async function () {
+    const prefix = 'const items = [';
+    const result = await engine.client.request('complete', fimParams(prefix, '', { trace: true }));
+    const expectedIds = greedyContinuationTokens(table, lastOracleToken(table, prefix), { maxTokens: 12, stopAtNewline: true });
+    assert.deepEqual(result.trace.map((step) => step.chosen.id), expectedIds);
+    let previous = lastOracleToken(table, prefix);
+    for (const step of result.trace) {
+      const distribution = nextTokenDistribution(table, previous);
+      assert.ok(Math.abs(step.chosen.probability - (distribution[step.chosen.id] ?? NaN)) <= TOLERANCE);
+      const expectedAlternatives = ranked(distribution).filter((id) => id !== step.chosen.id).slice(0, step.alternatives.length);
+      step.alternatives.forEach((alternative, index) =>
+        assert.ok(Math.abs(alternative.probability - (distribution[expectedAlternatives[index] ?? -1] ?? NaN)) <= TOLERANCE, `alternative ${index}`));
+      assert.equal(step.alternatives.length, 5);
+      previous = step.chosen.id;
+    }
+    const untraced = await engine.client.request('complete', fimParams(prefix, ''));
+    assert.deepEqual(untraced.trace, []);
+    assert.equal(untraced.text, result.text);
   });
 });

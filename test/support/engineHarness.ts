@@ -32,7 +32,7 @@ export async function waitUntil(predicate: () => boolean, timeoutMs: number, mes
 export function fimParams(prefix: string, suffix: string, extra: Partial<CompleteParams> = {}): CompleteParams {
   return {
     prefix, suffix, extraContext: '', budgets: { prefix: 1024, suffix: 256, extra: 512 }, maxTokens: 12, stopAtNewline: true, layout: 'spm',
-    maxPromptMs: 0, maxGenerationMs: 0, alternatives: 1, ...extra,
+    maxPromptMs: 0, maxGenerationMs: 0, alternatives: 1, trace: false, ...extra,
   };
 }
 

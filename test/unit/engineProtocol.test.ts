@@ -16,7 +16,7 @@ describe('engine protocol guards', () => {
   it('bounds completion params', () => {
     const good = {
       prefix: 'a', suffix: '', extraContext: '', budgets: { prefix: 1024, suffix: 256, extra: 512 }, maxTokens: 16, stopAtNewline: true,
-      layout: 'spm', maxPromptMs: 0, maxGenerationMs: 2000, alternatives: 1,
+      layout: 'spm', maxPromptMs: 0, maxGenerationMs: 2000, alternatives: 1, trace: false,
     };
     assert.equal(isCompleteParams(good), true);
     assert.equal(isCompleteParams({ ...good, maxTokens: 0 }), false);

@@ -28,6 +28,8 @@ export interface PipelineSettings {
   alternatives: number;
   debounce: DebounceSetting;
   prefetch: boolean;
+  /** Ask the engine for each token's probabilities (the Lens's completion inspector is open). */
+  trace: boolean;
 }
 
 export type EngineCall = (params: CompleteParams, signal: AbortSignal) => Promise<CompleteResult>;
@@ -179,6 +181,7 @@ export class CompletionPipeline {
       maxPromptMs: settings.maxPromptMs,
       maxGenerationMs: settings.maxGenerationMs,
       alternatives,
+      trace: settings.trace,
     };
   }
 

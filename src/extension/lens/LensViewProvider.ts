@@ -1,0 +1,179 @@
+// The Lens side panel: follows the cursor (debounced), asks the engine for the distribution
+// there, expands tree nodes on request, inserts a chosen path. Messages from the webview are
+// untrusted: each is size-checked and validated before use; malformed ones are logged and dropped.
+import * as vscode from 'vscode';
+import type { ModelSession } from '../../client/ModelSession';
+import { isCancellation } from '../../client/EngineClient';
+import {
+  isLensToHost, MAX_WEBVIEW_MESSAGE_CHARS, type HostToLens, type LensDistribution, type LensToHost,
+} from '../../protocol/lensProtocol';
+import { cursorQuery, toLensDistribution, type CursorQuery } from './cursorQuery';
+import { lensHtml } from './lensHtml';
+
+export const LENS_VIEW_ID = 'llamaLens.lens';
+const FOLLOW_DELAY_MS = 150;
+
+export class LensViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private ready = false;
+  private lastQuery: (CursorQuery & { fragment: string }) | undefined;
+  /** Token texts of every distribution sent, so that "Insert path" can write exactly those tokens. */
+  private readonly tokenTexts = new Map<number, string>();
+  /** Messages for the webview until it says it is ready; then only the latest of each kind matters. */
+  private readonly pending = new Map<HostToLens['kind'], HostToLens>();
+  private followTimer: ReturnType<typeof setTimeout> | undefined;
+  private cursorRequest: AbortController | undefined;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly session: ModelSession,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly onRevealLine: (line: number) => void,
+  ) {
+    this.subscriptions = [
+      vscode.window.onDidChangeTextEditorSelection((event) => this.follow(event.textEditor)),
+      vscode.window.onDidChangeActiveTextEditor((editor) => editor && this.follow(editor)),
+    ];
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.ready = false;
+    view.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+    };
+    view.webview.html = lensHtml(view.webview, this.extensionUri);
+    this.subscriptions.push(
+      view.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
+      view.onDidChangeVisibility(() => view.visible && vscode.window.activeTextEditor && this.follow(vscode.window.activeTextEditor)),
+      view.onDidDispose(() => {
+        this.view = undefined;
+        this.ready = false;
+      }),
+    );
+  }
+
+  get visible(): boolean {
+    return this.view?.visible ?? false;
+  }
+
+  /** Sends to the webview, or keeps the newest message of its kind until the webview is ready. */
+  post(message: HostToLens): void {
+    if (this.view && this.ready) void this.view.webview.postMessage(message);
+    else this.pending.set(message.kind, message);
+  }
+
+  dispose(): void {
+    if (this.followTimer) clearTimeout(this.followTimer);
+    this.cursorRequest?.abort();
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
+
+  private receive(raw: unknown): void {
+    const size = safeLength(raw);
+    if (size > MAX_WEBVIEW_MESSAGE_CHARS || !isLensToHost(raw)) {
+      this.log.warn(`Lens: dropped a malformed message (${size} chars): ${safePreview(raw)}`);
+      return;
+    }
+    void this.handle(raw).catch((error: unknown) => this.log.warn(`Lens: ${error instanceof Error ? error.message : String(error)}`));
+  }
+
+  private async handle(message: LensToHost): Promise<void> {
+    switch (message.kind) {
+      case 'ready':
+        this.ready = true;
+        for (const queued of this.pending.values()) void this.view?.webview.postMessage(queued);
+        this.pending.clear();
+        if (vscode.window.activeTextEditor) this.follow(vscode.window.activeTextEditor);
+        return;
+      case 'expand':
+        return this.expand(message.path);
+      case 'insertPath':
+        return this.insertPath(message.path);
+      case 'revealLine':
+        this.onRevealLine(message.line);
+        return;
+      case 'log':
+        this.log[message.level](`Lens webview: ${message.message}`);
+        return;
+      default: {
+        const unreachable: never = message;
+        return unreachable;
+      }
+    }
+  }
+
+  private follow(editor: vscode.TextEditor): void {
+    if (!this.view?.visible || !isCodeDocument(editor.document)) return;
+    if (this.followTimer) clearTimeout(this.followTimer);
+    this.followTimer = setTimeout(() => void this.queryCursor(editor), FOLLOW_DELAY_MS);
+  }
+
+  private async queryCursor(editor: vscode.TextEditor): Promise<void> {
+    if (this.session.state.kind === 'noModel') return this.post({ kind: 'status', message: 'No model: select a GGUF model file first.', busy: false });
+    const query = cursorQuery(editor.document, editor.selection.active);
+    this.cursorRequest?.abort();
+    const abort = new AbortController();
+    this.cursorRequest = abort;
+    try {
+      const result = await this.session.request('distribution', query.params, { signal: abort.signal });
+      this.lastQuery = { ...query, fragment: result.fragment };
+      const distribution = this.remember(toLensDistribution(result, []));
+      this.post({ kind: 'cursor', cursor: query.cursor, distribution });
+    } catch (error) {
+      if (!isCancellation(error)) this.post({ kind: 'status', message: `Could not read the distribution: ${error instanceof Error ? error.message : String(error)}`, busy: false });
+    }
+  }
+
+  private async expand(path: number[]): Promise<void> {
+    const query = this.lastQuery;
+    if (!query) return;
+    const result = await this.session.request('distribution', { ...query.params, path });
+    this.post({ kind: 'children', distribution: this.remember(toLensDistribution(result, path)) });
+  }
+
+  /** Writes exactly the path's tokens at the place the Lens was looking at. */
+  private async insertPath(path: number[]): Promise<void> {
+    const query = this.lastQuery;
+    const texts = path.map((id) => this.tokenTexts.get(id));
+    if (!query || texts.some((text) => text === undefined)) {
+      this.log.warn(`Lens: cannot insert path ${JSON.stringify(path)}: a token was never shown.`);
+      return;
+    }
+    // Mid-word, the tree starts before the typed fragment: the path replaces it.
+    const document = await vscode.workspace.openTextDocument(query.uri);
+    const start = document.positionAt(Math.max(0, document.offsetAt(query.position) - query.fragment.length));
+    const replaced = new vscode.Range(start, query.position);
+    const edit = new vscode.WorkspaceEdit();
+    if (query.fragment && document.getText(replaced) === query.fragment) edit.replace(query.uri, replaced, texts.join(''));
+    else edit.insert(query.uri, query.position, texts.join(''));
+    await vscode.workspace.applyEdit(edit);
+  }
+
+  private remember(distribution: LensDistribution): LensDistribution {
+    for (const token of [...distribution.top, ...distribution.consistent]) this.tokenTexts.set(token.id, token.text);
+    return distribution;
+  }
+}
+
+function isCodeDocument(document: vscode.TextDocument): boolean {
+  return document.uri.scheme === 'file' || document.uri.scheme === 'untitled';
+}
+
+function safeLength(value: unknown): number {
+  try {
+    return JSON.stringify(value)?.length ?? 0;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
+function safePreview(value: unknown): string {
+  try {
+    return (JSON.stringify(value) ?? String(value)).slice(0, 200);
+  } catch {
+    return '(unserialisable)';
+  }
+}

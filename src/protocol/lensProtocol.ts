@@ -1,0 +1,126 @@
+// The typed wire between the extension host and the Lens webview. The webview says `ready`
+// before the host sends anything; every message is validated on receipt, on both sides.
+import {
+  Guard, hasFields, isArrayOf, isBoolean, isFiniteNumber, isNonNegativeInteger, isOneOf, isRecord, isString,
+} from './guards';
+
+/** Most tokens in a tree path: deeper paths are refused on both sides. */
+export const MAX_PATH_TOKENS = 32;
+/** Largest message a webview may send, in characters of JSON: anything bigger is dropped unread. */
+export const MAX_WEBVIEW_MESSAGE_CHARS = 16_384;
+
+export interface LensToken {
+  id: number;
+  /** Raw token text: the webview shows it as text, never as HTML. */
+  text: string;
+  probability: number;
+}
+
+/** The next-token distribution at a place: the cursor, or a node of the tree. */
+export interface LensDistribution {
+  /** Token ids after the cursor's context that lead here; [] at the cursor. */
+  path: number[];
+  /** The half-typed word the cursor is in ('' when none): `consistent` continues it. */
+  fragment: string;
+  top: LensToken[];
+  consistent: LensToken[];
+  /** Every probability, sorted descending, base64 float32 (see core/lens/distributionMath). */
+  sortedProbabilities: string;
+  entropyBits: number;
+  tailMass: number;
+}
+
+export interface CursorInfo {
+  file: string;
+  line: number;
+  character: number;
+}
+
+/** One generated token of the last inline completion, with the alternatives at that step. */
+export interface TraceStep {
+  chosen: LensToken;
+  alternatives: LensToken[];
+}
+
+export interface SurprisingLine {
+  line: number;
+  /** Mean surprisal of the line's tokens, in bits. */
+  bits: number;
+  text: string;
+}
+
+export interface HeatmapSummary {
+  file: string;
+  tokens: number;
+  meanBits: number;
+  /** Surprisal (bits) at which the colour scale saturates: the legend's top. */
+  scaleMaxBits: number;
+  lines: SurprisingLine[];
+}
+
+export type HostToLens =
+  | { kind: 'cursor'; cursor: CursorInfo; distribution: LensDistribution }
+  | { kind: 'children'; distribution: LensDistribution }
+  | { kind: 'trace'; text: string; steps: TraceStep[] }
+  | { kind: 'heatmap'; summary: HeatmapSummary | null }
+  | { kind: 'status'; message: string; busy: boolean };
+
+export type LensToHost =
+  | { kind: 'ready' }
+  | { kind: 'expand'; path: number[] }
+  | { kind: 'insertPath'; path: number[] }
+  | { kind: 'revealLine'; line: number }
+  | { kind: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+const isPath: Guard<number[]> = (v): v is number[] => isArrayOf(isNonNegativeInteger)(v) && v.length <= MAX_PATH_TOKENS;
+const isProbability = (v: unknown): v is number => isFiniteNumber(v) && v >= 0 && v <= 1;
+export const isLensToken: Guard<LensToken> = hasFields<LensToken>({ id: isNonNegativeInteger, text: isString, probability: isProbability });
+
+export const isLensDistribution: Guard<LensDistribution> = hasFields<LensDistribution>({
+  path: isPath, fragment: isString, top: isArrayOf(isLensToken), consistent: isArrayOf(isLensToken),
+  sortedProbabilities: isString, entropyBits: isFiniteNumber, tailMass: isFiniteNumber,
+});
+
+const isCursorInfo = hasFields<CursorInfo>({ file: isString, line: isNonNegativeInteger, character: isNonNegativeInteger });
+const isTraceStep = hasFields<TraceStep>({ chosen: isLensToken, alternatives: isArrayOf(isLensToken) });
+const isSurprisingLine = hasFields<SurprisingLine>({ line: isNonNegativeInteger, bits: isFiniteNumber, text: isString });
+const isHeatmapSummary = hasFields<HeatmapSummary>({
+  file: isString, tokens: isNonNegativeInteger, meanBits: isFiniteNumber, scaleMaxBits: isFiniteNumber, lines: isArrayOf(isSurprisingLine),
+});
+
+/** Run by the webview on every message from the host. */
+export function isHostToLens(value: unknown): value is HostToLens {
+  if (!isRecord(value)) return false;
+  switch (value.kind) {
+    case 'cursor':
+      return isCursorInfo(value.cursor) && isLensDistribution(value.distribution);
+    case 'children':
+      return isLensDistribution(value.distribution);
+    case 'trace':
+      return isString(value.text) && isArrayOf(isTraceStep)(value.steps);
+    case 'heatmap':
+      return value.summary === null || isHeatmapSummary(value.summary);
+    case 'status':
+      return isString(value.message) && isBoolean(value.busy);
+    default:
+      return false;
+  }
+}
+
+/** Run by the host on every message from the webview, which is not trusted. */
+export function isLensToHost(value: unknown): value is LensToHost {
+  if (!isRecord(value)) return false;
+  switch (value.kind) {
+    case 'ready':
+      return true;
+    case 'expand':
+    case 'insertPath':
+      return isPath(value.path);
+    case 'revealLine':
+      return isNonNegativeInteger(value.line);
+    case 'log':
+      return isOneOf(['info', 'warn', 'error'] as const)(value.level) && isString(value.message) && value.message.length <= 2000;
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,104 @@
+// The next-token distribution at the cursor: the top tokens, the ones consistent with the half-typed
+// word, and summary statistics. Rows are built once per distribution; slider moves only update the
+// final-probability cells, so nothing is rebuilt (or loses focus) while a slider is dragged.
+import type { LensDistribution, LensToken } from '../../protocol/lensProtocol';
+import { logProbability, margin, visibleTokenText } from '../../core/lens/distributionMath';
+import { bar, el, section } from './dom';
+import { formatBits, formatLogProb, formatPercent, formatPoints } from './format';
+import { finalAt, rankOf, type FinalDistribution } from './samplerModel';
+import { nodeState, type TreeState } from './tree';
+import { expandButton, syncExpandButton, type TreeActions } from './treeView';
+
+interface RowHandle {
+  /** 0-based rank in the full sorted distribution (the index the samplers work on). */
+  rank: number;
+  path: number[];
+  element: HTMLElement;
+  expand: HTMLButtonElement;
+  setFinal(probability: number): void;
+}
+
+function tokenRow(testId: string, token: LensToken, rank: number, tree: TreeState, actions: TreeActions): RowHandle {
+  const path = [token.id];
+  const rawBar = bar('raw-bar', 'raw');
+  const finalBar = bar('final-bar', 'final');
+  const finalLabel = el('span', { className: 'num final', testId: 'final-prob' });
+  const expand = expandButton(path, nodeState(tree, path), actions);
+  const element = el('li', { className: 'token-row', testId, attrs: { 'data-token-id': String(token.id), 'data-rank': String(rank + 1) } },
+    el('span', { className: 'rank', testId: 'rank', text: String(rank + 1) }),
+    // The title repeats the text because a narrow panel cuts it off with an ellipsis.
+    el('span', { className: 'token-text', testId: 'token-text', text: visibleTokenText(token.text), title: visibleTokenText(token.text) }),
+    el('div', { className: 'bars', title: 'raw | after the sampler lab' }, rawBar.track, finalBar.track),
+    el('span', { className: 'num raw', testId: 'raw-prob', text: formatPercent(token.probability), title: 'raw probability' }),
+    finalLabel,
+    el('span', { className: 'num logprob', testId: 'log-prob', text: formatLogProb(logProbability(token.probability)), title: 'ln p' }),
+    el('span', { className: 'num token-id', testId: 'token-id', text: `#${token.id}`, title: 'token id' }),
+    expand,
+  );
+  rawBar.setValue(token.probability);
+  const setFinal = (probability: number): void => {
+    finalBar.setValue(probability);
+    finalLabel.textContent = formatPercent(probability);
+    finalLabel.title = 'probability after the sampler lab';
+    element.classList.toggle('pruned', probability === 0);
+  };
+  return { rank, path, element, expand, setFinal };
+}
+
+function stat(label: string, testId: string): { item: HTMLElement; value: HTMLElement } {
+  const value = el('dd', { testId });
+  return { item: el('div', { className: 'stat' }, el('dt', { text: label }), value), value };
+}
+
+export interface DistributionView {
+  /** The sections this view owns, in page order. */
+  roots: HTMLElement[];
+  show(distribution: LensDistribution | null, sorted: Float32Array, tree: TreeState, actions: TreeActions): void;
+  updateFinal(final: FinalDistribution): void;
+  updateTree(tree: TreeState): void;
+}
+
+export function createDistributionView(): DistributionView {
+  const top = section('Next token at the cursor', 'top-list-section');
+  const topList = el('ol', { className: 'token-list', testId: 'top-list' });
+  top.body.append(topList);
+  const consistentTitle = el('h3');
+  const consistentList = el('ol', { className: 'token-list', testId: 'consistent-list' });
+  const consistent = el('div', { className: 'consistent' }, consistentTitle, consistentList);
+  top.body.append(consistent);
+  const stats = section('Stats', 'stats');
+  const [entropy, tail, gap, finalEntropy] = [
+    stat('Entropy', 'entropy'), stat('Tail mass', 'tail-mass'), stat('Margin (1st − 2nd)', 'margin'), stat('Entropy after samplers', 'final-entropy'),
+  ];
+  stats.body.append(el('dl', {}, entropy.item, tail.item, gap.item, finalEntropy.item));
+  let rows: RowHandle[] = [];
+
+  const show: DistributionView['show'] = (distribution, sorted, tree, actions) => {
+    top.root.hidden = stats.root.hidden = distribution === null;
+    const tokens = distribution?.top ?? [];
+    const extra = distribution?.consistent ?? [];
+    const topRows = tokens.map((token, index) => tokenRow('top-row', token, index, tree, actions));
+    const consistentRows = extra.map((token) => tokenRow('consistent-row', token, rankOf(sorted, token.probability), tree, actions));
+    topList.replaceChildren(...topRows.map((row) => row.element));
+    consistentList.replaceChildren(...consistentRows.map((row) => row.element));
+    consistent.hidden = !distribution || distribution.fragment === '';
+    consistentTitle.textContent = `Consistent with "${visibleTokenText(distribution?.fragment ?? '')}"`;
+    if (distribution && extra.length === 0) consistentList.append(el('li', { className: 'hint', text: 'No token continues it.' }));
+    rows = [...topRows, ...consistentRows];
+    entropy.value.textContent = formatBits(distribution?.entropyBits ?? Number.NaN);
+    tail.value.textContent = formatPercent(distribution?.tailMass ?? Number.NaN);
+    tail.value.title = `probability outside the ${tokens.length} tokens shown`;
+    gap.value.textContent = formatPoints(tokens.length > 0 ? margin(tokens.map((token) => token.probability)) : Number.NaN);
+  };
+
+  const updateFinal = (final: FinalDistribution): void => {
+    for (const row of rows) row.setFinal(finalAt(final, row.rank));
+    finalEntropy.value.textContent = formatBits(final.entropyBits);
+  };
+
+  const updateTree = (tree: TreeState): void => {
+    for (const row of rows) syncExpandButton(row.expand, row.path, nodeState(tree, row.path));
+  };
+
+  return { roots: [top.root, stats.root], show, updateFinal, updateTree };
+}

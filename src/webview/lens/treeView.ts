@@ -1,0 +1,85 @@
+// The token tree: the continuations the user expanded, nested under the token they follow.
+import type { LensDistribution, LensToken } from '../../protocol/lensProtocol';
+import { visibleTokenText } from '../../core/lens/distributionMath';
+import { button, el, replaceKeepingFocus, section } from './dom';
+import { formatLogProb, formatPercent } from './format';
+import {
+  canExpand, cumulativeLogProb, expandedRoots, nodeAt, nodeState, pathKey, type NodeState, type TreeState,
+} from './tree';
+
+export interface TreeActions {
+  /** Expand a closed node, or collapse an open or pending one. */
+  toggle(path: number[]): void;
+  insert(path: number[]): void;
+}
+
+const EXPAND_GLYPH: Record<NodeState, string> = { closed: '▸', pending: '…', open: '▾' };
+const EXPAND_LABEL: Record<NodeState, string> = { closed: 'Expand', pending: 'Loading (click to cancel)', open: 'Collapse' };
+
+/** Shows a node's state on its expand button; used again when the tree changes under a top-list row. */
+export function syncExpandButton(element: HTMLButtonElement, path: readonly number[], state: NodeState): void {
+  element.textContent = EXPAND_GLYPH[state];
+  element.setAttribute('aria-label', EXPAND_LABEL[state]);
+  element.title = canExpand(path) ? EXPAND_LABEL[state] : 'This path is as long as the Lens allows';
+  element.setAttribute('aria-expanded', String(state === 'open'));
+  element.dataset.state = state;
+  element.disabled = !canExpand(path) && state === 'closed';
+}
+
+export function expandButton(path: number[], state: NodeState, actions: TreeActions): HTMLButtonElement {
+  const element = button('', {
+    className: 'expand', testId: 'expand', attrs: { 'data-focus-key': `expand:${pathKey(path)}` },
+  }, () => actions.toggle(path));
+  syncExpandButton(element, path, state);
+  return element;
+}
+
+function nodeRow(root: LensDistribution, tree: TreeState, path: number[], token: LensToken, actions: TreeActions): HTMLElement {
+  return el('div', { className: 'tree-row' },
+    expandButton(path, nodeState(tree, path), actions),
+    el('span', { className: 'token-text', testId: 'token-text', text: visibleTokenText(token.text), title: `${visibleTokenText(token.text)} (token id ${token.id})` }),
+    el('span', { className: 'num', testId: 'node-prob', text: formatPercent(token.probability) }),
+    el('span', {
+      className: 'num', testId: 'cumulative-logprob', text: formatLogProb(cumulativeLogProb(root, tree, path)),
+      title: 'ln p of the whole path',
+    }),
+    button('Insert path', {
+      className: 'insert-path', testId: 'insert-path', title: 'Insert the tokens of this path at the cursor',
+      attrs: { 'data-focus-key': `insert:${pathKey(path)}` },
+    }, () => actions.insert(path)),
+  );
+}
+
+/** A node and, when open, its children; recursion depth is bounded by MAX_PATH_TOKENS. */
+function treeNode(root: LensDistribution, tree: TreeState, path: number[], token: LensToken, actions: TreeActions): HTMLElement {
+  const item = el('li', { className: 'tree-node', testId: 'tree-node', attrs: { 'data-path': pathKey(path) } },
+    nodeRow(root, tree, path, token, actions));
+  const state = nodeState(tree, path);
+  if (state === 'pending') item.append(el('div', { className: 'hint', text: 'Loading…' }));
+  const children = state === 'open' ? nodeAt(tree, path)?.top ?? [] : [];
+  if (children.length > 0) {
+    item.append(el('ul', { className: 'tree-children' },
+      ...children.map((child) => treeNode(root, tree, [...path, child.id], child, actions))));
+  }
+  return item;
+}
+
+export interface TreeView {
+  root: HTMLElement;
+  render(cursor: LensDistribution | null, tree: TreeState): void;
+}
+
+export function createTreeView(actions: TreeActions): TreeView {
+  const { root, body } = section('Token tree', 'tree');
+  const render = (cursor: LensDistribution | null, tree: TreeState): void => {
+    root.hidden = cursor === null;
+    const roots = cursor ? expandedRoots(cursor, tree) : [];
+    if (!cursor || roots.length === 0) {
+      replaceKeepingFocus(body, el('p', { className: 'hint', text: 'Expand a token (▸) to see what the model would write after it.' }));
+      return;
+    }
+    replaceKeepingFocus(body, el('ul', { className: 'tree-roots' },
+      ...roots.map((token) => treeNode(cursor, tree, [token.id], token, actions))));
+  };
+  return { root, render };
+}

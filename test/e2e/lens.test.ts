@@ -1,0 +1,119 @@
+// The Lens and the surprisal heatmap in a real VS Code (code-server in Chromium), on the oracle
+// model. Every expected number comes from the oracle's closed form (test/support/oracle.ts).
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import { SURPRISAL_COLOURS, translucent } from '../../src/core/lens/surprisalScale';
+import { detokenizeOracle, generatedModelPath, lastOracleToken, loadOracleTable, nextTokenDistribution, tokenizeLikeOracle } from '../support/oracle';
+import { typeAtEndOf, useCodeServer, waitForFileText, waitForLoadedModel } from '../support/e2eSession';
+import { runCommand, saveWithKeyboard, screenshot, waitFor } from '../support/workbench';
+
+const HEADER = '// Llama Lens end-to-end test\n';
+/** Ends in a non-word character, so the Lens asks for the token after it (no fragment to step back over). */
+const TYPED = 'const total = items.map(';
+/** Display rounding of "42.17%" plus the engine's float error. */
+const PERCENT_TOLERANCE = 0.00006;
+
+function lensFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+function percent(text: string | null): number {
+  return Number.parseFloat((text ?? '').replace('%', '')) / 100;
+}
+
+/** Elements of the editor painted in one of the heatmap's colours. */
+function heatmapPaint(page: Page): Promise<number> {
+  const colours = SURPRISAL_COLOURS.map((colour) => translucent(colour));
+  return page.evaluate((wanted) => Array.from(document.querySelectorAll('.monaco-editor .view-overlays div, .monaco-editor .view-lines span'))
+    .filter((element) => wanted.includes(getComputedStyle(element).backgroundColor)).length, colours);
+}
+
+function ranked(distribution: Float64Array): number[] {
+  return [...distribution.keys()].sort((a, b) => (distribution[b] ?? 0) - (distribution[a] ?? 0));
+}
+
+describe('E2E: the Lens and the surprisal heatmap in code-server', function () {
+  this.timeout(600_000);
+  const table = loadOracleTable();
+  const session = useCodeServer('lens', { 'lens.js': HEADER }, () => ({
+    'llamaLens.modelPath': generatedModelPath('oracle.gguf'),
+    'llamaLens.gpu': 'cpu',
+    'llamaLens.completions.enabled': false,
+    'editor.fontSize': 18,
+  }));
+  const expected = nextTokenDistribution(table, lastOracleToken(table, HEADER + TYPED));
+  const order = ranked(expected);
+
+  it('shows the closed-form top tokens and probabilities at the cursor', async function () {
+    const { workbench } = session();
+    await waitForLoadedModel(workbench);
+    await typeAtEndOf(workbench, 'lens.js', TYPED);
+    await runCommand(workbench.page, 'Llama Lens: Open the Lens');
+    const lens = lensFrame(workbench.page);
+    const rows = lens.locator('[data-testid="top-row"]');
+    await waitFor(() => rows.count(), { timeoutMs: 60_000, message: 'the Lens to list the top tokens', until: (count) => count >= 5 });
+    for (let rank = 0; rank < 5; rank++) {
+      const row = rows.nth(rank);
+      const id = Number(await row.getAttribute('data-token-id'));
+      const shown = percent(await row.locator('[data-testid="raw-prob"]').textContent());
+      // Equal probabilities may list in either order: check the token's own value and the value at this rank.
+      assert.ok(Math.abs(shown - (expected[id] ?? NaN)) <= PERCENT_TOLERANCE, `rank ${rank + 1}: token ${id} shows ${shown}, closed form ${expected[id]}`);
+      assert.ok(Math.abs(shown - (expected[order[rank] ?? -1] ?? NaN)) <= PERCENT_TOLERANCE, `rank ${rank + 1} holds ${shown}`);
+    }
+    await screenshot(workbench.page, 'lens-top-tokens');
+  });
+
+  it('reshapes the final distribution when the temperature slider moves, as p^(1/T) renormalised', async function () {
+    const { workbench } = session();
+    const lens = lensFrame(workbench.page);
+    await lens.locator('[data-testid="slider-temperature"]').fill('0.5');
+    const squares = [...expected].map((p) => p * p);
+    const total = squares.reduce((sum, value) => sum + value, 0);
+    const first = lens.locator('[data-testid="top-row"]').first().locator('[data-testid="final-prob"]');
+    const want = (squares[order[0] ?? -1] ?? NaN) / total;
+    const shown = await waitFor(async () => percent(await first.textContent()), {
+      message: `the top token's final probability to become ${want}`,
+      until: (value) => Math.abs(value - want) <= PERCENT_TOLERANCE,
+    });
+    assert.ok(Math.abs(shown - want) <= PERCENT_TOLERANCE);
+    await screenshot(workbench.page, 'lens-sampler-lab');
+    await lens.locator('[data-testid="sampler-reset"]').click();
+  });
+
+  it('expands a candidate into its closed-form children, and "Insert path" writes those tokens', async function () {
+    const { workbench, workspace } = session();
+    const lens = lensFrame(workbench.page);
+    const parentId = order[1] ?? -1;
+    await lens.locator(`[data-testid="top-row"][data-token-id="${parentId}"] [data-testid="expand"]`).click();
+    const children = nextTokenDistribution(table, parentId);
+    const childId = ranked(children)[0] ?? -1;
+    const child = lens.locator(`[data-testid="tree-node"][data-path="${parentId},${childId}"]`);
+    await child.first().waitFor({ state: 'visible', timeout: 60_000 });
+    const cumulative = Number.parseFloat((await child.locator('[data-testid="cumulative-logprob"]').first().textContent()) ?? '');
+    const want = Math.log(expected[parentId] ?? NaN) + Math.log(children[childId] ?? NaN);
+    assert.ok(Math.abs(cumulative - want) <= 0.002, `cumulative ln p ${cumulative} vs ${want}`);
+    await screenshot(workbench.page, 'lens-tree');
+    await child.locator('[data-testid="insert-path"]').first().click();
+    await saveWithKeyboard(workbench.page);
+    await waitForFileText(workspace, 'lens.js', HEADER + TYPED + detokenizeOracle(table, [parentId, childId]));
+  });
+
+  it('colours the file by surprisal and lists the most surprising lines', async function () {
+    const { workbench } = session();
+    await runCommand(workbench.page, 'Llama Lens: Show Surprisal Heatmap');
+    const lens = lensFrame(workbench.page);
+    const lines = lens.locator('[data-testid="surprising-line"]');
+    await waitFor(() => lines.count(), { timeoutMs: 60_000, message: 'the Lens to list the most surprising lines', until: (count) => count >= 1 });
+    const tokens = tokenizeLikeOracle(table, readFileSync(join(session().workspace, 'lens.js'), 'utf8')).length;
+    await waitFor(() => lens.locator('[data-testid="heatmap-summary"]').textContent(), {
+      message: `the heatmap summary to count all ${tokens} tokens`,
+      until: (text) => new RegExp(`\\b${tokens} tokens`).test(text ?? ''),
+    });
+    await waitFor(() => heatmapPaint(workbench.page), { message: 'heatmap colours in the editor', until: (count) => count >= 10 });
+    await screenshot(workbench.page, 'heatmap');
+    await runCommand(workbench.page, 'Llama Lens: Show Surprisal Heatmap');
+    await waitFor(() => heatmapPaint(workbench.page), { message: 'the heatmap to toggle off', until: (count) => count === 0 });
+  });
+});

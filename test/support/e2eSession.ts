@@ -1,0 +1,75 @@
+// A code-server session per describe block, with Llama Lens installed, and the steps E2E tests share.
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCodeServer, type CodeServer } from '../../scripts/lib/codeServer';
+import { stageLlamaLens, STATUS_BAR_ID_PREFIX } from '../../scripts/lib/llamaLensStage';
+import { focusActiveEditor, openFileFromExplorer, openWorkbench, screenshot, statusBarText, waitFor, type Workbench } from './workbench';
+
+export interface Session {
+  workspace: string;
+  server: CodeServer;
+  workbench: Workbench;
+}
+
+/**
+ * Registers hooks on the enclosing describe: a workspace holding `files`, its own code-server with Llama Lens and
+ * `settings()` (read when it starts, so a missing model fails the hook, not the loading of the suite), and a workbench in Chromium; a failed test leaves a screenshot and the extension host's log.
+ * Returns the running session (for use inside tests).
+ */
+export function useCodeServer(name: string, files: Record<string, string>, settings: () => Record<string, unknown>): () => Session {
+  let scratch: string | undefined;
+  let server: CodeServer | undefined;
+  let session: Session | undefined;
+
+  before(async function () {
+    scratch = mkdtempSync(join(tmpdir(), `llama-lens-e2e-${name}-`));
+    const workspace = join(scratch, 'workspace');
+    mkdirSync(workspace);
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(workspace, file), text);
+    server = await startCodeServer({ workspace, extensions: [stageLlamaLens()], settings: settings() });
+    session = { workspace, server, workbench: await openWorkbench(server.url) };
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && session) {
+      console.log(`    failure screenshot: ${await screenshot(session.workbench.page, `${name}-failed-${this.currentTest.title}`)}`);
+      console.log(`--- extension host log ---\n${server?.extensionHostLog().slice(-4000)}`);
+    }
+  });
+
+  after(async function () {
+    await session?.workbench.close();
+    await server?.stop();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  return () => {
+    assert.ok(session, 'code-server did not start');
+    return session;
+  };
+}
+
+/** Typing before the extension is active would trigger no request at all: waits for the loaded model. */
+export async function waitForLoadedModel(workbench: Workbench): Promise<string> {
+  return (await waitFor(() => statusBarText(workbench.page, STATUS_BAR_ID_PREFIX), {
+    timeoutMs: 120_000,
+    message: 'the Llama Lens status bar item to report the loaded model',
+    until: (text) => /Llama Lens:.*\(cpu\)/.test(text ?? ''),
+  })) ?? '';
+}
+
+/** Opens `file` from the Explorer, puts the cursor at its end and types `text`. */
+export async function typeAtEndOf(workbench: Workbench, file: string, text: string): Promise<void> {
+  const { page } = workbench;
+  await openFileFromExplorer(page, file);
+  await focusActiveEditor(page);
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type(text);
+}
+
+/** Waits until `file` on disk holds exactly `expected` (the editor was saved). */
+export async function waitForFileText(workspace: string, file: string, expected: string): Promise<void> {
+  await waitFor(() => readFileSync(join(workspace, file), 'utf8'), { message: `${file} on disk to hold ${JSON.stringify(expected)}`, until: (text) => text === expected });
+}
