@@ -11,7 +11,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { GgufWriter } from './lib/gguf/GgufWriter';
-import { ORACLE_GENERATOR_VERSION, ORACLE_MODEL_SETS, type OracleModelSet, buildOracleGguf, buildOracleTable } from './lib/models/oracleModel';
+import {
+  ORACLE_GENERATOR_VERSION, ORACLE_MODEL_SETS, type OracleExtraToken, type OracleModelSet, buildOracleGguf, buildOracleTable,
+} from './lib/models/oracleModel';
 import {
   SHAPE_GENERATOR_VERSION,
   SHAPE_MODELS,
@@ -106,6 +108,7 @@ interface OracleStamp {
   generatorVersion: number;
   corpusSha256: string;
   files: string[];
+  extraTokens?: readonly OracleExtraToken[];
 }
 
 /** Writes one set's models and table, unless its stamp says they were made from this corpus by this generator. */
@@ -115,7 +118,8 @@ function generateOracleSet(root: string, outDir: string, set: OracleModelSet, fo
   const tableFile = `${set.name}.table.json`;
   const files = [...set.models.map((m) => `${m.file}.gguf`), tableFile];
   const stampPath = join(outDir, `${set.name}.stamp.json`);
-  const wanted: OracleStamp = { generatorVersion: ORACLE_GENERATOR_VERSION, corpusSha256, files };
+  // Sets without extra tokens keep the stamp they always had (JSON.stringify leaves out an undefined field).
+  const wanted: OracleStamp = { generatorVersion: ORACLE_GENERATOR_VERSION, corpusSha256, files, extraTokens: set.extraTokens };
   if (!force && existsSync(stampPath) && files.every((f) => existsSync(join(outDir, f)))) {
     const stamp = JSON.parse(readFileSync(stampPath, 'utf8')) as OracleStamp;
     if (JSON.stringify(stamp) === JSON.stringify(wanted)) {
@@ -124,7 +128,7 @@ function generateOracleSet(root: string, outDir: string, set: OracleModelSet, fo
     }
   }
   rmSync(stampPath, { force: true }); // until every file below is rewritten, the set is not up to date
-  const table = buildOracleTable(corpus, corpusSha256);
+  const table = buildOracleTable(corpus, corpusSha256, set.extraTokens);
   for (const { file, variant } of set.models) {
     const startedAt = Date.now();
     const path = join(outDir, `${file}.gguf`);

@@ -3,25 +3,18 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { SURPRISAL_COLOURS, translucent } from '../../src/core/lens/surprisalScale';
 import { detokenizeOracle, generatedModelPath, lastOracleToken, loadOracleTable, nextTokenDistribution, tokenizeLikeOracle } from '../support/oracle';
 import { typeAtEndOf, useCodeServer, waitForFileText, waitForLoadedModel } from '../support/e2eSession';
 import { runCommand, saveWithKeyboard, screenshot, waitFor } from '../support/workbench';
+import { lensFrame, percent } from '../support/lensFrame';
 
 const HEADER = '// Llama Lens end-to-end test\n';
 /** Ends in a non-word character, so the Lens asks for the token after it (no fragment to step back over). */
 const TYPED = 'const total = items.map(';
 /** Display rounding of "42.17%" plus the engine's float error. */
 const PERCENT_TOLERANCE = 0.00006;
-
-function lensFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-}
-
-function percent(text: string | null): number {
-  return Number.parseFloat((text ?? '').replace('%', '')) / 100;
-}
 
 /** Elements of the editor painted in one of the heatmap's colours. */
 function heatmapPaint(page: Page): Promise<number> {
@@ -112,8 +105,11 @@ describe('E2E: the Lens and the surprisal heatmap in code-server', function () {
       until: (text) => new RegExp(`\\b${tokens} tokens`).test(text ?? ''),
     });
     await waitFor(() => heatmapPaint(workbench.page), { message: 'heatmap colours in the editor', until: (count) => count >= 10 });
+    const scoring = workbench.page.locator('.notification-toast', { hasText: 'scoring' });
+    await waitFor(() => scoring.count(), { message: 'the scoring notification to close', until: (count) => count === 0 });
     await screenshot(workbench.page, 'heatmap');
     await runCommand(workbench.page, 'Llama Lens: Show Surprisal Heatmap');
     await waitFor(() => heatmapPaint(workbench.page), { message: 'the heatmap to toggle off', until: (count) => count === 0 });
+    await lens.locator('[data-testid="heatmap"]').waitFor({ state: 'hidden' });
   });
 });

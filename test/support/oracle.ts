@@ -1,6 +1,6 @@
-// The oracle models' closed form, for tests. It is re-derived from a table (oracle.table.json, oracle-words.table.json)
-// alone and deliberately does not import the generator (scripts/lib/models/oracleModel.ts), so a bug there cannot
-// hide itself in the expectations.
+// The oracle models' closed form, for tests. It is re-derived from a table (oracle.table.json, oracle-words.table.json,
+// oracle-xss.table.json) alone and deliberately does not import the generator (scripts/lib/models/oracleModel.ts),
+// so a bug there cannot hide itself in the expectations.
 //
 //   P(j | i) = (c(i,j) + alpha) / (sum_k c(i,k) + alpha * V), over all V vocabulary tokens.
 import { existsSync, readFileSync } from 'node:fs';
@@ -56,7 +56,10 @@ export function loadOracleTable(path: string = generatedModelPath('oracle.table.
   return table;
 }
 
-/** Lookups derived from the vocabulary: which token is ▁, each printable character, each byte. */
+/**
+ * Lookups derived from the vocabulary: which token is ▁, each printable character, each byte. Longer normal tokens
+ * (oracle-xss's extra ones) are never produced by the tokenizer, so they are only predicted, never looked up.
+ */
 interface VocabIndex {
   space: number;
   byChar: Map<string, number>;
@@ -72,7 +75,7 @@ function vocabIndex(table: OracleTable): VocabIndex {
     const byte = BYTE_TOKEN.exec(text);
     if (type === TOKEN_TYPE_BYTE && byte) index.byByte.set(parseInt(byte[1] ?? '', 16), id);
     else if (type === TOKEN_TYPE_NORMAL && text === SPACE_PIECE) index.space = id;
-    else if (type === TOKEN_TYPE_NORMAL) index.byChar.set(text, id);
+    else if (type === TOKEN_TYPE_NORMAL && [...text].length === 1) index.byChar.set(text, id);
   }
   indexCache.set(table, index);
   return index;
@@ -109,6 +112,13 @@ export function detokenizeOracle(table: OracleTable, ids: readonly number[], { s
     else if (specialTokens) bytes.push(...Buffer.from(entry.text, 'utf8'));
   }
   return Buffer.from(bytes).toString('utf8');
+}
+
+/** The id of the token whose text (as detokenized, spaces as spaces) is exactly `text`; throws when there is none. */
+export function oracleTokenWithText(table: OracleTable, text: string): number {
+  const entry = table.vocab.find(({ id, type }) => type === TOKEN_TYPE_NORMAL && detokenizeOracle(table, [id]) === text);
+  if (entry === undefined) throw new Error(`the oracle vocab has no token ${JSON.stringify(text)}`);
+  return entry.id;
 }
 
 /** P(· | prevId) over the whole vocabulary. */

@@ -56,6 +56,21 @@ export interface OracleModelSet {
   corpus: string;
   /** The GGUFs written, `<file>.gguf`, each built as `variant`. */
   models: readonly { file: string; variant: OracleVariant }[];
+  /** Tokens added after the usual vocabulary (see OracleExtraToken). */
+  extraTokens?: readonly OracleExtraToken[];
+}
+
+/**
+ * A normal token appended to the vocabulary, with a bigram count the corpus does not have. The tokenizer never
+ * produces it (no pair of its characters is a token, so SentencePiece never merges towards it): it is only ever a
+ * predicted token, which is how a real model's vocabulary can put arbitrary text in front of the user.
+ */
+export interface OracleExtraToken {
+  /** What the model writes for it; spaces are stored as ▁, as SentencePiece stores them. */
+  text: string;
+  /** A character with its own token; the counts say the extra token follows it `count` times. */
+  after: string;
+  count: number;
 }
 
 export const ORACLE_MODEL_SETS: readonly OracleModelSet[] = [
@@ -71,6 +86,20 @@ export const ORACLE_MODEL_SETS: readonly OracleModelSet[] = [
     name: 'oracle-words',
     corpus: 'test/fixtures/oracle-words-corpus.txt',
     models: [{ file: 'oracle-words', variant: 'oracle' }],
+  },
+  // The code-like corpus plus tokens a hostile vocabulary could hold: markup, and a bidi override. After `=` they are
+  // the three most likely tokens, in this order, so the Lens has to show them as plain text. The markup comes twice:
+  // the Lens draws spaces as '·', which would turn the first into a harmless tag name even if it were parsed as
+  // HTML; the second has no space (a '/' and a quote end its tag name and attribute) and would be a real <img>.
+  {
+    name: 'oracle-xss',
+    corpus: 'test/fixtures/oracle-corpus.txt',
+    models: [{ file: 'oracle-xss', variant: 'oracle' }],
+    extraTokens: [
+      { text: '<img src=x onerror=alert(1)>', after: '=', count: 200 },
+      { text: "<img/src='x'onerror=alert(2)>", after: '=', count: 150 },
+      { text: '\u202Eevil', after: '=', count: 100 },
+    ],
   },
 ];
 
@@ -110,20 +139,31 @@ function byteTokenText(byte: number): string {
   return `<0x${byte.toString(16).toUpperCase().padStart(2, '0')}>`;
 }
 
-/** The vocabulary: specials, FIM (or unused placeholders), 256 byte tokens, ▁, then printable ASCII. */
-export function buildOracleVocab(withFim: boolean): OracleVocabEntry[] {
+/** The vocabulary: specials, FIM, 256 byte tokens, ▁, printable ASCII, then the extra tokens in order. */
+export function buildOracleVocab(extraTokens: readonly OracleExtraToken[] = []): OracleVocabEntry[] {
   const vocab: OracleVocabEntry[] = [
     { id: 0, text: '<unk>', type: TokenType.unknown },
     { id: 1, text: '<s>', type: TokenType.control },
     { id: 2, text: '</s>', type: TokenType.control },
   ];
-  // Without FIM the ids stay put (same table for every variant) but the names no longer look like FIM tokens,
-  // because llama.cpp would otherwise detect <PRE>/<SUF>/<MID>/<EOT> by name.
-  FIM_TEXTS.forEach((text, k) => vocab.push({ id: vocab.length, text: withFim ? text : `<unused${k}>`, type: TokenType.control }));
+  for (const text of FIM_TEXTS) vocab.push({ id: vocab.length, text, type: TokenType.control });
   for (let byte = 0; byte < 256; byte++) vocab.push({ id: vocab.length, text: byteTokenText(byte), type: TokenType.byte });
   vocab.push({ id: vocab.length, text: SPACE_PIECE, type: TokenType.normal });
   for (let code = 0x21; code <= 0x7e; code++) vocab.push({ id: vocab.length, text: String.fromCharCode(code), type: TokenType.normal });
+  for (const { text } of extraTokens) vocab.push({ id: vocab.length, text: text.replaceAll(' ', SPACE_PIECE), type: TokenType.normal });
   return vocab;
+}
+
+/**
+ * The table's vocabulary as a variant declares it. Without FIM the ids stay put (same table for every variant) but
+ * the names no longer look like FIM tokens, because llama.cpp would otherwise detect <PRE>/<SUF>/<MID>/<EOT> by name.
+ */
+function variantVocab(vocab: readonly OracleVocabEntry[], withFim: boolean): readonly OracleVocabEntry[] {
+  if (withFim) return vocab;
+  return vocab.map((entry) => {
+    const k = entry.id - FIRST_FIM_ID;
+    return k >= 0 && k < FIM_TEXTS.length ? { ...entry, text: `<unused${k}>` } : entry;
+  });
 }
 
 /** Tokenizes like llama.cpp's SPM tokenizer does with this vocabulary (no BOS, no space prefix). */
@@ -138,15 +178,23 @@ export function tokenizeOracleText(text: string): number[] {
   return ids;
 }
 
-export function buildOracleTable(corpus: string, corpusSha256: string): OracleTable {
-  const vocab = buildOracleVocab(true);
+export function buildOracleTable(corpus: string, corpusSha256: string, extraTokens: readonly OracleExtraToken[] = []): OracleTable {
+  const vocab = buildOracleVocab(extraTokens);
   const ids = tokenizeOracleText(corpus);
   const counts: Record<string, Record<string, number>> = {};
-  for (let k = 1; k < ids.length; k++) {
-    const row = (counts[String(ids[k - 1])] ??= {});
-    const next = String(ids[k]);
-    row[next] = (row[next] ?? 0) + 1;
-  }
+  const count = (prev: number, next: number, n: number): void => {
+    const row = (counts[String(prev)] ??= {});
+    row[String(next)] = (row[String(next)] ?? 0) + n;
+  };
+  for (let k = 1; k < ids.length; k++) count(ids[k - 1] ?? 0, ids[k] ?? 0, 1);
+  const firstExtraId = vocab.length - extraTokens.length;
+  extraTokens.forEach(({ text, after, count: n }, k) => {
+    const prev = tokenizeOracleText(after);
+    if (prev.length !== 1 || prev[0] === undefined || prev[0] < SPACE_ID) {
+      throw new Error(`extra token ${JSON.stringify(text)}: ${JSON.stringify(after)} is not a character with its own token`);
+    }
+    count(prev[0], firstExtraId + k, n);
+  });
   return {
     description: 'P(j|i) = (counts[i][j] + alpha) / (sum_k counts[i][k] + alpha * vocab.length), over every vocab token',
     generatorVersion: ORACLE_GENERATOR_VERSION,
@@ -186,7 +234,7 @@ export interface OracleGgufOptions {
 
 export function buildOracleGguf(table: OracleTable, variant: OracleVariant, options: OracleGgufOptions = {}): GgufWriter {
   const withFim = variant !== 'oracle-nofim';
-  const vocab = buildOracleVocab(withFim);
+  const vocab = variantVocab(table.vocab, withFim);
   const vocabSize = vocab.length;
   const nEmbd = table.nEmbd;
   const headCount = nEmbd / HEAD_DIM;
