@@ -1,7 +1,7 @@
 // Greedy generation on a sequence whose KV state already holds the prompt (but its last token).
 import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import type { StopReason, TraceStep } from '../protocol/engineProtocol';
-import { tokenPieces } from './tokenPieces';
+import { displayPieces } from './tokenPieces';
 
 /** Alternatives kept per traced step. */
 const TRACE_ALTERNATIVES = 5;
@@ -81,7 +81,7 @@ export async function greedyGenerate(
 }
 
 function traceStep(model: LlamaModel, chosen: Token, probabilities: Map<Token, number>): TraceStep {
-  const pieces = tokenPieces(model);
+  const pieces = displayPieces(model);
   const row = (id: Token) => ({ id, text: pieces[id] ?? '', probability: probabilities.get(id) ?? 0 });
   const alternatives: Token[] = [];
   for (const id of probabilities.keys()) {

@@ -4,7 +4,7 @@ import type { LlamaModel, Token } from 'node-llama-cpp';
 import { encodeProbabilities, entropyBits, tailMass } from '../core/lens/distributionMath';
 import type { DistributionParams, DistributionResult, TokenProbability } from '../protocol/engineProtocol';
 import type { LlamaRuntime } from './LlamaRuntime';
-import { tokenPieces } from './tokenPieces';
+import { displayPieces, tokenPieces } from './tokenPieces';
 
 export async function nextTokenDistribution(runtime: LlamaRuntime, params: DistributionParams): Promise<DistributionResult> {
   const { model, sequence } = runtime.current;
@@ -23,10 +23,13 @@ export async function nextTokenDistribution(runtime: LlamaRuntime, params: Distr
     if (first.done) throw new Error('The model produced no next token.');
     const ranked = [...first.value.probabilities.entries()];
     const probabilities = ranked.map(([, probability]) => probability);
-    const row = ([id, probability]: [Token, number]): TokenProbability => ({ id, text: pieces[id] ?? '', probability });
+    const shown = displayPieces(model);
+    const row = ([id, probability]: [Token, number]): TokenProbability => ({ id, text: shown[id] ?? '', probability });
     return {
       contextTokens,
       fragment,
+      // Decoded together, byte tokens that spell one character give that character, not one "�" each.
+      pathText: params.path.length === 0 ? '' : model.detokenize(params.path as Token[], false, contextTokens.slice(-params.path.length - 4, -params.path.length)),
       top: ranked.slice(0, params.topK).map(row),
       consistent: backUp ? consistentWith(fragment, ranked, pieces, model).slice(0, params.topK).map(row) : [],
       sortedProbabilities: encodeProbabilities(probabilities),

@@ -3,6 +3,7 @@
 import type { LlamaModel, Token } from 'node-llama-cpp';
 
 const cache = new WeakMap<LlamaModel, string[]>();
+const displayCache = new WeakMap<LlamaModel, string[]>();
 
 /**
  * Piece texts for the whole vocabulary, made once per model. A token is detokenized after an
@@ -18,5 +19,22 @@ export function tokenPieces(model: LlamaModel): string[] {
     pieces[token] = model.isSpecialToken(token) ? model.detokenize([token], true) : model.detokenize([token], false, anchor);
   }
   cache.set(model, pieces);
+  return pieces;
+}
+
+/**
+ * Piece texts as the Lens shows them: a byte token that is only part of a character (it decodes to
+ * "�" alone) shows its vocabulary name, e.g. `<0xE2>`, so that the 128 such tokens can be told apart.
+ */
+export function displayPieces(model: LlamaModel): string[] {
+  const cached = displayCache.get(model);
+  if (cached) return cached;
+  const vocabulary = (model.fileInfo.metadata as { tokenizer?: { ggml?: { tokens?: unknown } } }).tokenizer?.ggml?.tokens;
+  const names = Array.isArray(vocabulary) ? vocabulary : [];
+  const pieces = tokenPieces(model).map((piece, token) => {
+    const name: unknown = names[token];
+    return piece === '\uFFFD' && typeof name === 'string' && model.getTokenAttributes(token as Token).byte ? name : piece;
+  });
+  displayCache.set(model, pieces);
   return pieces;
 }

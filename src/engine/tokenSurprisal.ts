@@ -45,21 +45,39 @@ export async function tokenSurprisal(
   return { tokens: scored, evaluatedTokens: plan.evaluate, reusedTokens: plan.reuse };
 }
 
-/** [start, end) of each token in the text; BOS (index 0 when present) covers nothing. */
+/**
+ * [start, end) of each token in the text; BOS (index 0 when present) covers nothing. A character
+ * that byte tokens spell out (non-ASCII text) decodes only as a whole: each token of such a run
+ * gets the run's whole span.
+ */
 function characterOffsets(model: LlamaModel, tokens: Token[], hasBos: boolean): [number, number][] {
   const pieces = tokenPieces(model);
   const offsets: [number, number][] = [];
   let at = 0;
+  let run: Token[] = [];
+  const closeRun = () => {
+    if (run.length === 0) return;
+    const length = model.detokenize(run, false, tokens.slice(Math.max(0, offsets.length - run.length - 4), offsets.length - run.length)).length;
+    for (let index = offsets.length - run.length; index < offsets.length; index++) offsets[index] = [at, at + length];
+    at += length;
+    run = [];
+  };
   tokens.forEach((token, index) => {
     if (hasBos && index === 0) {
       offsets.push([0, 0]);
       return;
     }
     // The text's first token was tokenized without a leading space ('trimLeadingSpace').
-    const first = index === (hasBos ? 1 : 0);
-    const piece = first ? model.detokenize([token]) : pieces[token] ?? '';
+    const piece = index === (hasBos ? 1 : 0) ? model.detokenize([token]) : pieces[token] ?? '';
+    if (piece === '\uFFFD' && model.getTokenAttributes(token).byte) {
+      run.push(token);
+      offsets.push([at, at]);
+      return;
+    }
+    closeRun();
     offsets.push([at, at + piece.length]);
     at += piece.length;
   });
+  closeRun();
   return offsets;
 }

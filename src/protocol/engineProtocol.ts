@@ -118,6 +118,8 @@ export interface DistributionResult {
   contextTokens: number[];
   /** The text of the token stepped back over ('' when none). */
   fragment: string;
+  /** The path's tokens decoded together ('' for no path): what "Insert path" writes. */
+  pathText: string;
   /** The most likely next tokens, most likely first. */
   top: TokenProbability[];
   /** Tokens whose text continues the fragment or is a start of it, most likely first (empty without a fragment). */
@@ -246,7 +248,7 @@ function isTraceStep(value: unknown): value is TraceStep {
 
 const isTokenProbability = hasFields<TokenProbability>({ id: isNonNegativeInteger, text: isString, probability: isFiniteNumber });
 export const isDistributionResult: Guard<DistributionResult> = hasFields<DistributionResult>({
-  contextTokens: isArrayOf(isNonNegativeInteger), fragment: isString, top: isArrayOf(isTokenProbability), consistent: isArrayOf(isTokenProbability),
+  contextTokens: isArrayOf(isNonNegativeInteger), fragment: isString, pathText: isString, top: isArrayOf(isTokenProbability), consistent: isArrayOf(isTokenProbability),
   sortedProbabilities: isString, entropyBits: isFiniteNumber, tailMass: isFiniteNumber, evaluatedTokens: isNonNegativeInteger, reusedTokens: isNonNegativeInteger,
 });
 

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { SURPRISAL_COLOURS, translucent } from '../../src/core/lens/surprisalScale';
 import { detokenizeOracle, generatedModelPath, lastOracleToken, loadOracleTable, nextTokenDistribution, tokenizeLikeOracle } from '../support/oracle';
 import { typeAtEndOf, useCodeServer, waitForFileText, waitForLoadedModel } from '../support/e2eSession';
-import { runCommand, saveWithKeyboard, screenshot, waitFor } from '../support/workbench';
+import { runCommand, saveWithKeyboard, screenshot, visibleEditorText, waitFor } from '../support/workbench';
 import { lensFrame, percent } from '../support/lensFrame';
 
 const HEADER = '// Llama Lens end-to-end test\n';
@@ -89,8 +89,11 @@ describe('E2E: the Lens and the surprisal heatmap in code-server', function () {
     assert.ok(Math.abs(cumulative - want) <= 0.002, `cumulative ln p ${cumulative} vs ${want}`);
     await screenshot(workbench.page, 'lens-tree');
     await child.locator('[data-testid="insert-path"]').first().click();
+    // The host asks the engine to decode the path before it edits: save once the edit is in the editor.
+    const inserted = TYPED + detokenizeOracle(table, [parentId, childId]);
+    await waitFor(() => visibleEditorText(workbench.page), { message: `the editor to show ${JSON.stringify(inserted)}`, until: (text) => text.includes(inserted) });
     await saveWithKeyboard(workbench.page);
-    await waitForFileText(workspace, 'lens.js', HEADER + TYPED + detokenizeOracle(table, [parentId, childId]));
+    await waitForFileText(workspace, 'lens.js', HEADER + inserted);
   });
 
   it('colours the file by surprisal and lists the most surprising lines', async function () {

@@ -16,6 +16,12 @@ function entropy(distribution: Float64Array): number {
   return -[...distribution].reduce((sum, p) => sum + (p > 0 ? p * Math.log2(p) : 0), 0);
 }
 
+/** What the Lens shows for a token: its text, or for a byte token that is only part of a character, its name. */
+function shownText(id: number): string {
+  const text = detokenizeOracle(loadOracleTable(), [id]);
+  return text === '\uFFFD' ? loadOracleTable().vocab[id]?.text ?? '' : text;
+}
+
 function query(text: string, extra: Partial<DistributionParams> = {}): DistributionParams {
   return { text, path: [], topK: 10, backUpToBoundary: false, ...extra };
 }
@@ -37,7 +43,7 @@ describe('Lens engine methods on the oracle model', function () {
       result.top.forEach((row, rank) => {
         assert.ok(Math.abs(row.probability - (expected[row.id] ?? NaN)) <= TOLERANCE, `P(${row.id}) = ${row.probability}, closed form ${expected[row.id]}`);
         assert.ok(Math.abs(row.probability - (expected[order[rank] ?? -1] ?? NaN)) <= TOLERANCE, `rank ${rank}`);
-        assert.equal(row.text, detokenizeOracle(table, [row.id]));
+        assert.equal(row.text, shownText(row.id));
       });
       const topMass = order.slice(0, 10).reduce((sum, id) => sum + (expected[id] ?? 0), 0);
       assert.ok(Math.abs(result.tailMass - (1 - topMass)) <= TOLERANCE, `tail ${result.tailMass} vs ${1 - topMass}`);
@@ -97,6 +103,28 @@ describe('Lens engine methods on the oracle model', function () {
     await engine.client.request('distribution', query(text.slice(0, 20)));
     const result = await engine.client.request('surprisal', { text, scoreFrom: 0 });
     assert.equal(result.tokens.length, tokenizeLikeOracle(table, text).length);
+  });
+
+  it('gives byte tokens that spell one non-ASCII character that character\'s span, so the spans tile the text', async function () {
+    const text = 'const arrow = "→"; // é\nlet x = 1;\n';
+    const result = await engine.client.request('surprisal', { text, scoreFrom: 0 });
+    const ids = tokenizeLikeOracle(table, text);
+    assert.equal(result.tokens.length, ids.length);
+    const spans = [...new Map(result.tokens.map((token) => [token.start, token.end])).entries()];
+    assert.equal(spans.map(([start, end]) => text.slice(start, end)).join(''), text);
+    spans.forEach(([start], index) => index > 0 && assert.equal(start, spans[index - 1]?.[1], 'contiguous'));
+    const arrow = result.tokens.filter((token) => text.slice(token.start, token.end) === '→');
+    assert.equal(arrow.length, 3, 'the three byte tokens of "→" share its span');
+  });
+
+  it('decodes a tree path as a whole: byte tokens of one character give that character', async function () {
+    const bytes = [...Buffer.from('→', 'utf8')].map((byte) => table.vocab.findIndex((entry) => entry.text === `<0x${byte.toString(16).toUpperCase().padStart(2, '0')}>`));
+    const result = await engine.client.request('distribution', query('const s = "', { path: bytes }));
+    assert.equal(result.pathText, '→');
+    const plain = await engine.client.request('distribution', query('x = ', { topK: table.vocab.length }));
+    assert.equal(plain.pathText, '');
+    const e2 = plain.top.find((row) => row.id === bytes[0]);
+    assert.equal(e2?.text, '<0xE2>', 'a byte token that is part of a character shows its name, not "\uFFFD"');
   });
 
   it('after an edit, scores only from the first changed token', async function () {

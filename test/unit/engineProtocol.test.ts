@@ -49,7 +49,7 @@ describe('engine protocol guards', () => {
 
   it('checks result shapes per method', () => {
     const good = {
-      contextTokens: [1, 2], fragment: '', top: [{ id: 5, text: '<script>', probability: 0.5 }], consistent: [], sortedProbabilities: 'AAAAPw==',
+      contextTokens: [1, 2], fragment: '', pathText: '', top: [{ id: 5, text: '<script>', probability: 0.5 }], consistent: [], sortedProbabilities: 'AAAAPw==',
       entropyBits: 1, tailMass: 0.5, evaluatedTokens: 2, reusedTokens: 0,
     };
     assert.equal(RESULT_GUARDS.distribution(good), true);

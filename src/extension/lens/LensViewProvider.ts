@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { ModelSession } from '../../client/ModelSession';
 import { isCancellation } from '../../client/EngineClient';
 import {
-  isLensToHost, MAX_WEBVIEW_MESSAGE_CHARS, type HostToLens, type LensDistribution, type LensToHost,
+  isLensToHost, MAX_WEBVIEW_MESSAGE_CHARS, type HostToLens, type LensToHost,
 } from '../../protocol/lensProtocol';
 import { cursorQuery, toLensDistribution, type CursorQuery } from './cursorQuery';
 import { lensHtml } from './lensHtml';
@@ -17,8 +17,8 @@ export class LensViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private view: vscode.WebviewView | undefined;
   private ready = false;
   private lastQuery: (CursorQuery & { fragment: string }) | undefined;
-  /** Token texts of every distribution sent, so that "Insert path" can write exactly those tokens. */
-  private readonly tokenTexts = new Map<number, string>();
+  /** The decoded text of each path asked about, so that "Insert path" writes exactly those tokens. */
+  private readonly pathTexts = new Map<string, string>();
   /** Messages for the webview until it says it is ready; then only the latest of each kind matters. */
   private readonly pending = new Map<HostToLens['kind'], HostToLens>();
   private followTimer: ReturnType<typeof setTimeout> | undefined;
@@ -120,7 +120,8 @@ export class LensViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     try {
       const result = await this.session.request('distribution', query.params, { signal: abort.signal });
       this.lastQuery = { ...query, fragment: result.fragment };
-      const distribution = this.remember(toLensDistribution(result, []));
+      this.pathTexts.clear();
+      const distribution = toLensDistribution(result, []);
       this.post({ kind: 'cursor', cursor: query.cursor, distribution });
     } catch (error) {
       if (!isCancellation(error)) this.post({ kind: 'status', message: `Could not read the distribution: ${error instanceof Error ? error.message : String(error)}`, busy: false });
@@ -131,30 +132,24 @@ export class LensViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     const query = this.lastQuery;
     if (!query) return;
     const result = await this.session.request('distribution', { ...query.params, path });
-    this.post({ kind: 'children', distribution: this.remember(toLensDistribution(result, path)) });
+    this.pathTexts.set(path.join(','), result.pathText);
+    this.post({ kind: 'children', distribution: toLensDistribution(result, path) });
   }
 
   /** Writes exactly the path's tokens at the place the Lens was looking at. */
   private async insertPath(path: number[]): Promise<void> {
     const query = this.lastQuery;
-    const texts = path.map((id) => this.tokenTexts.get(id));
-    if (!query || texts.some((text) => text === undefined)) {
-      this.log.warn(`Lens: cannot insert path ${JSON.stringify(path)}: a token was never shown.`);
-      return;
-    }
+    if (!query || path.length === 0) return;
+    // A node's own path may never have been expanded: the engine decodes it (reusing the KV state of its parent).
+    const text = this.pathTexts.get(path.join(',')) ?? (await this.session.request('distribution', { ...query.params, path })).pathText;
     // Mid-word, the tree starts before the typed fragment: the path replaces it.
     const document = await vscode.workspace.openTextDocument(query.uri);
     const start = document.positionAt(Math.max(0, document.offsetAt(query.position) - query.fragment.length));
     const replaced = new vscode.Range(start, query.position);
     const edit = new vscode.WorkspaceEdit();
-    if (query.fragment && document.getText(replaced) === query.fragment) edit.replace(query.uri, replaced, texts.join(''));
-    else edit.insert(query.uri, query.position, texts.join(''));
+    if (query.fragment && document.getText(replaced) === query.fragment) edit.replace(query.uri, replaced, text);
+    else edit.insert(query.uri, query.position, text);
     await vscode.workspace.applyEdit(edit);
-  }
-
-  private remember(distribution: LensDistribution): LensDistribution {
-    for (const token of [...distribution.top, ...distribution.consistent]) this.tokenTexts.set(token.id, token.text);
-    return distribution;
   }
 }
 
