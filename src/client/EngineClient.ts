@@ -5,6 +5,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import {
   isEngineToHost, PROGRESS_GUARDS, RESULT_GUARDS, type EngineErrorCode, type EngineMethod, type EngineMethods,
 } from '../protocol/engineProtocol';
+import { previewForLog } from '../protocol/guards';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 export type EngineLog = (level: LogLevel, message: string) => void;
@@ -160,7 +161,7 @@ export class EngineClient {
 
   private onMessage(raw: unknown): void {
     if (!isEngineToHost(raw)) {
-      this.options.log('warn', `Dropped a malformed message from the engine: ${String(JSON.stringify(raw)).slice(0, 200)}`);
+      this.options.log('warn', `Dropped a malformed message from the engine: ${previewForLog(raw)}`);
       return;
     }
     switch (raw.kind) {

@@ -3,6 +3,7 @@
 import {
   isHostToEngine, PARAMS_GUARDS, type EngineMethod, type EngineMethods, type EngineToHost,
 } from '../protocol/engineProtocol';
+import { previewForLog } from '../protocol/guards';
 import { completeFim } from './completeFim';
 import { toEngineError } from './EngineError';
 import type { LlamaRuntime } from './LlamaRuntime';
@@ -20,7 +21,7 @@ export class EngineServer {
 
   receive(message: unknown): void {
     if (!isHostToEngine(message)) {
-      this.send({ kind: 'log', level: 'warn', message: `Dropped a malformed message: ${safeJson(message)}` });
+      this.send({ kind: 'log', level: 'warn', message: `Dropped a malformed message: ${previewForLog(message)}` });
       return;
     }
     switch (message.kind) {
@@ -39,7 +40,7 @@ export class EngineServer {
 
   private async handle(id: number, method: EngineMethod, params: unknown): Promise<void> {
     if (!PARAMS_GUARDS[method](params)) {
-      this.send({ kind: 'response', id, ok: false, error: { code: 'badRequest', message: `Invalid params for ${method}: ${safeJson(params)}` } });
+      this.send({ kind: 'response', id, ok: false, error: { code: 'badRequest', message: `Invalid params for ${method}: ${previewForLog(params)}` } });
       return;
     }
     // The newest completion wins: the user has typed on, so older ones would only be thrown away.
@@ -78,13 +79,5 @@ export class EngineServer {
         throw new Error(`Unknown method ${String(unreachable)}`);
       }
     }
-  }
-}
-
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value)?.slice(0, 200) ?? String(value);
-  } catch {
-    return String(value);
   }
 }

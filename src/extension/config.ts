@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { trustedModelPath } from '../core/trustedModelPath';
 import type { DebounceSetting } from '../core/completion/AdaptiveDebounce';
+import { isBoolean, isNonNegativeInteger, isRecord } from '../protocol/guards';
 import { FIM_LAYOUTS, GPU_SETTINGS, isGpuSetting, type FimLayout, type GpuSetting, type LoadParams, type TokenBudgets } from '../protocol/engineProtocol';
 
 const SECTION = 'llamaLens';
@@ -41,20 +42,20 @@ export function readConfig(): ConfigSnapshot {
   const problems: string[] = [];
   const modelPath = modelPathSetting(config, problems);
   const gpu = pick<GpuSetting>(config, 'gpu', 'auto', isGpuSetting, `one of ${GPU_SETTINGS.join(', ')}`, problems);
-  const gpuLayers = pick<'auto' | number>(config, 'gpuLayers', 'auto', (v): v is 'auto' | number => v === 'auto' || isCount(v), '"auto" or a whole number ≥ 0', problems);
-  const threads = pick(config, 'threads', 0, isCount, 'a whole number ≥ 0 (0 = auto)', problems);
-  const contextSize = pick(config, 'contextSize', 4096, isCount, 'a whole number ≥ 0 (0 = the model\'s own)', problems);
+  const gpuLayers = pick<'auto' | number>(config, 'gpuLayers', 'auto', (v): v is 'auto' | number => v === 'auto' || isNonNegativeInteger(v), '"auto" or a whole number ≥ 0', problems);
+  const threads = pick(config, 'threads', 0, isNonNegativeInteger, 'a whole number ≥ 0 (0 = auto)', problems);
+  const contextSize = pick(config, 'contextSize', 4096, isNonNegativeInteger, 'a whole number ≥ 0 (0 = the model\'s own)', problems);
   const completions = completionSettings(config, problems);
-  const promptLookup = pick(config, 'completions.promptLookup', true, isBool, 'true or false', problems);
+  const promptLookup = pick(config, 'completions.promptLookup', true, isBoolean, 'true or false', problems);
   const load = modelPath ? { modelPath, gpu, gpuLayers, threads, contextSize, promptLookup } : undefined;
   return { load, completions, problems };
 }
 
 function completionSettings(config: vscode.WorkspaceConfiguration, problems: string[]): CompletionSettings {
   const count = (key: string, fallback: number, min: number, max: number) =>
-    pick(config, `completions.${key}`, fallback, (v): v is number => isCount(v) && v >= min && v <= max, `a whole number from ${min} to ${max}`, problems);
+    pick(config, `completions.${key}`, fallback, (v): v is number => isNonNegativeInteger(v) && v >= min && v <= max, `a whole number from ${min} to ${max}`, problems);
   return {
-    enabled: pick(config, 'completions.enabled', true, isBool, 'true or false', problems),
+    enabled: pick(config, 'completions.enabled', true, isBoolean, 'true or false', problems),
     languages: { ...DEFAULT_LANGUAGES, ...pick(config, 'completions.languages', {}, isLanguageMap, 'an object of languageId: true/false', problems) },
     maxTokens: count('maxTokens', 48, 1, 1024),
     maxLines: count('maxLines', 4, 1, 100),
@@ -63,8 +64,8 @@ function completionSettings(config: vscode.WorkspaceConfiguration, problems: str
     maxPromptMs: count('maxPromptMs', 3000, 0, 600_000),
     maxGenerationMs: count('maxGenerationMs', 3000, 0, 600_000),
     alternatives: count('alternatives', 3, 1, 8),
-    debounce: pick(config, 'completions.debounceMs', 'auto', (v): v is DebounceSetting => v === 'auto' || (isCount(v) && v <= 2000), '"auto" or a whole number from 0 to 2000', problems),
-    prefetch: pick(config, 'completions.prefetch', true, isBool, 'true or false', problems),
+    debounce: pick(config, 'completions.debounceMs', 'auto', (v): v is DebounceSetting => v === 'auto' || (isNonNegativeInteger(v) && v <= 2000), '"auto" or a whole number from 0 to 2000', problems),
+    prefetch: pick(config, 'completions.prefetch', true, isBoolean, 'true or false', problems),
   };
 }
 
@@ -100,14 +101,8 @@ function pick<T>(config: vscode.WorkspaceConfiguration, key: string, fallback: T
   return fallback;
 }
 
-function isBool(value: unknown): value is boolean {
-  return typeof value === 'boolean';
-}
 
 function isLanguageMap(value: unknown): value is Record<string, boolean> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every(isBool);
+  return isRecord(value) && Object.values(value).every(isBoolean);
 }
 
-function isCount(value: unknown): value is number {
-  return Number.isSafeInteger(value) && (value as number) >= 0;
-}

@@ -45,3 +45,12 @@ export function hasFields<T>(fields: { [K in keyof T]-?: Guard<T[K]> }): Guard<T
 export function optional<T>(guard: Guard<T>): Guard<T | undefined> {
   return (value: unknown): value is T | undefined => value === undefined || guard(value);
 }
+
+/** A short, never-throwing rendering of an untrusted value for a log line. */
+export function previewForLog(value: unknown, maxChars = 200): string {
+  try {
+    return (JSON.stringify(value) ?? String(value)).slice(0, maxChars);
+  } catch {
+    return '(unserialisable)';
+  }
+}

@@ -84,9 +84,9 @@ export class CompletionPipeline {
     const started = this.clock.now();
     this.stats.recordRequest();
     if (!query.manual) this.debounce.noteKeystroke(started);
-    const served = this.fromMemory(query);
-    if (served) return served;
     const settings = this.settings();
+    const served = this.fromMemory(query, settings);
+    if (served) return served;
     if (!query.manual) {
       await this.clock.sleep(this.debounce.delayMs(settings.debounce), signal);
       if (signal.aborted) return undefined;
@@ -103,7 +103,7 @@ export class CompletionPipeline {
     return { items, source: 'engine', result };
   }
 
-  private fromMemory(query: CompletionQuery): Suggestion | undefined {
+  private fromMemory(query: CompletionQuery, settings: PipelineSettings): Suggestion | undefined {
     if (!query.manual) {
       const rest = typedThrough(this.shown, query.prefix, query.suffix);
       if (rest !== undefined) {
@@ -111,7 +111,6 @@ export class CompletionPipeline {
         return { items: [rest], source: 'typedThrough' };
       }
     }
-    const settings = this.settings();
     const cached = this.cache.get(this.keyOf(query, settings));
     // A manual trigger wants alternatives: a single cached suggestion does not answer it.
     if (!cached || (query.manual && settings.alternatives > 1 && cached.items.length < 2)) return undefined;

@@ -7,6 +7,7 @@ import { isCancellation } from '../../client/EngineClient';
 import {
   isLensToHost, MAX_WEBVIEW_MESSAGE_CHARS, type HostToLens, type LensToHost,
 } from '../../protocol/lensProtocol';
+import { previewForLog } from '../../protocol/guards';
 import { cursorQuery, toLensDistribution, type CursorQuery } from './cursorQuery';
 import { lensHtml } from './lensHtml';
 
@@ -74,7 +75,7 @@ export class LensViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private receive(raw: unknown): void {
     const size = safeLength(raw);
     if (size > MAX_WEBVIEW_MESSAGE_CHARS || !isLensToHost(raw)) {
-      this.log.warn(`Lens: dropped a malformed message (${size} chars): ${safePreview(raw)}`);
+      this.log.warn(`Lens: dropped a malformed message (${size} chars): ${previewForLog(raw)}`);
       return;
     }
     void this.handle(raw).catch((error: unknown) => this.log.warn(`Lens: ${error instanceof Error ? error.message : String(error)}`));
@@ -162,13 +163,5 @@ function safeLength(value: unknown): number {
     return JSON.stringify(value)?.length ?? 0;
   } catch {
     return Number.POSITIVE_INFINITY;
-  }
-}
-
-function safePreview(value: unknown): string {
-  try {
-    return (JSON.stringify(value) ?? String(value)).slice(0, 200);
-  } catch {
-    return '(unserialisable)';
   }
 }

@@ -1,7 +1,7 @@
 // What the Lens asks the engine at the cursor: the text before it (a stable window, so the KV
 // state carries over between cursor moves), and whether the cursor is inside a word.
 import * as vscode from 'vscode';
-import { prefixWindowStart } from '../../core/completionContext';
+import { completionContext, prefixWindowStart } from '../../core/completionContext';
 import type { DistributionParams, DistributionResult } from '../../protocol/engineProtocol';
 import type { CursorInfo, LensDistribution } from '../../protocol/lensProtocol';
 
@@ -19,9 +19,9 @@ export interface CursorQuery {
 export function cursorQuery(document: vscode.TextDocument, position: vscode.Position): CursorQuery {
   const offset = document.offsetAt(position);
   const start = prefixWindowStart(offset, WINDOW_CHARS);
-  let text = document.getText(new vscode.Range(document.positionAt(start), position));
-  // A window cut mid-line starts at the next line, as completions do.
-  if (start > 0) text = text.slice(text.indexOf('\n') + 1);
+  const window = document.getText(new vscode.Range(document.positionAt(start), position));
+  // The same stable window as completions, cut at a line start, so the KV state carries over.
+  const text = completionContext(window, offset, { maxPrefixChars: WINDOW_CHARS, maxSuffixChars: 0 }, start).prefix;
   return {
     uri: document.uri,
     position,
