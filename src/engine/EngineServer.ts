@@ -1,10 +1,13 @@
 // The engine side of the wire: validates each message, runs requests one at a time on the
 // runtime, streams progress and answers every request exactly once.
 import {
-  isHostToEngine, PARAMS_GUARDS, type EngineMethod, type EngineMethods, type EngineToHost,
+  isHostToEngine, PARAMS_GUARDS, UNQUEUED_METHODS, type EngineMethod, type EngineMethods, type EngineToHost,
 } from '../protocol/engineProtocol';
 import { previewForLog } from '../protocol/guards';
 import { completeFim } from './completeFim';
+import { downloadModel } from './downloadModel';
+import { inspectModel, machineInfo } from './inspectModel';
+import { promptChat } from './promptChat';
 import { toEngineError } from './EngineError';
 import type { LlamaRuntime } from './LlamaRuntime';
 import { nextTokenDistribution } from './nextTokenDistribution';
@@ -50,11 +53,12 @@ export class EngineServer {
     const controller = new AbortController();
     this.inFlight.set(id, { method, controller });
     try {
-      const result = await this.queue.run(() => {
+      const run = () => {
         // A request cancelled while it waited in the queue never touches the model.
         if (controller.signal.aborted) throw new Error(String(controller.signal.reason));
         return this.dispatch(id, method, params as EngineMethods[typeof method]['params'], controller.signal);
-      });
+      };
+      const result = await (UNQUEUED_METHODS.includes(method) ? run() : this.queue.run(run));
       this.send({ kind: 'response', id, ok: true, result });
     } catch (error) {
       this.send({ kind: 'response', id, ok: false, error: toEngineError(error, controller.signal.aborted) });
@@ -74,6 +78,14 @@ export class EngineServer {
         return nextTokenDistribution(this.runtime, params as EngineMethods['distribution']['params']);
       case 'surprisal':
         return tokenSurprisal(this.runtime, params as EngineMethods['surprisal']['params'], signal, (fraction) => progress({ fraction }));
+      case 'prompt':
+        return promptChat(this.runtime, params as EngineMethods['prompt']['params'], signal, (text) => progress({ text }));
+      case 'inspect':
+        return inspectModel(this.runtime, params as EngineMethods['inspect']['params']);
+      case 'machine':
+        return machineInfo(this.runtime, (params as EngineMethods['machine']['params']).gpu);
+      case 'download':
+        return downloadModel(params as EngineMethods['download']['params'], signal, progress);
       default: {
         const unreachable: never = method;
         throw new Error(`Unknown method ${String(unreachable)}`);

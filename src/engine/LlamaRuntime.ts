@@ -8,6 +8,7 @@ import type { FimTokens } from '../core/fimPrompt';
 import { planKvReuse, type ReusePlan } from '../core/kvReuse';
 import { checkModelFile } from './checkModelFile';
 import { CodedError } from './EngineError';
+import { hasChatTemplate, modelChatWrapper, type ResolvedChatWrapper } from './modelChatWrapper';
 
 export type EngineLogger = (level: 'info' | 'warn' | 'error', message: string) => void;
 
@@ -16,6 +17,7 @@ export interface LoadedModel {
   context: LlamaContext;
   sequence: LlamaContextSequence;
   fim: FimTokens | null;
+  chat: ResolvedChatWrapper;
   info: ModelInfo;
   /** Set when speculative decoding by prompt lookup is on: it must be told each prompt. */
   promptLookup: InputLookupTokenPredictor | undefined;
@@ -53,11 +55,12 @@ export class LlamaRuntime {
         sequences: 1,
       });
       const fim = fimTokensOf(model);
-      const info = describe(params, model, context, llama, fim, sizeBytes);
+      const chat = modelChatWrapper(model);
+      const info = describe(params, model, context, llama, fim, chat, sizeBytes);
       // Prompt lookup drafts tokens by finding the last generated ones in the prompt; code
       // completion often repeats names and lines from its context. bench:completion measures it.
       const tokenPredictor = params.promptLookup ? new InputLookupTokenPredictor({ patternLength: { min: 2 }, predictionLength: { max: 4 } }) : undefined;
-      this.loaded = { model, context, sequence: context.getSequence({ tokenPredictor }), fim, info, promptLookup: tokenPredictor };
+      this.loaded = { model, context, sequence: context.getSequence({ tokenPredictor }), fim, chat, info, promptLookup: tokenPredictor };
       this.log('info', `Loaded ${info.name} (${info.architecture}) on ${info.backend}, ${info.gpuLayers} GPU layers, ${info.threads} threads, context ${info.contextSize}.`);
       return info;
     } catch (error) {
@@ -123,8 +126,10 @@ function fimTokensOf(model: LlamaModel): FimTokens | null {
   return prefix === null || suffix === null || middle === null ? null : { prefix, suffix, middle };
 }
 
-function describe(params: LoadParams, model: LlamaModel, context: LlamaContext, llama: Llama, fim: FimTokens | null, sizeBytes: number): ModelInfo {
-  const metadata = model.fileInfo.metadata as { general?: { name?: unknown; architecture?: unknown }; tokenizer?: { chat_template?: unknown } };
+function describe(
+  params: LoadParams, model: LlamaModel, context: LlamaContext, llama: Llama, fim: FimTokens | null, chat: ResolvedChatWrapper, sizeBytes: number,
+): ModelInfo {
+  const metadata = model.fileInfo.metadata as { general?: { name?: unknown; architecture?: unknown } };
   const name = typeof metadata.general?.name === 'string' ? metadata.general.name : basename(params.modelPath);
   return {
     name,
@@ -136,7 +141,9 @@ function describe(params: LoadParams, model: LlamaModel, context: LlamaContext, 
     hasFim: fim !== null,
     // CodeLlama's `<PRE>` family was trained on both orders, so it gets the cache-friendly one.
     fimLayout: fim && /<PRE>/.test(model.detokenize([fim.prefix as Token], true)) ? 'spm' : 'psm',
-    hasChatTemplate: typeof metadata.tokenizer?.chat_template === 'string',
+    hasChatTemplate: hasChatTemplate(model.fileInfo.metadata),
+    chatWrapper: chat.wrapper.wrapperName,
+    chatWrapperSource: chat.source,
     backend: llama.gpu === false ? 'cpu' : llama.gpu,
     gpuLayers: model.gpuLayers,
     threads: context.currentThreads,

@@ -47,7 +47,7 @@ export function readConfig(): ConfigSnapshot {
   const contextSize = pick(config, 'contextSize', 4096, isNonNegativeInteger, 'a whole number ≥ 0 (0 = the model\'s own)', problems);
   const completions = completionSettings(config, problems);
   const promptLookup = pick(config, 'completions.promptLookup', true, isBoolean, 'true or false', problems);
-  const load = modelPath ? { modelPath, gpu, gpuLayers, threads, contextSize, promptLookup } : undefined;
+  const load = modelPath ? { modelPath, gpu, gpuLayers, threads, contextSize, promptLookup, allowOversize: false } : undefined;
   return { load, completions, problems };
 }
 

@@ -19,6 +19,8 @@ export interface LoadParams {
   contextSize: number;
   /** Speculative decoding by prompt lookup: draft tokens copied from the prompt, checked in one batch. */
   promptLookup: boolean;
+  /** Load even when the estimated memory need exceeds what this machine has (the user confirmed it). */
+  allowOversize: boolean;
 }
 
 export interface ModelInfo {
@@ -32,11 +34,18 @@ export interface ModelInfo {
   /** The FIM order this model suits: suffix-first for CodeLlama-style `<PRE>` tokens (trained on both orders), else prefix-first. */
   fimLayout: FimLayout;
   hasChatTemplate: boolean;
+  /** The node-llama-cpp chat wrapper that prompts use, e.g. "Llama 2 Chat". */
+  chatWrapper: string;
+  /** Where it came from: the GGUF's chat template, or a general fallback for a model without one. */
+  chatWrapperSource: ChatWrapperSource;
   /** 'cpu' or the GPU backend in use. */
   backend: string;
   gpuLayers: number;
   threads: number;
 }
+
+export const CHAT_WRAPPER_SOURCES = ['template', 'fallback'] as const;
+export type ChatWrapperSource = (typeof CHAT_WRAPPER_SOURCES)[number];
 
 export const FIM_LAYOUTS = ['spm', 'psm'] as const;
 export type FimLayout = (typeof FIM_LAYOUTS)[number];
@@ -155,17 +164,124 @@ export interface SurprisalResult {
   reusedTokens: number;
 }
 
+export interface PromptParams {
+  system: string;
+  /** What the user asked for. */
+  instruction: string;
+  /** Code the instruction is about (the selection, or the function at the cursor); '' for none. */
+  context: string;
+  /** How the context is named when it had to be cut, e.g. "the selection". */
+  contextName: string;
+  /** The context's language id, for its code fence. */
+  language: string;
+  /** When the context does not fit: cut it from its end (true), or refuse (false: a cut edit would lose code). */
+  allowCut: boolean;
+  temperature: number;
+  maxTokens: number;
+}
+
+export interface ContextCut {
+  /** Tokens of the context that were left out, from its end. */
+  cutTokens: number;
+  keptTokens: number;
+}
+
+export const PROMPT_STOP_REASONS = ['endOfText', 'maxTokens', 'cancelled'] as const;
+export type PromptStopReason = (typeof PROMPT_STOP_REASONS)[number];
+
+export interface PromptResult {
+  text: string;
+  /** The chat wrapper that rendered the prompt. */
+  chatWrapper: string;
+  /** The prompt as evaluated: BOS, the template's markers and the messages, before the answer. */
+  promptTokens: number[];
+  cut: ContextCut | null;
+  generatedTokens: number;
+  stopReason: PromptStopReason;
+  durationMs: number;
+}
+
+export interface InspectParams {
+  modelPath: string;
+  gpu: GpuSetting;
+  gpuLayers: 'auto' | number;
+  /** 0 means "the model's training context". */
+  contextSize: number;
+}
+
+export interface MachineInfo {
+  /** 'cpu' or the GPU backend node-llama-cpp would use. */
+  backend: string;
+  ramTotalBytes: number;
+  ramFreeBytes: number;
+  /** 0 without a GPU. */
+  vramTotalBytes: number;
+  vramFreeBytes: number;
+}
+
+export interface ModelFacts {
+  filePath: string;
+  sizeBytes: number;
+  name: string;
+  architecture: string;
+  parameterCount: number;
+  /** e.g. "Q4_K_M", "F16". */
+  quantisation: string;
+  trainContextLength: number;
+  hasFim: boolean;
+  /** The chat wrapper prompts would use, and whether it comes from the GGUF's template. */
+  chatWrapper: string;
+  chatWrapperSource: ChatWrapperSource;
+  /** What loading needs at the given context size and GPU layers. */
+  estimate: { ramBytes: number; vramBytes: number; contextSize: number; gpuLayers: number };
+  machine: MachineInfo;
+  fits: boolean;
+  /** One sentence on the fit, e.g. "Needs 4.1 GB of RAM; 2.0 GB is free." */
+  fitNote: string;
+}
+
+export interface DownloadParams {
+  /** An hf: URI (hf:user/repo/file.gguf) or an http(s) URL. */
+  uri: string;
+  dirPath: string;
+  /** Known size of the complete file, 0 when unknown: a mismatch deletes the file. */
+  expectedBytes: number;
+  /** Known SHA-256 (hex) of the complete file, '' when unknown: a mismatch deletes the file. */
+  expectedSha256: string;
+}
+
+export interface DownloadProgress {
+  downloadedBytes: number;
+  totalBytes: number;
+  bytesPerSecond: number;
+}
+
+export interface DownloadResult {
+  filePath: string;
+  sizeBytes: number;
+  /** Bytes that were already on disk from an interrupted download (0 for a fresh one). */
+  resumedFromBytes: number;
+  sha256: string;
+}
+
 /** Each method: its params, its result and the progress events it may send. */
 export interface EngineMethods {
   load: { params: LoadParams; result: ModelInfo; progress: { fraction: number } };
   complete: { params: CompleteParams; result: CompleteResult; progress: { text: string } };
   distribution: { params: DistributionParams; result: DistributionResult; progress: never };
   surprisal: { params: SurprisalParams; result: SurprisalResult; progress: { fraction: number } };
+  prompt: { params: PromptParams; result: PromptResult; progress: { text: string } };
+  inspect: { params: InspectParams; result: ModelFacts; progress: never };
+  machine: { params: { gpu: GpuSetting }; result: MachineInfo; progress: never };
+  download: { params: DownloadParams; result: DownloadResult; progress: DownloadProgress };
 }
 export type EngineMethod = keyof EngineMethods;
-export const ENGINE_METHODS = ['load', 'complete', 'distribution', 'surprisal'] as const satisfies readonly EngineMethod[];
+export const ENGINE_METHODS = ['load', 'complete', 'distribution', 'surprisal', 'prompt', 'inspect', 'machine', 'download'] as const satisfies readonly EngineMethod[];
+/** Methods that never touch the loaded model: they run beside the model's queue, so a download does not hold up completions. */
+export const UNQUEUED_METHODS: readonly EngineMethod[] = ['inspect', 'machine', 'download'];
 
-export type EngineErrorCode = 'badRequest' | 'noModel' | 'loadFailed' | 'cancelled' | 'engineDied' | 'internal';
+export type EngineErrorCode =
+  | 'badRequest' | 'noModel' | 'loadFailed' | 'tooLarge' | 'contextFull' | 'downloadFailed' | 'cancelled' | 'engineDied' | 'internal';
 
 export interface EngineError {
   code: EngineErrorCode;
@@ -184,15 +300,17 @@ export type EngineToHost =
   | { kind: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
 export const isGpuSetting = isOneOf(GPU_SETTINGS);
+const isGpuLayers = (v: unknown): v is 'auto' | number => v === 'auto' || isNonNegativeInteger(v);
 const isEngineMethod = isOneOf(ENGINE_METHODS);
 
 export const isLoadParams: Guard<LoadParams> = hasFields<LoadParams>({
   modelPath: (v): v is string => isString(v) && v.length > 0,
   gpu: isGpuSetting,
-  gpuLayers: (v): v is 'auto' | number => v === 'auto' || isNonNegativeInteger(v),
+  gpuLayers: isGpuLayers,
   threads: isNonNegativeInteger,
   contextSize: isNonNegativeInteger,
   promptLookup: isBoolean,
+  allowOversize: isBoolean,
 });
 
 const isBudget = (v: unknown): v is number => isNonNegativeInteger(v) && v <= 1 << 20;
@@ -221,18 +339,46 @@ export const isDistributionParams: Guard<DistributionParams> = hasFields<Distrib
 
 export const isSurprisalParams: Guard<SurprisalParams> = hasFields<SurprisalParams>({ text: isString, scoreFrom: isNonNegativeInteger });
 
+export const isPromptParams: Guard<PromptParams> = hasFields<PromptParams>({
+  system: isString,
+  instruction: isString,
+  context: isString,
+  contextName: isString,
+  language: isString,
+  allowCut: isBoolean,
+  temperature: (v): v is number => isFiniteNumber(v) && v >= 0 && v <= 2,
+  maxTokens: (v): v is number => isNonNegativeInteger(v) && v > 0 && v <= 32768,
+});
+
+const isPath = (v: unknown): v is string => isString(v) && v.length > 0;
+
+export const isInspectParams: Guard<InspectParams> = hasFields<InspectParams>({
+  modelPath: isPath, gpu: isGpuSetting, gpuLayers: isGpuLayers, contextSize: isNonNegativeInteger,
+});
+
+export const isDownloadParams: Guard<DownloadParams> = hasFields<DownloadParams>({
+  uri: (v): v is string => isString(v) && /^(hf:|https?:\/\/)/.test(v),
+  dirPath: isPath,
+  expectedBytes: isNonNegativeInteger,
+  expectedSha256: (v): v is string => isString(v) && /^([0-9a-f]{64})?$/.test(v),
+});
+
 /** Params guard per method, used by the engine before it touches a request. */
 export const PARAMS_GUARDS: { [M in EngineMethod]: Guard<EngineMethods[M]['params']> } = {
   load: isLoadParams,
   complete: isCompleteParams,
   distribution: isDistributionParams,
   surprisal: isSurprisalParams,
+  prompt: isPromptParams,
+  inspect: isInspectParams,
+  machine: hasFields<{ gpu: GpuSetting }>({ gpu: isGpuSetting }),
+  download: isDownloadParams,
 };
 
 export const isModelInfo: Guard<ModelInfo> = hasFields<ModelInfo>({
   name: isString, filePath: isString, architecture: isString, sizeBytes: isFiniteNumber,
   trainContextLength: isFiniteNumber, contextSize: isFiniteNumber, hasFim: isBoolean, fimLayout: isOneOf(FIM_LAYOUTS), hasChatTemplate: isBoolean,
-  backend: isString, gpuLayers: isFiniteNumber, threads: isFiniteNumber,
+  chatWrapper: isString, chatWrapperSource: isOneOf(CHAT_WRAPPER_SOURCES), backend: isString, gpuLayers: isFiniteNumber, threads: isFiniteNumber,
 });
 
 export const isCompleteResult: Guard<CompleteResult> = hasFields<CompleteResult>({
@@ -257,12 +403,38 @@ export const isSurprisalResult: Guard<SurprisalResult> = hasFields<SurprisalResu
   tokens: isArrayOf(isTokenSurprisal), evaluatedTokens: isNonNegativeInteger, reusedTokens: isNonNegativeInteger,
 });
 
+const isContextCut = hasFields<ContextCut>({ cutTokens: isNonNegativeInteger, keptTokens: isNonNegativeInteger });
+export const isPromptResult: Guard<PromptResult> = hasFields<PromptResult>({
+  text: isString, chatWrapper: isString, promptTokens: isArrayOf(isNonNegativeInteger), cut: (v): v is ContextCut | null => v === null || isContextCut(v),
+  generatedTokens: isNonNegativeInteger, stopReason: isOneOf(PROMPT_STOP_REASONS), durationMs: isFiniteNumber,
+});
+
+const isByteCount = (v: unknown): v is number => isFiniteNumber(v) && v >= 0;
+export const isMachineInfo: Guard<MachineInfo> = hasFields<MachineInfo>({
+  backend: isString, ramTotalBytes: isByteCount, ramFreeBytes: isByteCount, vramTotalBytes: isByteCount, vramFreeBytes: isByteCount,
+});
+
+export const isModelFacts: Guard<ModelFacts> = hasFields<ModelFacts>({
+  filePath: isString, sizeBytes: isByteCount, name: isString, architecture: isString, parameterCount: isByteCount, quantisation: isString,
+  trainContextLength: isNonNegativeInteger, hasFim: isBoolean, chatWrapper: isString, chatWrapperSource: isOneOf(CHAT_WRAPPER_SOURCES),
+  estimate: hasFields<ModelFacts['estimate']>({ ramBytes: isByteCount, vramBytes: isByteCount, contextSize: isNonNegativeInteger, gpuLayers: isNonNegativeInteger }),
+  machine: isMachineInfo, fits: isBoolean, fitNote: isString,
+});
+
+export const isDownloadResult: Guard<DownloadResult> = hasFields<DownloadResult>({
+  filePath: isString, sizeBytes: isByteCount, resumedFromBytes: isByteCount, sha256: isString,
+});
+
 /** Result guard per method, used by the host before it trusts a response. */
 export const RESULT_GUARDS: { [M in EngineMethod]: Guard<EngineMethods[M]['result']> } = {
   load: isModelInfo,
   complete: isCompleteResult,
   distribution: isDistributionResult,
   surprisal: isSurprisalResult,
+  prompt: isPromptResult,
+  inspect: isModelFacts,
+  machine: isMachineInfo,
+  download: isDownloadResult,
 };
 
 export const PROGRESS_GUARDS: { [M in EngineMethod]: Guard<EngineMethods[M]['progress']> } = {
@@ -270,6 +442,10 @@ export const PROGRESS_GUARDS: { [M in EngineMethod]: Guard<EngineMethods[M]['pro
   complete: hasFields<{ text: string }>({ text: isString }),
   distribution: (_v): _v is never => false,
   surprisal: hasFields<{ fraction: number }>({ fraction: isFiniteNumber }),
+  prompt: hasFields<{ text: string }>({ text: isString }),
+  inspect: (_v): _v is never => false,
+  machine: (_v): _v is never => false,
+  download: hasFields<DownloadProgress>({ downloadedBytes: isByteCount, totalBytes: isByteCount, bytesPerSecond: isByteCount }),
 };
 
 export function isHostToEngine(value: unknown): value is HostToEngine {

@@ -16,7 +16,7 @@ export function startEngine(): EngineUnderTest {
 }
 
 export function cpuLoadParams(modelPath: string): LoadParams {
-  return { modelPath, gpu: 'cpu', gpuLayers: 0, threads: 0, contextSize: 4096, promptLookup: false };
+  return { modelPath, gpu: 'cpu', gpuLayers: 0, threads: 0, contextSize: 4096, promptLookup: false, allowOversize: false };
 }
 
 /** Resolves when `predicate` holds, polling on the event loop; rejects with `message` at the deadline. */

@@ -4,7 +4,7 @@ import type { ModelInfo } from '../../src/protocol/engineProtocol';
 
 const info: ModelInfo = {
   name: 'CodeLlama 7B', filePath: '/models/codellama.gguf', architecture: 'llama', sizeBytes: 3_825_000_000,
-  trainContextLength: 16384, contextSize: 4096, hasFim: true, fimLayout: 'spm', hasChatTemplate: false, backend: 'cuda', gpuLayers: 33, threads: 2,
+  trainContextLength: 16384, contextSize: 4096, hasFim: true, fimLayout: 'spm', hasChatTemplate: false, chatWrapper: 'General', chatWrapperSource: 'fallback', backend: 'cuda', gpuLayers: 33, threads: 2,
 };
 
 describe('statusText', () => {

@@ -4,7 +4,7 @@ import { EngineClient } from '../../../src/client/EngineClient';
 import type { CompleteParams, LoadParams } from '../../../src/protocol/engineProtocol';
 
 export function cpuLoad(modelPath: string, promptLookup: boolean): LoadParams {
-  return { modelPath, gpu: 'cpu', gpuLayers: 0, threads: 0, contextSize: 2048, promptLookup };
+  return { modelPath, gpu: 'cpu', gpuLayers: 0, threads: 0, contextSize: 2048, promptLookup, allowOversize: false };
 }
 
 export async function withEngine<T>(root: string, load: LoadParams, use: (client: EngineClient) => Promise<T>): Promise<T> {
