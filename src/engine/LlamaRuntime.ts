@@ -55,7 +55,7 @@ export class LlamaRuntime {
         sequences: 1,
       });
       const fim = fimTokensOf(model);
-      const chat = modelChatWrapper(model);
+      const chat = modelChatWrapper(model, params.modelPath);
       const info = describe(params, model, context, llama, fim, chat, sizeBytes);
       // Prompt lookup drafts tokens by finding the last generated ones in the prompt; code
       // completion often repeats names and lines from its context. bench:completion measures it.

@@ -1,8 +1,101 @@
-// Runs a command-palette prompt through the model's chat template. (Stub: being written.)
-import type { PromptParams, PromptResult } from '../protocol/engineProtocol';
+// Runs a command-palette prompt through the model's chat template with node-llama-cpp's LlamaChat,
+// on the one loaded model and its sequence: prompts and completions share it without a reload.
+// The prompt is fitted to the context window first, so LlamaChat never has to drop text itself.
+import { LlamaChat, type ChatHistoryItem, type LlamaModel, type Token } from 'node-llama-cpp';
+import { planContextFit } from '../core/prompts/contextFit';
+import { userMessage } from '../core/prompts/userMessage';
+import type { ContextCut, PromptParams, PromptResult, PromptStopReason } from '../protocol/engineProtocol';
 import { CodedError } from './EngineError';
-import type { LlamaRuntime } from './LlamaRuntime';
+import type { LlamaRuntime, LoadedModel } from './LlamaRuntime';
 
-export async function promptChat(_runtime: LlamaRuntime, _params: PromptParams, _signal: AbortSignal, _onText: (text: string) => void): Promise<PromptResult> {
-  throw new CodedError('internal', 'Prompts are not available yet.');
+export async function promptChat(runtime: LlamaRuntime, params: PromptParams, signal: AbortSignal, onText: (text: string) => void): Promise<PromptResult> {
+  const loaded = runtime.current;
+  const started = performance.now();
+  const { context, cut } = fitContext(loaded, params);
+  const history = chatHistory(params, context);
+  const chat = new LlamaChat({ contextSequence: loaded.sequence, chatWrapper: loaded.chat.wrapper, autoDisposeSequence: false });
+  const rendered = renderTokens(loaded, history);
+  let generatedTokens = 0;
+  try {
+    const response = await chat.generateResponse(history, {
+      signal,
+      stopOnAbortSignal: true,
+      temperature: params.temperature,
+      maxTokens: params.maxTokens,
+      // The prompt was fitted with room for maxTokens; LlamaChat compresses history only beyond that.
+      contextShift: { size: params.maxTokens },
+      onToken: (tokens) => {
+        generatedTokens += tokens.length;
+      },
+      onTextChunk: onText,
+    });
+    const evaluated = loaded.sequence.contextTokens.slice(0, rendered.length);
+    if (evaluated.some((token, index) => token !== rendered[index])) {
+      throw new CodedError('contextFull', 'The prompt was shortened to fit the context window; raise llamaLens.contextSize or lower llamaLens.prompts.maxTokens.');
+    }
+    const stopReason: PromptStopReason = signal.aborted ? 'cancelled' : response.metadata.stopReason === 'maxTokens' ? 'maxTokens' : 'endOfText';
+    return {
+      text: response.response,
+      chatWrapper: loaded.chat.wrapper.wrapperName,
+      // What the sequence evaluated before the answer: checked above to be the wrapper's rendering.
+      promptTokens: evaluated,
+      cut,
+      generatedTokens,
+      stopReason,
+      durationMs: performance.now() - started,
+    };
+  } finally {
+    chat.dispose({ disposeSequence: false });
+  }
+}
+
+function chatHistory(params: PromptParams, context: string): ChatHistoryItem[] {
+  const system: ChatHistoryItem[] = params.system.trim().length > 0 ? [{ type: 'system', text: params.system.trim() }] : [];
+  return [...system, { type: 'user', text: userMessage(params.instruction, context, params.language) }, { type: 'model', response: [] }];
+}
+
+function renderTokens(loaded: LoadedModel, history: ChatHistoryItem[]): Token[] {
+  return loaded.chat.wrapper.generateContextState({ chatHistory: history }).contextText.tokenize(loaded.model.tokenizer);
+}
+
+/** The context as it fits the window with room for the answer: whole, cut from its end, or refused. */
+function fitContext(loaded: LoadedModel, params: PromptParams): { context: string; cut: ContextCut | null } {
+  const promptTokens = renderTokens(loaded, chatHistory(params, params.context)).length;
+  const overheadTokens = renderTokens(loaded, chatHistory(params, '')).length;
+  const contextIds = params.context.length > 0 ? loaded.model.tokenize(params.context, false, 'trimLeadingSpace') : [];
+  const plan = planContextFit({
+    promptTokens, overheadTokens, contextTokens: contextIds.length, windowTokens: loaded.info.contextSize, answerTokens: params.maxTokens,
+  }, params.contextName, params.allowCut);
+  switch (plan.kind) {
+    case 'fits':
+      return { context: params.context, cut: null };
+    case 'tooLong':
+      throw new CodedError('contextFull', plan.reason);
+    case 'cut':
+      return cutToFit(loaded, params, contextIds, plan.keepTokens);
+    default: {
+      const unreachable: never = plan;
+      return unreachable;
+    }
+  }
+}
+
+/**
+ * The context's first `keep` tokens, fewer when the cut text re-tokenizes longer inside the message
+ * (merges at the cut and the fence can differ from the context tokenized alone).
+ */
+function cutToFit(loaded: LoadedModel, params: PromptParams, ids: Token[], keepTokens: number): { context: string; cut: ContextCut } {
+  const room = loaded.info.contextSize - params.maxTokens;
+  let keep = keepTokens;
+  for (let attempt = 0; attempt < 4 && keep > 0; attempt++) {
+    const context = detokenizeStart(loaded.model, ids, keep);
+    const excess = renderTokens(loaded, chatHistory(params, context)).length - room;
+    if (excess <= 0) return { context, cut: { cutTokens: ids.length - keep, keptTokens: keep } };
+    keep -= excess;
+  }
+  throw new CodedError('contextFull', `${params.contextName} could not be cut to fit the model's context of ${loaded.info.contextSize} tokens.`);
+}
+
+function detokenizeStart(model: LlamaModel, ids: Token[], keep: number): string {
+  return model.detokenize(ids.slice(0, keep));
 }

@@ -36,7 +36,7 @@ export interface ModelInfo {
   hasChatTemplate: boolean;
   /** The node-llama-cpp chat wrapper that prompts use, e.g. "Llama 2 Chat". */
   chatWrapper: string;
-  /** Where it came from: the GGUF's chat template, or a general fallback for a model without one. */
+  /** Where it came from: the GGUF's chat template, a guess from the file name, or the general fallback. */
   chatWrapperSource: ChatWrapperSource;
   /** 'cpu' or the GPU backend in use. */
   backend: string;
@@ -44,7 +44,7 @@ export interface ModelInfo {
   threads: number;
 }
 
-export const CHAT_WRAPPER_SOURCES = ['template', 'fallback'] as const;
+export const CHAT_WRAPPER_SOURCES = ['template', 'fileName', 'fallback'] as const;
 export type ChatWrapperSource = (typeof CHAT_WRAPPER_SOURCES)[number];
 
 export const FIM_LAYOUTS = ['spm', 'psm'] as const;

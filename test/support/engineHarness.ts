@@ -36,12 +36,12 @@ export function fimParams(prefix: string, suffix: string, extra: Partial<Complet
   };
 }
 
-/** One engine with the oracle model loaded, for the mocha block this is called in; stopped after it. */
-export function useOracleEngine(): () => EngineUnderTest {
+/** One engine with an oracle model loaded, for the mocha block this is called in; stopped after it. */
+export function useOracleEngine(file = 'oracle.gguf', load: Partial<LoadParams> = {}): () => EngineUnderTest {
   let engine: EngineUnderTest | undefined;
   before(async function () {
     engine = startEngine();
-    await engine.client.request('load', cpuLoadParams(generatedModelPath('oracle.gguf')));
+    await engine.client.request('load', { ...cpuLoadParams(generatedModelPath(file)), ...load });
   });
   after(() => engine?.client.dispose());
   return () => {
