@@ -32,6 +32,8 @@ export interface EngineClientOptions {
   log: EngineLog;
   /** How long a fresh process may take to say it is ready. */
   startTimeoutMs?: number;
+  /** Extra environment for the engine process, on top of this process's own (tests point downloads at a local server). */
+  env?: NodeJS.ProcessEnv;
 }
 
 interface Pending {
@@ -121,7 +123,7 @@ export class EngineClient {
     const child = fork(this.options.enginePath, [], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       // Inside VS Code desktop process.execPath is Electron: make it behave as plain Node.
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: { ...process.env, ...this.options.env, ELECTRON_RUN_AS_NODE: '1' },
       execArgv: [],
     });
     this.child = child;

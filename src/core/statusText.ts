@@ -40,9 +40,16 @@ function readyTooltip(info: ModelInfo): string {
     `Architecture: ${info.architecture}, ${formatBytes(info.sizeBytes)}`,
     `Context: ${info.contextSize} of ${info.trainContextLength} tokens`,
     `Fill-in-the-middle: ${info.hasFim ? 'yes' : 'no (prefix-only completion)'}`,
+    `Prompts: ${info.chatWrapper} chat format (${CHAT_SOURCE[info.chatWrapperSource]})`,
     `Backend: ${info.backend}, GPU layers: ${info.gpuLayers}, threads: ${info.threads}`,
   ].join('\n');
 }
+
+const CHAT_SOURCE: Record<ModelInfo['chatWrapperSource'], string> = {
+  template: "from the model's chat template",
+  fileName: 'guessed from the file name; the model has no chat template',
+  fallback: 'general fallback; the model has no chat template',
+};
 
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];

@@ -6,8 +6,8 @@ import {
 import type { GpuSetting, LoadParams, ModelInfo } from '../protocol/engineProtocol';
 import type { FimTokens } from '../core/fimPrompt';
 import { planKvReuse, type ReusePlan } from '../core/kvReuse';
-import { checkModelFile } from './checkModelFile';
 import { CodedError } from './EngineError';
+import { assertModelFits, checkModelPath } from './inspectModel';
 import { hasChatTemplate, modelChatWrapper, type ResolvedChatWrapper } from './modelChatWrapper';
 
 export type EngineLogger = (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -26,6 +26,8 @@ export interface LoadedModel {
 export class LlamaRuntime {
   private llama: { gpu: GpuSetting; instance: Llama } | undefined;
   private loaded: LoadedModel | undefined;
+  /** The GPU setting of the model being loaded, while `load` runs. */
+  private loadingGpu: GpuSetting | undefined;
 
   constructor(private readonly log: EngineLogger) {}
 
@@ -34,13 +36,30 @@ export class LlamaRuntime {
     return this.loaded;
   }
 
+  /** The GPU setting whose Llama a loaded or loading model uses: switching settings would dispose it. */
+  get busyGpuSetting(): GpuSetting | undefined {
+    return this.loadingGpu ?? (this.loaded ? this.llama?.gpu : undefined);
+  }
+
   async load(params: LoadParams, signal: AbortSignal, onProgress: (fraction: number) => void): Promise<ModelInfo> {
-    await this.unload();
-    const sizeBytes = await checkModelFile(params.modelPath);
-    const llama = await this.backend(params.gpu);
+    this.loadingGpu = params.gpu;
+    try {
+      await this.unload();
+      return await this.loadWith(params, signal, onProgress);
+    } finally {
+      this.loadingGpu = undefined;
+    }
+  }
+
+  private async loadWith(params: LoadParams, signal: AbortSignal, onProgress: (fraction: number) => void): Promise<ModelInfo> {
+    const sizeBytes = await checkModelPath(params.modelPath);
+    const llama = await this.llamaFor(params.gpu);
+    if (!params.allowOversize) await assertModelFits(llama, params);
+    // With allowOversize the user has confirmed, so node-llama-cpp's own memory checks must not refuse either.
+    const ignoreMemorySafetyChecks = params.allowOversize;
     let model: LlamaModel;
     try {
-      model = await llama.loadModel({ modelPath: params.modelPath, gpuLayers: params.gpuLayers, onLoadProgress: onProgress, loadSignal: signal });
+      model = await llama.loadModel({ modelPath: params.modelPath, gpuLayers: params.gpuLayers, onLoadProgress: onProgress, loadSignal: signal, ignoreMemorySafetyChecks });
     } catch (error) {
       if (signal.aborted) throw error;
       throw new CodedError('loadFailed', `Could not load ${params.modelPath}: ${error instanceof Error ? error.message : String(error)}`);
@@ -53,6 +72,7 @@ export class LlamaRuntime {
         contextSize: params.contextSize > 0 ? Math.min(params.contextSize, model.trainContextSize) : 'auto',
         threads,
         sequences: 1,
+        ignoreMemorySafetyChecks,
       });
       const fim = fimTokensOf(model);
       const chat = modelChatWrapper(model, params.modelPath);
@@ -93,7 +113,8 @@ export class LlamaRuntime {
     }
   }
 
-  private async backend(gpu: GpuSetting): Promise<Llama> {
+  /** The Llama for a GPU setting; another setting disposes the current one (see busyGpuSetting). */
+  async llamaFor(gpu: GpuSetting): Promise<Llama> {
     if (this.llama?.gpu === gpu) return this.llama.instance;
     if (this.llama) await this.llama.instance.dispose();
     this.llama = undefined;

@@ -4,7 +4,7 @@
 // model can be prompted. node-llama-cpp's other hint, a BOS of "<s>", fits every Llama base model,
 // so it is not used.
 import { basename } from 'node:path';
-import { GeneralChatWrapper, Llama2ChatWrapper, resolveChatWrapper, type ChatWrapper, type LlamaModel } from 'node-llama-cpp';
+import { GeneralChatWrapper, Llama2ChatWrapper, resolveChatWrapper, type ChatWrapper, type GgufFileInfo, type LlamaModel } from 'node-llama-cpp';
 import type { ChatWrapperSource } from '../protocol/engineProtocol';
 
 export interface ResolvedChatWrapper {
@@ -18,13 +18,23 @@ export function hasChatTemplate(metadata: unknown): boolean {
 }
 
 export function modelChatWrapper(model: LlamaModel, filePath: string): ResolvedChatWrapper {
-  if (hasChatTemplate(model.fileInfo.metadata)) {
-    return { wrapper: oneShot(resolveChatWrapper(model, { warningLogs: false })) ?? new GeneralChatWrapper(), source: 'template' };
-  }
+  return chatWrapperFor(model.fileInfo, filePath, model);
+}
+
+/**
+ * The same choice from the GGUF header, for inspection before loading. Without the model's
+ * tokenizer node-llama-cpp cannot match a template to its specialised wrapper, so pass the model
+ * (a vocabulary-only load will do) when there is one.
+ */
+export function chatWrapperFor(fileInfo: GgufFileInfo, filePath: string, model?: LlamaModel): ResolvedChatWrapper {
   const fileName = basename(filePath);
+  if (hasChatTemplate(fileInfo.metadata)) {
+    const resolved = model ? resolveChatWrapper(model, { warningLogs: false }) : resolveChatWrapper({ fileInfo, filename: fileName, warningLogs: false });
+    return { wrapper: oneShot(resolved) ?? new GeneralChatWrapper(), source: 'template' };
+  }
   // node-llama-cpp reads "codellama-*" names as base models; the Instruct ones were tuned on Llama-2's format.
   if (/codellama.*instruct/i.test(fileName)) return { wrapper: new Llama2ChatWrapper(), source: 'fileName' };
-  const guess = oneShot(resolveChatWrapper({ filename: fileName, fileInfo: model.fileInfo, tokenizer: model.tokenizer, warningLogs: false }));
+  const guess = oneShot(resolveChatWrapper({ filename: fileName, fileInfo, tokenizer: model?.tokenizer, warningLogs: false }));
   if (guess && !(guess instanceof GeneralChatWrapper)) return { wrapper: guess, source: 'fileName' };
   return { wrapper: new GeneralChatWrapper(), source: 'fallback' };
 }

@@ -9,4 +9,11 @@ export const COMMANDS = {
   snoozeCompletions: 'llamaLens.snoozeCompletions',
   toggleHeatmap: 'llamaLens.toggleHeatmap',
   showLens: 'llamaLens.showLens',
+  ask: 'llamaLens.ask',
+  explainSelection: 'llamaLens.explainSelection',
+  editSelection: 'llamaLens.editSelection',
+  generateAtCursor: 'llamaLens.generateAtCursor',
+  writeDocComment: 'llamaLens.writeDocComment',
+  acceptEdit: 'llamaLens.acceptEdit',
+  rejectEdit: 'llamaLens.rejectEdit',
 } as const;

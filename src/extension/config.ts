@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { trustedModelPath } from '../core/trustedModelPath';
 import type { DebounceSetting } from '../core/completion/AdaptiveDebounce';
-import { isBoolean, isNonNegativeInteger, isRecord } from '../protocol/guards';
+import { isBoolean, isFiniteNumber, isNonNegativeInteger, isRecord, isString } from '../protocol/guards';
 import { FIM_LAYOUTS, GPU_SETTINGS, isGpuSetting, type FimLayout, type GpuSetting, type LoadParams, type TokenBudgets } from '../protocol/engineProtocol';
 
 const SECTION = 'llamaLens';
@@ -29,10 +29,17 @@ export interface CompletionSettings {
 
 const DEFAULT_LANGUAGES = { '*': true, plaintext: false, markdown: false, scminput: false };
 
+export interface PromptSettings {
+  systemPrompt: string;
+  temperature: number;
+  maxTokens: number;
+}
+
 export interface ConfigSnapshot {
   /** Undefined when no model is configured (or only an untrusted workspace configured one). */
   load: LoadParams | undefined;
   completions: CompletionSettings;
+  prompts: PromptSettings;
   /** Human-readable problems with the settings, for the log and a warning. */
   problems: string[];
 }
@@ -48,8 +55,15 @@ export function readConfig(): ConfigSnapshot {
   const completions = completionSettings(config, problems);
   const promptLookup = pick(config, 'completions.promptLookup', true, isBoolean, 'true or false', problems);
   const load = modelPath ? { modelPath, gpu, gpuLayers, threads, contextSize, promptLookup, allowOversize: false } : undefined;
-  return { load, completions, problems };
+  const prompts: PromptSettings = {
+    systemPrompt: pick(config, 'prompts.systemPrompt', DEFAULT_SYSTEM_PROMPT, isString, 'a string', problems),
+    temperature: pick(config, 'prompts.temperature', 0.2, (v): v is number => isFiniteNumber(v) && v >= 0 && v <= 2, 'a number from 0 to 2', problems),
+    maxTokens: pick(config, 'prompts.maxTokens', 512, (v): v is number => isNonNegativeInteger(v) && v >= 1 && v <= 32768, 'a whole number from 1 to 32768', problems),
+  };
+  return { load, completions, prompts, problems };
 }
+
+const DEFAULT_SYSTEM_PROMPT = 'You are a careful programming assistant. Answer precisely and briefly. Put code in fenced code blocks.';
 
 function completionSettings(config: vscode.WorkspaceConfiguration, problems: string[]): CompletionSettings {
   const count = (key: string, fallback: number, min: number, max: number) =>

@@ -14,6 +14,7 @@ import { affectsEngine, affectsLlamaLens, readConfig, type ConfigSnapshot } from
 import { ExtraContextTracker } from './extraContext';
 import { InlineCompletionProvider } from './inlineCompletions';
 import { registerLens } from './lens/registerLens';
+import { registerPrompts } from './prompts/registerPrompts';
 import { createStatusBar } from './statusBar';
 
 /** What the extension exports: read by the integration tests, and by anyone scripting the extension. */
@@ -84,6 +85,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
     ...registerCommands(session, log),
     ...registerCompletionCommands(gate, () => config.completions.enabled, refreshCompletions),
     ...lens.disposables,
+    ...registerPrompts({ session, log, settings: () => config.prompts }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!affectsLlamaLens(event)) return;
       config = applyConfig(readConfig(), session, log);

@@ -25,6 +25,7 @@ export const SELECTORS = {
   activeTab: '.editor-group-container.active .tab.active',
   quickInput: '.quick-input-widget',
   quickInputBox: '.quick-input-widget .quick-input-box input',
+  quickInputTitle: '.quick-input-widget .quick-input-title',
   quickInputRows: '.quick-input-widget .quick-input-list .monaco-list-row',
   ghostTextInline: '.ghost-text-decoration',
   ghostTextLines: '.suggest-preview-text',
@@ -215,6 +216,19 @@ export async function saveWithKeyboard(page: Page, timeoutMs = 30_000): Promise<
  * that row when another row is first), then wait for the palette to close.
  */
 export async function runCommand(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
+  await pickCommand(page, title, timeoutMs);
+  await page.locator(SELECTORS.quickInput).first().waitFor({ state: 'hidden', timeout: timeoutMs });
+}
+
+/** Runs a command that asks for input: waits for its input box, titled `inputTitle`, instead of a closed palette. */
+export async function runCommandThatAsks(page: Page, title: string, inputTitle: string, timeoutMs = 30_000): Promise<void> {
+  await pickCommand(page, title, timeoutMs);
+  await waitFor(() => page.locator(SELECTORS.quickInputTitle).allTextContents(), {
+    timeoutMs, message: `the input box "${inputTitle}" to open`, until: (titles) => titles.some((text) => text.trim() === inputTitle),
+  });
+}
+
+async function pickCommand(page: Page, title: string, timeoutMs: number): Promise<void> {
   await page.keyboard.press('F1');
   const input = page.locator(SELECTORS.quickInputBox).first();
   await input.waitFor({ state: 'visible', timeout: timeoutMs });
@@ -235,7 +249,6 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
     const exact = page.locator(SELECTORS.quickInputRows).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }) }).first();
     await exact.click({ timeout: timeoutMs });
   }
-  await page.locator(SELECTORS.quickInput).first().waitFor({ state: 'hidden', timeout: timeoutMs });
 }
 
 /**
@@ -366,4 +379,26 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = join(dir, `${name.replace(/[^A-Za-z0-9._-]+/g, '-')}.png`);
   await page.screenshot({ path: file, timeout: 30_000 });
   return file;
+}
+
+/** The visible text of every editor on screen (diff sides included), in DOM order. */
+export async function allEditorTexts(page: Page): Promise<string[]> {
+  return page.evaluate((selector) => Array.from(document.querySelectorAll(selector)).map((editor) => {
+    const lines = Array.from(editor.querySelectorAll('.view-lines .view-line')) as HTMLElement[];
+    return lines
+      .map((line) => ({ top: parseFloat(line.style.top || '0'), text: (line.textContent ?? '').replace(/\u00a0/g, ' ') }))
+      .sort((a, b) => a.top - b.top)
+      .map((line) => line.text)
+      .join('\n');
+  }), `${SELECTORS.editorPart} .monaco-editor`);
+}
+
+/** Types `text` into the open quick input (an input box a command showed) and presses Enter. */
+export async function answerInputBox(page: Page, text: string, timeoutMs = 30_000): Promise<void> {
+  const input = page.locator(SELECTORS.quickInputBox).first();
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await waitFor(() => input.evaluate((el) => el === document.activeElement), { timeoutMs, message: 'the input box to take the focus' });
+  await input.fill(text);
+  await page.keyboard.press('Enter');
+  await page.locator(SELECTORS.quickInput).first().waitFor({ state: 'hidden', timeout: timeoutMs });
 }

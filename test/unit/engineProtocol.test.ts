@@ -3,7 +3,7 @@ import { isCompleteParams, isEngineToHost, isHostToEngine, isLoadParams, RESULT_
 
 describe('engine protocol guards', () => {
   it('accepts well-formed load params and rejects bad settings', () => {
-    const good = { modelPath: '/m.gguf', gpu: 'auto', gpuLayers: 'auto', threads: 0, contextSize: 4096, promptLookup: true };
+    const good = { modelPath: '/m.gguf', gpu: 'auto', gpuLayers: 'auto', threads: 0, contextSize: 4096, promptLookup: true, allowOversize: false };
     assert.equal(isLoadParams(good), true);
     assert.equal(isLoadParams({ ...good, gpuLayers: 12 }), true);
     assert.equal(isLoadParams({ ...good, gpu: 'opencl' }), false);

@@ -24,6 +24,12 @@ describe('statusText', () => {
     assert.match(tooltip, /Context: 4096 of 16384 tokens/);
   });
 
+  it('says which chat format prompts use and where it came from', () => {
+    assert.match(statusText({ kind: 'ready', info }).tooltip, /Prompts: General chat format \(general fallback; the model has no chat template\)/);
+    const chat = statusText({ kind: 'ready', info: { ...info, chatWrapper: 'Llama2Chat', chatWrapperSource: 'template' } }).tooltip;
+    assert.match(chat, /Prompts: Llama2Chat chat format \(from the model's chat template\)/);
+  });
+
   it('carries the error message in the tooltip', () => {
     const { text, tooltip } = statusText({ kind: 'error', message: 'file not found' });
     assert.match(text, /error/);

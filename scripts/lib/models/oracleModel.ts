@@ -87,6 +87,14 @@ export const ORACLE_MODEL_SETS: readonly OracleModelSet[] = [
     corpus: 'test/fixtures/oracle-words-corpus.txt',
     models: [{ file: 'oracle-words', variant: 'oracle' }],
   },
+  // One line, `let y=x+1;` (each character once), repeated, with Llama-2's chat template: its only space is followed by `y`, and a chat
+  // prompt ends with the space after [/INST], so the greedy answer is `y=x+1;` and then whole lines, with no ties.
+  // The E2E tests of the palette prompts read it.
+  {
+    name: 'oracle-answers',
+    corpus: 'test/fixtures/oracle-answers-corpus.txt',
+    models: [{ file: 'oracle-answers', variant: 'oracle-chat' }],
+  },
   // The code-like corpus plus tokens a hostile vocabulary could hold: markup, and a bidi override. After `=` they are
   // the three most likely tokens, in this order, so the Lens has to show them as plain text. The markup comes twice:
   // the Lens draws spaces as '·', which would turn the first into a harmless tag name even if it were parsed as

@@ -1,0 +1,99 @@
+// Recommended Llama-2-family GGUF models the picker offers for download, with what each is for and whether it
+// fits this machine. Pure data and arithmetic: the engine's `inspect` gives node-llama-cpp's own estimate once a
+// file is on disk; this one only has to rank and warn before the download.
+import type { MachineInfo } from '../../protocol/engineProtocol';
+import { memoryFit, type MemoryFit } from './memoryFit';
+
+export type CataloguePurpose = 'completion' | 'prompts' | 'smallMachine';
+
+export interface CatalogueEntry {
+  id: string;
+  label: string;
+  purpose: CataloguePurpose;
+  /** One line for the picker. */
+  description: string;
+  /** node-llama-cpp model URI: `hf:<user>/<repo>/<file>`. */
+  uri: string;
+  fileName: string;
+  quantisation: string;
+  /** The file's size as published: to the byte where `exactSize`, else the rounded figure from the model card. */
+  sizeBytes: number;
+  /** Only an exact size is handed to the download as its expected size (a mismatch deletes the file). */
+  exactSize: boolean;
+  /** The vocabulary has CodeLlama's <PRE> <SUF> <MID> tokens, so inline completion can fill in the middle. */
+  hasFim: boolean;
+  /** The context size the RAM estimate assumes (at most the training context). */
+  contextSize: number;
+  /** File + KV cache at `contextSize` + compute buffers, on the CPU. */
+  estimatedRamBytes: number;
+}
+
+interface Shape {
+  layers: number;
+  /** Width of one layer's K (and V) cache row: head_dim * n_head_kv. */
+  kvWidth: number;
+}
+
+/** Compute buffers, logits and the runtime itself: a flat allowance, roughly what llama.cpp uses at batch 512. */
+const RUNTIME_OVERHEAD_BYTES = 512 * 1024 ** 2;
+const F16_BYTES = 2;
+
+/** RAM for a model run on the CPU: weights (memory-mapped, all touched), an f16 K and V cache per layer, overhead. */
+export function estimateRamBytes(sizeBytes: number, shape: Shape, contextSize: number): number {
+  const kvCache = 2 * shape.layers * contextSize * shape.kvWidth * F16_BYTES;
+  return sizeBytes + kvCache + RUNTIME_OVERHEAD_BYTES;
+}
+
+// Llama-2-7B / CodeLlama-7B: 32 layers, 32 KV heads of 128. TinyLlama-1.1B: 22 layers, 4 KV heads of 64 (GQA).
+const LLAMA_7B: Shape = { layers: 32, kvWidth: 4096 };
+const TINYLLAMA: Shape = { layers: 22, kvWidth: 256 };
+
+type EntrySpec = Omit<CatalogueEntry, 'estimatedRamBytes' | 'uri'> & { repo: string; shape: Shape };
+
+function entry(spec: EntrySpec): CatalogueEntry {
+  const { repo, shape, ...rest } = spec;
+  return { ...rest, uri: `hf:${repo}/${spec.fileName}`, estimatedRamBytes: estimateRamBytes(spec.sizeBytes, shape, spec.contextSize) };
+}
+
+// Exact sizes are the Hugging Face LFS sizes of TheBloke's files, as recorded (with matching SHA-256s) by several
+// independent projects. codellama-7b.Q4_K_M.gguf's byte size could not be confirmed offline, so it carries the
+// model card's "4.08 GB" and the download takes the size from the server.
+export const MODEL_CATALOGUE: readonly CatalogueEntry[] = [
+  entry({
+    id: 'codellama-7b', label: 'CodeLlama 7B', purpose: 'completion',
+    description: 'Inline completion with fill-in-the-middle: the base code model, trained on both FIM orders.',
+    repo: 'TheBloke/CodeLlama-7B-GGUF', fileName: 'codellama-7b.Q4_K_M.gguf', quantisation: 'Q4_K_M',
+    sizeBytes: 4_080_000_000, exactSize: false, hasFim: true, contextSize: 4096, shape: LLAMA_7B,
+  }),
+  entry({
+    id: 'codellama-7b-instruct', label: 'CodeLlama 7B Instruct', purpose: 'prompts',
+    description: 'Command-palette prompts about code (ask, explain, edit), with the Llama-2 [INST] template.',
+    repo: 'TheBloke/CodeLlama-7B-Instruct-GGUF', fileName: 'codellama-7b-instruct.Q4_K_M.gguf', quantisation: 'Q4_K_M',
+    sizeBytes: 4_081_095_360, exactSize: true, hasFim: true, contextSize: 4096, shape: LLAMA_7B,
+  }),
+  entry({
+    id: 'llama-2-7b-chat', label: 'Llama 2 7B Chat', purpose: 'prompts',
+    description: 'General chat and explanations; weaker at code than CodeLlama.',
+    repo: 'TheBloke/Llama-2-7B-Chat-GGUF', fileName: 'llama-2-7b-chat.Q4_K_M.gguf', quantisation: 'Q4_K_M',
+    sizeBytes: 4_081_004_224, exactSize: true, hasFim: false, contextSize: 4096, shape: LLAMA_7B,
+  }),
+  entry({
+    id: 'tinyllama-1.1b-chat', label: 'TinyLlama 1.1B Chat', purpose: 'smallMachine',
+    description: 'For machines with little memory: fast prompts and prefix-only completion, at lower quality.',
+    repo: 'TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF', fileName: 'tinyllama-1.1b-chat-v1.0.Q4_K_M.gguf', quantisation: 'Q4_K_M',
+    sizeBytes: 668_788_096, exactSize: true, hasFim: false, contextSize: 2048, shape: TINYLLAMA,
+  }),
+];
+
+/** What to pass as DownloadParams.expectedBytes: the exact size, or 0 (unknown) for a rounded one. */
+export function expectedDownloadBytes(entry: CatalogueEntry): number {
+  return entry.exactSize ? entry.sizeBytes : 0;
+}
+
+/**
+ * Whether an entry fits the machine, by the same rule as a model on disk. The estimate is for the CPU; with a GPU,
+ * offloaded layers move from RAM to VRAM, so it is an upper bound on the RAM a download would need.
+ */
+export function catalogueFit(entry: CatalogueEntry, machine: MachineInfo): MemoryFit {
+  return memoryFit({ ramBytes: entry.estimatedRamBytes, vramBytes: 0 }, machine);
+}

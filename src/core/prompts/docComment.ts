@@ -1,0 +1,80 @@
+// Turns a model's answer into a doc comment in the language's own style, indented like the
+// function it documents. Models answer with a comment, a fenced comment, or plain prose: all three
+// become the same well-formed comment.
+import { codeFromAnswer } from './codeAnswer';
+
+export type CommentStyle = 'block' | 'slashes' | 'tripleSlashes' | 'hash' | 'docstring';
+
+const STYLES: Record<string, CommentStyle> = {
+  python: 'docstring',
+  rust: 'tripleSlashes',
+  go: 'slashes',
+  ruby: 'hash', shellscript: 'hash', perl: 'hash', r: 'hash', powershell: 'hash', elixir: 'hash', julia: 'hash',
+};
+
+export function commentStyleFor(languageId: string): CommentStyle {
+  return STYLES[languageId] ?? 'block';
+}
+
+/** The comment's lines, each starting with `indent`, ending with a newline. */
+export function formatDocComment(answer: string, style: CommentStyle, indent: string): string {
+  const body = proseOf(codeFromAnswer(answer), style).filter((line, index, all) => line !== '' || (index > 0 && index < all.length - 1));
+  const lines = wrap(body.length > 0 ? body : ['TODO: describe this function.'], style);
+  return lines.map((line) => (line === '' ? '' : `${indent}${line}`).trimEnd()).join('\n') + '\n';
+}
+
+/** The text of the comment without its markers: the answer is a comment already, or prose. */
+function proseOf(text: string, style: CommentStyle): string[] {
+  const lines = text.split('\n').map((line) => line.trim());
+  const first = lines.findIndex((line) => line !== '');
+  const start = lines[first] ?? '';
+  if (start.startsWith('/*')) {
+    const end = lines.findIndex((line, index) => index >= first && line.includes('*/'));
+    return lines.slice(first, end === -1 ? undefined : end + 1).map((line) => line.replace(/^\/\*\*?|\*\/$/g, '').replace(/^\*\s?/, '').trim());
+  }
+  if (start.startsWith('//') || start.startsWith('#')) {
+    const marker = start.startsWith('//') ? /^\/\/\/?!?\s?/ : /^#\s?/;
+    const run = lines.slice(first);
+    const stop = run.findIndex((line) => !marker.test(line));
+    return run.slice(0, stop === -1 ? undefined : stop).map((line) => line.replace(marker, '').trimEnd());
+  }
+  if (style === 'docstring' && /^("""|''')/.test(start)) {
+    const quote = start.slice(0, 3);
+    const joined = lines.slice(first).join('\n').slice(3);
+    const close = joined.indexOf(quote);
+    return (close === -1 ? joined : joined.slice(0, close)).split('\n').map((line) => line.trim());
+  }
+  return lines.slice(first === -1 ? lines.length : first);
+}
+
+function wrap(body: string[], style: CommentStyle): string[] {
+  switch (style) {
+    case 'block':
+      return ['/**', ...body.map((line) => (line === '' ? ' *' : ` * ${line}`)), ' */'];
+    case 'slashes':
+      return body.map((line) => (line === '' ? '//' : `// ${line}`));
+    case 'tripleSlashes':
+      return body.map((line) => (line === '' ? '///' : `/// ${line}`));
+    case 'hash':
+      return body.map((line) => (line === '' ? '#' : `# ${line}`));
+    case 'docstring':
+      return body.length === 1 ? [`"""${body[0]}"""`] : [`"""${body[0]}`, ...body.slice(1), '"""'];
+    default: {
+      const unreachable: never = style;
+      return unreachable;
+    }
+  }
+}
+
+/**
+ * Where a Python docstring goes: the line after the `def` header (which may span lines), indented
+ * like the body. Other styles go above the function, at its own indentation.
+ */
+export function docstringPlace(lines: readonly string[], defLine: number): { line: number; indent: string } {
+  let header = defLine;
+  while (header < lines.length - 1 && !/:\s*(#.*)?$/.test(lines[header] ?? '')) header++;
+  const defIndent = /^\s*/.exec(lines[defLine] ?? '')?.[0] ?? '';
+  const next = lines.slice(header + 1).find((line) => line.trim() !== '');
+  const bodyIndent = next !== undefined ? /^\s*/.exec(next)?.[0] ?? '' : '';
+  return { line: header + 1, indent: bodyIndent.length > defIndent.length ? bodyIndent : `${defIndent}    ` };
+}

@@ -1,0 +1,241 @@
+// `inspect` and the memory-fit refusal, through the real engine process. Every expected fact comes from how the
+// generator wrote the file (scripts/lib/models), not from a run of the engine: the oracle's shape from its table and
+// oracleModel.ts's constants, the shape models' from SHAPE_MODELS, and an oversize model written here.
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { GgmlType, GgufWriter, type TensorDataProducer } from '../../scripts/lib/gguf/GgufWriter';
+import { SHAPE_MODELS, type ShapeModelSpec } from '../../scripts/lib/models/shapeModels';
+import { EngineRequestError } from '../../src/client/EngineClient';
+import { memoryFit } from '../../src/core/models/memoryFit';
+import { formatBytes } from '../../src/core/statusText';
+import type { InspectParams, ModelFacts } from '../../src/protocol/engineProtocol';
+import { cpuLoadParams, startEngine, type EngineUnderTest } from '../support/engineHarness';
+import { generatedModelPath, generatedModelsDir } from '../support/oracle';
+import { REPO_ROOT } from '../support/repoPaths';
+
+const GiB = 1024 ** 3;
+/** oracleModel.ts: FEED_FORWARD_LENGTH, CONTEXT_LENGTH; one block; general.file_type 0 (all F32). */
+const ORACLE_FFN = 64;
+const ORACLE_CONTEXT = 4096;
+/** The Llama-2 SentencePiece vocabulary the shape models copy; the FIM variant pads it to CodeLlama's 32016. */
+const LLAMA2_VOCAB = 32000;
+const CODELLAMA_VOCAB = 32016;
+const F16_BYTES = 2;
+
+/** Parameters of a Llama block stack as the generators lay it out: embeddings, output, norms, attention, FFN. */
+function llamaParameters(vocab: number, nEmbd: number, nEmbdKv: number, nFf: number, layers: number): number {
+  const perLayer = 2 * nEmbd * nEmbd + 2 * nEmbd * nEmbdKv + 3 * nEmbd * nFf + 2 * nEmbd;
+  return 2 * vocab * nEmbd + layers * perLayer + nEmbd;
+}
+
+/** An f16 K and V cache row per layer and position. */
+function kvCacheBytes(layers: number, contextSize: number, nEmbdKv: number): number {
+  return 2 * layers * contextSize * nEmbdKv * F16_BYTES;
+}
+
+function shapeFacts(spec: ShapeModelSpec) {
+  const vocab = spec.codeLlamaFim ? CODELLAMA_VOCAB : LLAMA2_VOCAB;
+  const nEmbdKv = (spec.nEmbd / spec.nHead) * spec.nHeadKv;
+  const parameters = llamaParameters(vocab, spec.nEmbd, nEmbdKv, spec.nFf, spec.nLayer);
+  const normValues = (2 * spec.nLayer + 1) * spec.nEmbd; // F32; every matrix is Q4_0, 18 bytes per 32 values
+  return { parameters, nEmbdKv, weightBytes: ((parameters - normValues) * 18) / 32 + normValues * 4 };
+}
+
+/** Thrown by a tensor producer to stop GgufWriter.writeFile once the header is on disk. */
+class HeaderWritten extends Error {}
+const stopAtData: TensorDataProducer = function* () {
+  throw new HeaderWritten();
+};
+
+/**
+ * A Llama-2-70B-shaped header (GQA 64/8 heads, FFN 28672) in F32 with as many layers as it takes to declare twice
+ * this machine's RAM, and no tensor data: writeFile puts the whole header down before it asks for any. Inspection
+ * and the refusal read only the header; llama.cpp itself rejects the missing data.
+ */
+function writeOversizeHeader(path: string): { parameters: number; weightBytes: number; fullSize: number } {
+  const nEmbd = 8192, nFf = 28672, nHead = 64, nEmbdKv = (nEmbd / nHead) * 8;
+  const tokens = ['<unk>', '<s>', '</s>', '\u2581', 'a', 'b', 'c', 'd'];
+  const perLayerBytes = (llamaParameters(0, nEmbd, nEmbdKv, nFf, 1) - nEmbd) * 4;
+  const layers = Math.max(2, Math.ceil((2 * totalmem()) / perLayerBytes));
+  const w = new GgufWriter(32);
+  w.setString('general.architecture', 'llama').setString('general.name', 'Llama Lens oversize header (test)').setUint32('general.file_type', 0);
+  w.setUint32('llama.context_length', 4096).setUint32('llama.embedding_length', nEmbd).setUint32('llama.block_count', layers);
+  w.setUint32('llama.feed_forward_length', nFf).setUint32('llama.attention.head_count', nHead).setUint32('llama.attention.head_count_kv', 8);
+  w.setUint32('llama.rope.dimension_count', nEmbd / nHead).setFloat32('llama.attention.layer_norm_rms_epsilon', 1e-5);
+  w.setString('tokenizer.ggml.model', 'llama').setStringArray('tokenizer.ggml.tokens', tokens);
+  w.setFloat32Array('tokenizer.ggml.scores', tokens.map(() => 0)).setInt32Array('tokenizer.ggml.token_type', [2, 3, 3, 1, 1, 1, 1, 1]);
+  const f32 = (name: string, shape: number[]) => w.addTensor(name, shape, GgmlType.F32, stopAtData);
+  f32('token_embd.weight', [nEmbd, tokens.length]);
+  for (let i = 0; i < layers; i++) {
+    f32(`blk.${i}.attn_norm.weight`, [nEmbd]);
+    f32(`blk.${i}.attn_q.weight`, [nEmbd, nEmbd]);
+    f32(`blk.${i}.attn_k.weight`, [nEmbd, nEmbdKv]);
+    f32(`blk.${i}.attn_v.weight`, [nEmbd, nEmbdKv]);
+    f32(`blk.${i}.attn_output.weight`, [nEmbd, nEmbd]);
+    f32(`blk.${i}.ffn_norm.weight`, [nEmbd]);
+    for (const name of ['ffn_gate', 'ffn_up']) f32(`blk.${i}.${name}.weight`, [nEmbd, nFf]);
+    f32(`blk.${i}.ffn_down.weight`, [nFf, nEmbd]);
+  }
+  f32('output_norm.weight', [nEmbd]);
+  f32('output.weight', [nEmbd, tokens.length]);
+  try {
+    w.writeFile(path);
+  } catch (error) {
+    if (!(error instanceof HeaderWritten)) throw error;
+  }
+  const parameters = llamaParameters(tokens.length, nEmbd, nEmbdKv, nFf, layers);
+  return { parameters, weightBytes: parameters * 4, fullSize: w.fileSize() };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<EngineRequestError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof EngineRequestError, `expected an engine error, got ${String(error)}`);
+    return error;
+  }
+  throw new Error('expected the request to fail');
+}
+
+describe('model inspection and the memory-fit refusal (engine)', function () {
+  let engine: EngineUnderTest;
+  let dir: string;
+  const inspect = (modelPath: string, extra: Partial<InspectParams> = {}): Promise<ModelFacts> =>
+    engine.client.request('inspect', { modelPath, gpu: 'cpu', gpuLayers: 0, contextSize: 0, ...extra });
+
+  before(function () {
+    // The shape models are not part of the default generation; make the two used here (skipped when present).
+    if (!existsSync(join(generatedModelsDir(), 'tinyllama-1.1b.gguf')) || !existsSync(join(generatedModelsDir(), 'tinyllama-1.1b-fim.gguf'))) {
+      execFileSync(process.execPath, [join(REPO_ROOT, 'out', 'scripts', 'generateModels.js'), '--shapes', 'tinyllama-1.1b,tinyllama-1.1b-fim'], { stdio: 'ignore', timeout: 100_000 });
+    }
+    dir = mkdtempSync(join(tmpdir(), 'llama-lens-inspect-'));
+    engine = startEngine();
+  });
+  after(() => {
+    engine.client.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("reads the oracle model's facts from its header, as the generator wrote them", async function () {
+    // The table the generator wrote beside the model holds the vocabulary and n_embd it built the GGUF from.
+    const table = JSON.parse(readFileSync(generatedModelPath('oracle.table.json'), 'utf8')) as { vocab: unknown[]; nEmbd: number };
+    const path = generatedModelPath('oracle.gguf');
+    const facts = await inspect(path);
+    const parameters = llamaParameters(table.vocab.length, table.nEmbd, table.nEmbd, ORACLE_FFN, 1);
+    assert.equal(facts.name, 'Llama Lens oracle (demo bigram model, not a language model)');
+    assert.equal(facts.architecture, 'llama');
+    assert.equal(facts.parameterCount, parameters);
+    assert.equal(facts.quantisation, 'F32');
+    assert.equal(facts.trainContextLength, ORACLE_CONTEXT);
+    assert.equal(facts.hasFim, true);
+    assert.equal(facts.sizeBytes, statSync(path).size);
+    assert.deepEqual({ ...facts.estimate, ramBytes: 0 }, { ramBytes: 0, vramBytes: 0, contextSize: ORACLE_CONTEXT, gpuLayers: 0 });
+    // At least the F32 weights and the cache at the training context; compute buffers add well under a GiB.
+    const floor = parameters * 4 + kvCacheBytes(1, ORACLE_CONTEXT, table.nEmbd);
+    assert.ok(facts.estimate.ramBytes >= floor && facts.estimate.ramBytes < floor + GiB, `RAM estimate ${facts.estimate.ramBytes}, floor ${floor}`);
+    assert.equal(facts.machine.backend, 'cpu');
+    assert.equal(facts.machine.ramTotalBytes, totalmem());
+    assert.deepEqual([facts.machine.vramTotalBytes, facts.machine.vramFreeBytes], [0, 0]);
+    assert.equal(facts.fits, true);
+    assert.match(facts.fitNote, /^Needs [\d.]+ [KMG]?B of RAM and 0 B of VRAM; /);
+  });
+
+  it('estimates at the asked context size, capped at the training context', async function () {
+    const path = generatedModelPath('oracle.gguf');
+    const [small, full, over] = await Promise.all([512, 0, 100_000].map((contextSize) => inspect(path, { contextSize })));
+    assert.deepEqual([small?.estimate.contextSize, full?.estimate.contextSize, over?.estimate.contextSize], [512, ORACLE_CONTEXT, ORACLE_CONTEXT]);
+    assert.ok((small?.estimate.ramBytes ?? Infinity) < (full?.estimate.ramBytes ?? 0), 'a smaller context needs less');
+  });
+
+  it("reports oracle-chat's template and oracle-nofim's missing FIM tokens, as load does", async function () {
+    const chat = await inspect(generatedModelPath('oracle-chat.gguf'));
+    assert.deepEqual([chat.chatWrapper, chat.chatWrapperSource, chat.hasFim], ['Llama2Chat', 'template', true]);
+    const nofim = await inspect(generatedModelPath('oracle-nofim.gguf'));
+    assert.deepEqual([nofim.hasFim, nofim.chatWrapperSource === 'template'], [false, false]);
+    for (const file of ['oracle.gguf', 'oracle-nofim.gguf', 'oracle-chat.gguf']) {
+      const facts = await inspect(generatedModelPath(file));
+      const info = await engine.client.request('load', cpuLoadParams(generatedModelPath(file)));
+      assert.deepEqual(
+        [facts.name, facts.architecture, facts.trainContextLength, facts.hasFim, facts.chatWrapper, facts.chatWrapperSource],
+        [info.name, info.architecture, info.trainContextLength, info.hasFim, info.chatWrapper, info.chatWrapperSource],
+        file,
+      );
+    }
+  });
+
+  for (const name of ['tinyllama-1.1b', 'tinyllama-1.1b-fim'] as const) {
+    it(`reads the ${name} shape model: 1.1B parameters, Q4_0, context 2048, FIM ${SHAPE_MODELS[name].codeLlamaFim}`, async function () {
+      const spec = SHAPE_MODELS[name];
+      const expected = shapeFacts(spec);
+      const facts = await inspect(generatedModelPath(`${name}.gguf`), { contextSize: 2048 });
+      assert.deepEqual(
+        [facts.architecture, facts.parameterCount, facts.quantisation, facts.trainContextLength, facts.hasFim],
+        ['llama', expected.parameters, 'Q4_0', spec.contextLength, spec.codeLlamaFim],
+      );
+      assert.ok(Math.abs(facts.parameterCount - 1.1e9) < 0.01e9, `${facts.parameterCount} parameters`);
+      const floor = expected.weightBytes + kvCacheBytes(spec.nLayer, 2048, expected.nEmbdKv);
+      assert.ok(facts.estimate.ramBytes >= floor && facts.estimate.ramBytes < floor + GiB, `RAM estimate ${facts.estimate.ramBytes}, floor ${floor}`);
+      // Never refused on a small CI machine: 8 GB in all, 2 GB of it free.
+      assert.equal(memoryFit(facts.estimate, { ...facts.machine, ramTotalBytes: 8 * GiB, ramFreeBytes: 2 * GiB }).fits, true);
+    });
+  }
+
+  it('names a missing file, a text file, a folder and a cut-short GGUF clearly, and keeps working', async function () {
+    const text = join(dir, 'notes.gguf');
+    writeFileSync(text, 'just some text, not a model\n');
+    const folder = join(dir, 'folder.gguf');
+    mkdirSync(folder);
+    const cut = join(dir, 'cut.gguf');
+    writeFileSync(cut, Buffer.concat([Buffer.from('GGUF'), Buffer.from([3, 0, 0, 0, 9, 0, 0])]));
+    const cases: [string, RegExp][] = [
+      [join(dir, 'missing.gguf'), /does not exist/],
+      [text, /not a GGUF model file/],
+      [folder, /is a folder, not a GGUF model file/],
+      [cut, /header cannot be read/],
+    ];
+    for (const [path, message] of cases) {
+      const error = await rejection(inspect(path));
+      assert.equal(error.code, 'loadFailed', path);
+      assert.match(error.message, message);
+      assert.ok(error.message.includes(path), `the message names the file: ${error.message}`);
+    }
+    assert.equal((await inspect(generatedModelPath('oracle.gguf'))).fits, true);
+  });
+
+  it("refuses a model larger than the machine with 'tooLarge', and loads it only with allowOversize", async function () {
+    // The same header twice: cut short after it, and extended to its declared size as a sparse file (no disk used).
+    const cut = join(dir, 'oversize-cut.gguf');
+    const declared = writeOversizeHeader(cut);
+    const sparse = join(dir, 'oversize.gguf');
+    copyFileSync(cut, sparse);
+    truncateSync(sparse, declared.fullSize);
+    assert.ok(statSync(cut).size < 1024 ** 2 && declared.fullSize > 2 * totalmem() - 1, 'a small header declaring twice the RAM');
+
+    const facts = await inspect(sparse, { contextSize: 512 });
+    assert.equal(facts.parameterCount, declared.parameters);
+    assert.ok(facts.estimate.ramBytes >= declared.weightBytes, `RAM estimate ${facts.estimate.ramBytes}`);
+    assert.equal(facts.fits, false);
+    assert.match(facts.fitNote, new RegExp(`this machine has ${formatBytes(totalmem()).replace('.', '\\.')} of RAM in all\\.$`));
+    const incomplete = await rejection(inspect(cut));
+    assert.deepEqual([incomplete.code, /is incomplete/.test(incomplete.message)], ['loadFailed', true], incomplete.message);
+
+    const refused = await rejection(engine.client.request('load', { ...cpuLoadParams(sparse), contextSize: 512 }));
+    assert.equal(refused.code, 'tooLarge');
+    assert.match(refused.message, /^oversize\.gguf is too large for this machine at context 512 with 0 GPU layers\. Needs /);
+    assert.match(refused.message, /load it again with allowOversize\.$/);
+
+    // With the override the size check is skipped and llama.cpp gets the file; the cut one has no tensor data, so
+    // llama.cpp refuses it quickly instead of paging in a model twice the RAM.
+    const attempted = await rejection(engine.client.request('load', { ...cpuLoadParams(cut), contextSize: 512, allowOversize: true }));
+    assert.equal(attempted.code, 'loadFailed', attempted.message);
+    assert.match(attempted.message, /oversize-cut\.gguf/);
+
+    const info = await engine.client.request('load', cpuLoadParams(generatedModelPath('oracle.gguf')));
+    assert.equal(info.architecture, 'llama');
+    const next = await engine.client.request('distribution', { text: 'return x', path: [], topK: 3, backUpToBoundary: false });
+    assert.equal(next.top.length, 3);
+  });
+});
