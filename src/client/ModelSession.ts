@@ -24,6 +24,8 @@ export class ModelSession {
   private currentState: EngineState = { kind: 'noModel' };
   private readonly listeners = new Set<(state: EngineState) => void>();
   private readonly backoff = new RestartBackoff();
+  /** Aborted when the model changes: work for the old model is cancelled, not left to finish. */
+  private epoch = new AbortController();
 
   constructor(private readonly client: EngineClient, private readonly sleep: Sleep = defaultSleep) {
     client.onExit((reason, expected) => {
@@ -47,7 +49,15 @@ export class ModelSession {
   /** Sets the model to use; undefined means none is configured. Loading waits for the first use. */
   configure(params: LoadParams | undefined): void {
     if (sameParams(params, this.params)) return;
+    const previous = this.params;
     this.params = params;
+    this.epoch.abort();
+    this.epoch = new AbortController();
+    // A llama.cpp backend (CUDA, Vulkan, Metal, CPU) is chosen once per process: another one needs a fresh engine.
+    if (previous && params && previous.gpu !== params.gpu) {
+      this.loaded = undefined;
+      this.client.dispose();
+    }
     this.failedLoad = undefined;
     this.setState(params ? { kind: 'idle', modelPath: params.modelPath } : { kind: 'noModel' });
   }
@@ -76,10 +86,17 @@ export class ModelSession {
   }
 
   async request<M extends EngineMethod>(method: M, params: EngineMethods[M]['params'], options: RequestOptions<M> = {}): Promise<EngineMethods[M]['result']> {
+    const epoch = this.epoch.signal;
     await this.ensureLoaded();
-    const result = await this.client.request(method, params, options);
+    const signal = options.signal ? AbortSignal.any([options.signal, epoch]) : epoch;
+    const result = await this.client.request(method, params, { ...options, signal });
     this.backoff.recordSuccess();
     return result;
+  }
+
+  /** For methods that need no loaded model (inspect, machine, download): straight to the engine. */
+  async direct<M extends EngineMethod>(method: M, params: EngineMethods[M]['params'], options: RequestOptions<M> = {}): Promise<EngineMethods[M]['result']> {
+    return this.client.request(method, params, options);
   }
 
   private async load(params: LoadParams): Promise<ModelInfo> {
@@ -87,6 +104,7 @@ export class ModelSession {
     this.setState({ kind: 'loading', modelPath: params.modelPath, fraction: 0 });
     try {
       const info = await this.client.request('load', params, {
+        signal: this.epoch.signal,
         onProgress: ({ fraction }) => {
           if (sameParams(this.params, params)) this.setState({ kind: 'loading', modelPath: params.modelPath, fraction });
         },
@@ -116,5 +134,5 @@ export class ModelSession {
 function sameParams(a: LoadParams | undefined, b: LoadParams | undefined): boolean {
   if (!a || !b) return a === b;
   return a.modelPath === b.modelPath && a.gpu === b.gpu && a.gpuLayers === b.gpuLayers && a.threads === b.threads
-    && a.contextSize === b.contextSize && a.promptLookup === b.promptLookup;
+    && a.contextSize === b.contextSize && a.promptLookup === b.promptLookup && a.allowOversize === b.allowOversize;
 }

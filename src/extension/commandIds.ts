@@ -3,6 +3,7 @@ export const COMMANDS = {
   showStatusMenu: 'llamaLens.showStatusMenu',
   showLog: 'llamaLens.showLog',
   selectModelFile: 'llamaLens.selectModelFile',
+  selectModel: 'llamaLens.selectModel',
   restartEngine: 'llamaLens.restartEngine',
   triggerCompletion: 'llamaLens.triggerCompletion',
   toggleCompletions: 'llamaLens.toggleCompletions',

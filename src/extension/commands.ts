@@ -19,7 +19,7 @@ async function showStatusMenu(): Promise<void> {
     { label: '$(circle-slash) Toggle Completions', command: COMMANDS.toggleCompletions },
     { label: '$(bell-slash) Snooze Completions…', command: COMMANDS.snoozeCompletions },
     { label: '$(output) Show Log', command: COMMANDS.showLog },
-    { label: '$(file) Select Model File…', command: COMMANDS.selectModelFile },
+    { label: '$(library) Select Model…', command: COMMANDS.selectModel },
     { label: '$(debug-restart) Restart Engine', command: COMMANDS.restartEngine },
   ];
   const picked = await vscode.window.showQuickPick(choices, { title: 'Llama Lens' });

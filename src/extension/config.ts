@@ -38,6 +38,8 @@ export interface PromptSettings {
 export interface ConfigSnapshot {
   /** Undefined when no model is configured (or only an untrusted workspace configured one). */
   load: LoadParams | undefined;
+  /** Where Select Model lists and downloads models; '' for the extension's global storage. */
+  modelsFolder: string;
   completions: CompletionSettings;
   prompts: PromptSettings;
   /** Human-readable problems with the settings, for the log and a warning. */
@@ -60,7 +62,7 @@ export function readConfig(): ConfigSnapshot {
     temperature: pick(config, 'prompts.temperature', 0.2, (v): v is number => isFiniteNumber(v) && v >= 0 && v <= 2, 'a number from 0 to 2', problems),
     maxTokens: pick(config, 'prompts.maxTokens', 512, (v): v is number => isNonNegativeInteger(v) && v >= 1 && v <= 32768, 'a whole number from 1 to 32768', problems),
   };
-  return { load, completions, prompts, problems };
+  return { load, modelsFolder: modelsFolderSetting(config), completions, prompts, problems };
 }
 
 const DEFAULT_SYSTEM_PROMPT = 'You are a careful programming assistant. Answer precisely and briefly. Put code in fenced code blocks.';
@@ -105,6 +107,12 @@ function modelPathSetting(config: vscode.WorkspaceConfiguration, problems: strin
   const choice = trustedModelPath(config.get('modelPath'), config.inspect('modelPath'), vscode.workspace.isTrusted, homedir());
   if (choice.problem) problems.push(choice.problem);
   return choice.path;
+}
+
+/** Only the user's own settings choose where models are stored and downloaded: a workspace cannot. */
+function modelsFolderSetting(config: vscode.WorkspaceConfiguration): string {
+  const value = config.inspect<unknown>('modelsFolder')?.globalValue;
+  return typeof value === 'string' ? value.replace(/^~(?=$|[\\/])/, homedir()) : '';
 }
 
 function pick<T>(config: vscode.WorkspaceConfiguration, key: string, fallback: T, valid: (v: unknown) => v is T, expected: string, problems: string[]): T {

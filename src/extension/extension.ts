@@ -8,12 +8,16 @@ import { CompletionPipeline, type PipelineSettings } from '../core/completion/Co
 import type { CompletionStatsSnapshot } from '../core/completion/CompletionStats';
 import { realClock } from '../core/completion/realClock';
 import type { EngineState } from '../core/statusText';
+import { COMMANDS } from './commandIds';
 import { registerCommands } from './commands';
 import { registerCompletionCommands } from './completionCommands';
 import { affectsEngine, affectsLlamaLens, readConfig, type ConfigSnapshot } from './config';
 import { ExtraContextTracker } from './extraContext';
 import { InlineCompletionProvider } from './inlineCompletions';
 import { registerLens } from './lens/registerLens';
+import { EngineRequestError } from '../client/EngineClient';
+import { OversizeApprovals } from './models/oversizeApprovals';
+import { selectModel } from './models/selectModel';
 import { registerPrompts } from './prompts/registerPrompts';
 import { createStatusBar } from './statusBar';
 
@@ -50,7 +54,15 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
     log: (level, message) => log[level](message),
   });
   const session = new ModelSession(client);
-  let config = applyConfig(readConfig(), session, log);
+  const approvals = new OversizeApprovals();
+  const reconfigure = () => {
+    config = applyConfig(readConfig(), session, log, approvals);
+  };
+  let config = applyConfig(readConfig(), session, log, approvals);
+  const warm = () => warmUp(session, log, approvals, () => {
+    reconfigure();
+    warm();
+  });
   const lens = registerLens(context.extensionUri, session, log);
   const pipeline = new CompletionPipeline(
     (params, signal) => session.request('complete', params, { signal }),
@@ -86,19 +98,24 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
     ...registerCompletionCommands(gate, () => config.completions.enabled, refreshCompletions),
     ...lens.disposables,
     ...registerPrompts({ session, log, settings: () => config.prompts }),
+    vscode.commands.registerCommand(COMMANDS.selectModel, () => selectModel({
+      session, log, approvals,
+      modelsFolder: () => config.modelsFolder || vscode.Uri.joinPath(context.globalStorageUri, 'models').fsPath,
+      loadSettings: () => ({ gpu: config.load?.gpu ?? 'auto', gpuLayers: config.load?.gpuLayers ?? 'auto', contextSize: config.load?.contextSize ?? 4096 }),
+    })),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!affectsLlamaLens(event)) return;
-      config = applyConfig(readConfig(), session, log);
+      reconfigure();
       pipeline.reset();
       refreshCompletions();
-      if (affectsEngine(event)) warmUp(session, log);
+      if (affectsEngine(event)) warm();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
-      config = applyConfig(readConfig(), session, log);
-      warmUp(session, log);
+      reconfigure();
+      warm();
     }),
   );
-  warmUp(session, log);
+  warm();
   return {
     state: () => session.state,
     settings: () => config,
@@ -122,19 +139,27 @@ export function deactivate(): void {
 /** Problems of the previous reading: a change to another setting must not repeat their warnings. */
 let previousProblems = new Set<string>();
 
-function applyConfig(snapshot: ConfigSnapshot, session: ModelSession, log: vscode.LogOutputChannel): ConfigSnapshot {
+function applyConfig(snapshot: ConfigSnapshot, session: ModelSession, log: vscode.LogOutputChannel, approvals: OversizeApprovals): ConfigSnapshot {
   for (const problem of snapshot.problems) {
     if (previousProblems.has(problem)) continue;
     log.warn(problem);
     void vscode.window.showWarningMessage(`Llama Lens: ${problem}`);
   }
   previousProblems = new Set(snapshot.problems);
-  session.configure(snapshot.load);
+  session.configure(snapshot.load && { ...snapshot.load, allowOversize: approvals.allows(snapshot.load.modelPath) });
   return snapshot;
 }
 
-/** Loads the configured model in the background, so the first completion does not wait for it. */
-function warmUp(session: ModelSession, log: vscode.LogOutputChannel): void {
+/**
+ * Loads the configured model in the background, so the first completion does not wait for it. A
+ * model refused as too large for this machine is loaded only if the user says so (`retry`).
+ */
+function warmUp(session: ModelSession, log: vscode.LogOutputChannel, approvals: OversizeApprovals, retry: () => void): void {
   if (session.state.kind === 'noModel') return;
-  session.ensureLoaded().catch((error: unknown) => log.error(error instanceof Error ? error.message : String(error)));
+  session.ensureLoaded().catch(async (error: unknown) => {
+    log.error(error instanceof Error ? error.message : String(error));
+    if (!(error instanceof EngineRequestError) || error.code !== 'tooLarge' || session.state.kind === 'noModel') return;
+    const path = readConfig().load?.modelPath;
+    if (path && !approvals.allows(path) && (await approvals.ask(path, error.message))) retry();
+  });
 }

@@ -1,0 +1,46 @@
+// A download the user asked for, in a cancellable notification with bytes and speed. A cancelled
+// download keeps its partial file (never listed as a model) so the next try resumes it.
+import * as vscode from 'vscode';
+import { isCancellation } from '../../client/EngineClient';
+import type { ModelSession } from '../../client/ModelSession';
+import { formatBytes } from '../../core/statusText';
+import type { DownloadParams } from '../../protocol/engineProtocol';
+
+export async function downloadWithProgress(session: ModelSession, log: vscode.LogOutputChannel, label: string, params: DownloadParams): Promise<string | undefined> {
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Llama Lens: downloading ${label}`, cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        const subscription = token.onCancellationRequested(() => controller.abort());
+        let reported = 0;
+        try {
+          return await session.direct('download', params, {
+            signal: controller.signal,
+            onProgress: ({ downloadedBytes, totalBytes, bytesPerSecond }) => {
+              const fraction = totalBytes > 0 ? downloadedBytes / totalBytes : 0;
+              progress.report({
+                message: `${formatBytes(downloadedBytes)} of ${totalBytes > 0 ? formatBytes(totalBytes) : '?'} · ${formatBytes(bytesPerSecond)}/s`,
+                increment: Math.max(0, fraction * 100 - reported),
+              });
+              reported = Math.max(reported, fraction * 100);
+            },
+          });
+        } finally {
+          subscription.dispose();
+        }
+      },
+    );
+    log.info(`Downloaded ${params.uri} to ${result.filePath} (${formatBytes(result.sizeBytes)}${result.resumedFromBytes > 0 ? `, resumed from ${formatBytes(result.resumedFromBytes)}` : ''}).`);
+    return result.filePath;
+  } catch (error) {
+    if (isCancellation(error)) {
+      void vscode.window.showInformationMessage(`Llama Lens: the download of ${label} was paused. Pick it again to resume.`);
+      return undefined;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    log.error(`Download of ${params.uri} failed: ${message}`);
+    void vscode.window.showErrorMessage(`Llama Lens: ${message}`);
+    return undefined;
+  }
+}
