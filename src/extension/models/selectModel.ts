@@ -1,8 +1,7 @@
 // "Llama Lens: Select Model": GGUF files in the models folder, "Browse…", and the recommended
 // catalogue with sizes and whether each fits this machine. Every pick is inspected before it is
 // loaded; one that cannot fit needs the user's confirmation.
-import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { listModelFiles } from '../../client/modelFolder';
 import type { ModelSession } from '../../client/ModelSession';
@@ -39,7 +38,7 @@ export async function selectModel(deps: SelectModelDeps): Promise<void> {
     action: 'file', path: file.path, label: `$(file) ${file.name}`, description: `${formatBytes(file.sizeBytes)}${file.path === current ? ' · loaded' : ''}`,
   }));
   const machine = await deps.session.direct('machine', { gpu: deps.loadSettings().gpu }).catch(() => undefined);
-  const missing = MODEL_CATALOGUE.filter((entry) => !files.some((file) => basename(file.path) === entry.fileName));
+  const missing = MODEL_CATALOGUE.filter((entry) => !files.some((file) => isDownloadOf(file.name, entry)));
   picker.items = [
     separator('On this machine'), ...fileItems, { action: 'browse', label: '$(folder-opened) Browse…', description: 'a GGUF file anywhere' },
     separator('Recommended downloads (Hugging Face)'), ...missing.map((entry) => catalogueItem(entry, machine)),
@@ -54,6 +53,11 @@ export async function selectModel(deps: SelectModelDeps): Promise<void> {
   if (!picked) return;
   const path = await pathOf(deps, picked, folder);
   if (path) await useModel(deps, path);
+}
+
+/** node-llama-cpp names an hf: download `hf_<user>_<repo>_<file>`; a file copied in by hand keeps its own name. */
+function isDownloadOf(fileName: string, entry: CatalogueEntry): boolean {
+  return fileName === entry.fileName || fileName.endsWith(`_${entry.fileName}`);
 }
 
 function separator(label: string): Choice {
@@ -97,8 +101,6 @@ async function pathOf(deps: SelectModelDeps, picked: Choice, folder: string): Pr
     }
     case 'download': {
       const { entry } = picked;
-      const target = join(folder, entry.fileName);
-      if (existsSync(target)) return target;
       const confirm = await vscode.window.showInformationMessage(
         `Download ${entry.label} (${entry.quantisation}, ${formatBytes(entry.sizeBytes)}) from Hugging Face into ${folder}?`, { modal: true }, 'Download',
       );

@@ -27,14 +27,19 @@ export function registerPrompts(deps: Deps): vscode.Disposable[] {
   return [
     proposals,
     vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, proposals),
-    vscode.commands.registerCommand(COMMANDS.ask, () => ask(deps)),
+    // The text a command would ask for may also come as its argument (keybindings, scripts, tests).
+    vscode.commands.registerCommand(COMMANDS.ask, (text?: unknown) => ask(deps, given(text))),
     vscode.commands.registerCommand(COMMANDS.explainSelection, () => explain(deps)),
-    vscode.commands.registerCommand(COMMANDS.editSelection, () => editSelection(deps, proposals)),
-    vscode.commands.registerCommand(COMMANDS.generateAtCursor, () => generateAtCursor(deps)),
+    vscode.commands.registerCommand(COMMANDS.editSelection, (text?: unknown) => editSelection(deps, proposals, given(text))),
+    vscode.commands.registerCommand(COMMANDS.generateAtCursor, (text?: unknown) => generateAtCursor(deps, given(text))),
     vscode.commands.registerCommand(COMMANDS.writeDocComment, () => writeDocComment(deps)),
     vscode.commands.registerCommand(COMMANDS.acceptEdit, () => proposals.accept()),
     vscode.commands.registerCommand(COMMANDS.rejectEdit, () => proposals.clear()),
   ];
+}
+
+function given(text: unknown): string | undefined {
+  return typeof text === 'string' && text.trim().length > 0 ? text : undefined;
 }
 
 function params(deps: Deps, instruction: string, context: string, language: string, extra: Partial<PromptParams> = {}): PromptParams {
@@ -46,10 +51,10 @@ function selectedText(editor: vscode.TextEditor | undefined): string {
   return editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
 }
 
-async function ask(deps: Deps): Promise<void> {
+async function ask(deps: Deps, text?: string): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   const context = selectedText(editor);
-  const question = await vscode.window.showInputBox({
+  const question = text ?? await vscode.window.showInputBox({
     title: 'Llama Lens: Ask', prompt: context ? 'Ask about the selection' : 'Ask the model', placeHolder: 'What does this do?', ignoreFocusOut: true,
   });
   if (!question?.trim()) return;
@@ -77,10 +82,10 @@ async function answerInMarkdown(deps: Deps, title: string, heading: string, prom
   await target.stream.flush();
 }
 
-async function editSelection(deps: Deps, proposals: EditProposals): Promise<void> {
+async function editSelection(deps: Deps, proposals: EditProposals, text?: string): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.selection.isEmpty) return void vscode.window.showInformationMessage('Llama Lens: select the code to edit first.');
-  const instruction = await vscode.window.showInputBox({ title: 'Llama Lens: Edit Selection', prompt: 'How should the selection change?', placeHolder: 'Rename x to count', ignoreFocusOut: true });
+  const instruction = text ?? await vscode.window.showInputBox({ title: 'Llama Lens: Edit Selection', prompt: 'How should the selection change?', placeHolder: 'Rename x to count', ignoreFocusOut: true });
   if (!instruction?.trim()) return;
   const { document, selection } = editor;
   const original = document.getText(selection);
@@ -102,10 +107,10 @@ async function editSelection(deps: Deps, proposals: EditProposals): Promise<void
   else if (choice === 'Reject') await proposals.clear();
 }
 
-async function generateAtCursor(deps: Deps): Promise<void> {
+async function generateAtCursor(deps: Deps, text?: string): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) return void vscode.window.showInformationMessage('Llama Lens: open a file to generate code in.');
-  const instruction = await vscode.window.showInputBox({ title: 'Llama Lens: Generate at Cursor', prompt: 'What code should be written here?', placeHolder: 'a function that parses ISO dates', ignoreFocusOut: true });
+  const instruction = text ?? await vscode.window.showInputBox({ title: 'Llama Lens: Generate at Cursor', prompt: 'What code should be written here?', placeHolder: 'a function that parses ISO dates', ignoreFocusOut: true });
   if (!instruction?.trim()) return;
   const at = editor.selection.active;
   const before = editor.document.getText(new vscode.Range(Math.max(0, at.line - GENERATE_CONTEXT_LINES), 0, at.line, at.character));

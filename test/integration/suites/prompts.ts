@@ -1,0 +1,71 @@
+// Generate at Cursor and Write Doc Comment inside a real extension host, on the oracle-answers
+// model: its greedy answer to any chat prompt is known from its count table (test/support/oracle.ts).
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { generatedModelPath, greedyContinuation, loadOracleTable, oracleTokenWithText } from '../../support/oracle';
+import { api, setUserSetting, waitFor } from './host';
+
+const MAX_TOKENS = 24;
+const SETTINGS: Record<string, unknown> = {
+  'llamaLens.modelPath': generatedModelPath('oracle-answers.gguf'),
+  'llamaLens.gpu': 'cpu',
+  'llamaLens.completions.enabled': false,
+  'llamaLens.prompts.temperature': 0,
+  'llamaLens.prompts.maxTokens': MAX_TOKENS,
+};
+
+async function waitAsync<T>(read: () => Thenable<T> | Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('Llama Lens palette prompts in the extension host', () => {
+  const table = loadOracleTable(generatedModelPath('oracle-answers.table.json'));
+  // A chat prompt ends with the space after [/INST]; the answer is the greedy chain from there.
+  const answer = greedyContinuation(table, oracleTokenWithText(table, ' '), { maxTokens: MAX_TOKENS, stopAtNewline: false });
+
+  before(async () => {
+    for (const [key, value] of Object.entries(SETTINGS)) await setUserSetting(key, value);
+    const lens = await api();
+    await waitFor(() => lens.state().kind, (kind) => kind === 'idle' || kind === 'ready', 'the oracle-answers model to be configured');
+  });
+
+  after(async () => {
+    for (const key of Object.keys(SETTINGS)) await setUserSetting(key, undefined);
+  });
+
+  // Closing a changed untitled editor would ask to save it, and nobody is there to answer.
+  afterEach(async () => {
+    while (vscode.window.activeTextEditor) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('Generate at Cursor streams the answer in at the cursor as one undo step', async () => {
+    assert.match(answer, /^y=x\+1;\nlet y=x\+1;/);
+    const original = 'let x = 1;\n';
+    const document = await vscode.workspace.openTextDocument({ language: 'typescript', content: original });
+    const editor = await vscode.window.showTextDocument(document);
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
+    await vscode.commands.executeCommand('llamaLens.generateAtCursor', 'add one to x');
+    assert.equal(document.getText(), original + answer);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(document.getText(), original);
+  });
+
+  it('Write Doc Comment puts a JSDoc block above the function at the cursor', async () => {
+    const source = 'function add(a: number, b: number) {\n  return a + b;\n}\n';
+    const document = await vscode.workspace.openTextDocument({ language: 'typescript', content: source });
+    const editor = await vscode.window.showTextDocument(document);
+    editor.selection = new vscode.Selection(1, 4, 1, 4);
+    // The TypeScript extension answers symbol requests once its server is up.
+    await waitAsync(() => vscode.commands.executeCommand<unknown[] | undefined>('vscode.executeDocumentSymbolProvider', document.uri), (symbols) => (symbols?.length ?? 0) > 0, 'TypeScript symbols');
+    await vscode.commands.executeCommand('llamaLens.writeDocComment');
+    const lines = answer.split('\n').map((line) => line.trim()).filter((line, index, all) => line !== '' || (index > 0 && index < all.length - 1));
+    const comment = ['/**', ...lines.map((line) => ` * ${line}`), ' */'].join('\n');
+    assert.equal(document.getText(), `${comment}\n${source}`);
+  });
+});
