@@ -5,7 +5,7 @@ import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import type { CompleteParams, CompleteResult, StopReason } from '../protocol/engineProtocol';
 import { buildFimPrompt, fitPrompt } from '../core/fimPrompt';
 import { mostReusable } from '../core/kvReuse';
-import { greedyGenerate, stopReasonOf, type Generation, type GenerationLimits } from './greedyGenerate';
+import { greedyGenerate, traceStep, stopReasonOf, type Generation, type GenerationLimits } from './greedyGenerate';
 import type { LlamaRuntime } from './LlamaRuntime';
 import { prefill } from './prefill';
 
@@ -69,23 +69,27 @@ export async function completeFim(
 async function generateAlternatives(
   model: LlamaModel, sequence: LlamaContextSequence, last: Token, count: number, limits: GenerationLimits, onText: (text: string) => void,
 ): Promise<Generation[]> {
-  const firstTokens = await likelyFirstTokens(model, sequence, last, count);
+  const { tokens: firstTokens, probabilities } = await likelyFirstTokens(model, sequence, last, count);
   const promptLength = sequence.nextTokenIndex;
   const generations: Generation[] = [];
   for (const [index, first] of firstTokens.entries()) {
     if (limits.signal.aborted) break;
     if (sequence.nextTokenIndex > promptLength) await sequence.eraseContextTokenRanges([{ start: promptLength, end: sequence.nextTokenIndex }]);
-    generations.push(await greedyGenerate(model, sequence, [first], limits, index === 0 ? onText : () => undefined, first));
+    const trace = limits.trace && probabilities ? traceStep(model, first, probabilities) : undefined;
+    generations.push(await greedyGenerate(model, sequence, [first], limits, index === 0 ? onText : () => undefined, { token: first, trace }));
   }
   return generations;
 }
 
-async function likelyFirstTokens(model: LlamaModel, sequence: LlamaContextSequence, last: Token, count: number): Promise<Token[]> {
+async function likelyFirstTokens(
+  model: LlamaModel, sequence: LlamaContextSequence, last: Token, count: number,
+): Promise<{ tokens: Token[]; probabilities: Map<Token, number> | undefined }> {
   const generator = sequence.evaluateWithMetadata([last], { probabilities: true }, { temperature: 0 });
   try {
     const step = await generator.next();
-    if (step.done) return [];
-    return [...step.value.probabilities.keys()].filter((token) => !model.isEogToken(token)).slice(0, count);
+    if (step.done) return { tokens: [], probabilities: undefined };
+    const { probabilities } = step.value;
+    return { tokens: [...probabilities.keys()].filter((token) => !model.isEogToken(token)).slice(0, count), probabilities };
   } finally {
     // Stop before the sampled token is fed back: the sequence holds exactly the prompt.
     await generator.return();

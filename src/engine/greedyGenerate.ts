@@ -27,7 +27,8 @@ export interface Generation {
 
 /**
  * Feeds `input` and follows the model's greedy choices. With `first`, that token is taken as the
- * first generated one (an alternative suggestion) and `input` must end with it.
+ * first generated one (an alternative suggestion) and `input` must end with it; `first.trace` is
+ * its step for the trace.
  * Checks the signal after every token: a cancelled or superseded request stops within one token.
  */
 export async function greedyGenerate(
@@ -36,17 +37,18 @@ export async function greedyGenerate(
   input: Token[],
   limits: GenerationLimits,
   onText: (text: string) => void,
-  first?: Token,
+  first?: { token: Token; trace: TraceStep | undefined },
 ): Promise<Generation> {
-  const tokens: Token[] = first === undefined ? [] : [first];
+  const tokens: Token[] = first === undefined ? [] : [first.token];
   let text = first === undefined ? '' : model.detokenize(tokens);
   let stopReason: StopReason | undefined = checkText(text, limits);
   if (stopReason === 'newline') text = text.slice(0, text.indexOf('\n'));
   let afterStop = 0;
+  // The first token, chosen before generation, is traced from the distribution it was chosen from.
+  const trace: TraceStep[] = first?.trace && text.length > 0 ? [first.trace] : [];
   if (stopReason !== undefined || tokens.length >= limits.maxTokens) {
-    return { tokens, text, stopReason: stopReason ?? 'maxTokens', tokensAfterStop: 0, trace: [] };
+    return { tokens, text, stopReason: stopReason ?? 'maxTokens', tokensAfterStop: 0, trace };
   }
-  const trace: TraceStep[] = [];
   for await (const step of sequence.evaluateWithMetadata(input, { probabilities: limits.trace }, { temperature: 0 })) {
     const { token } = step;
     const probabilities = (step as { probabilities?: Map<Token, number> }).probabilities;
@@ -80,7 +82,7 @@ export async function greedyGenerate(
   return { tokens, text, stopReason: stopReason ?? 'endOfText', tokensAfterStop: afterStop, trace };
 }
 
-function traceStep(model: LlamaModel, chosen: Token, probabilities: Map<Token, number>): TraceStep {
+export function traceStep(model: LlamaModel, chosen: Token, probabilities: Map<Token, number>): TraceStep {
   const pieces = displayPieces(model);
   const row = (id: Token) => ({ id, text: pieces[id] ?? '', probability: probabilities.get(id) ?? 0 });
   const alternatives: Token[] = [];

@@ -59,8 +59,9 @@ export interface HeatmapSummary {
 }
 
 export type HostToLens =
-  | { kind: 'cursor'; cursor: CursorInfo; distribution: LensDistribution }
-  | { kind: 'children'; distribution: LensDistribution }
+  /** `queryId` names the cursor query; children carry the id of the query their path hangs from. */
+  | { kind: 'cursor'; cursor: CursorInfo; distribution: LensDistribution; queryId: number }
+  | { kind: 'children'; distribution: LensDistribution; queryId: number }
   | { kind: 'trace'; text: string; steps: TraceStep[] }
   | { kind: 'heatmap'; summary: HeatmapSummary | null }
   | { kind: 'status'; message: string; busy: boolean };
@@ -93,9 +94,9 @@ export function isHostToLens(value: unknown): value is HostToLens {
   if (!isRecord(value)) return false;
   switch (value.kind) {
     case 'cursor':
-      return isCursorInfo(value.cursor) && isLensDistribution(value.distribution);
+      return isCursorInfo(value.cursor) && isLensDistribution(value.distribution) && isNonNegativeInteger(value.queryId);
     case 'children':
-      return isLensDistribution(value.distribution);
+      return isLensDistribution(value.distribution) && isNonNegativeInteger(value.queryId);
     case 'trace':
       return isString(value.text) && isArrayOf(isTraceStep)(value.steps);
     case 'heatmap':

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { SURPRISAL_COLOURS, translucent } from '../../src/core/lens/surprisalScale';
 import { detokenizeOracle, generatedModelPath, lastOracleToken, loadOracleTable, nextTokenDistribution, tokenizeLikeOracle } from '../support/oracle';
 import { typeAtEndOf, useCodeServer, waitForFileText, waitForLoadedModel } from '../support/e2eSession';
-import { runCommand, saveWithKeyboard, screenshot, visibleEditorText, waitFor } from '../support/workbench';
+import { focusActiveEditor, runCommand, saveWithKeyboard, screenshot, visibleEditorText, waitFor } from '../support/workbench';
 import { lensFrame, percent } from '../support/lensFrame';
 
 const HEADER = '// Llama Lens end-to-end test\n';
@@ -94,6 +94,36 @@ describe('E2E: the Lens and the surprisal heatmap in code-server', function () {
     await waitFor(() => visibleEditorText(workbench.page), { message: `the editor to show ${JSON.stringify(inserted)}`, until: (text) => text.includes(inserted) });
     await saveWithKeyboard(workbench.page);
     await waitForFileText(workspace, 'lens.js', HEADER + inserted);
+  });
+
+  it('inspects the last completion: its tokens, and the closed-form alternatives of a step on hover and click', async function () {
+    const { workbench, workspace } = session();
+    const { page } = workbench;
+    const text = readFileSync(join(workspace, 'lens.js'), 'utf8');
+    const first = nextTokenDistribution(table, lastOracleToken(table, text));
+    await focusActiveEditor(page);
+    await page.keyboard.press('Control+End');
+    await runCommand(page, 'Llama Lens: Trigger Completion');
+    const lens = lensFrame(page);
+    const tokens = lens.locator('[data-testid="trace-token"]');
+    await waitFor(() => tokens.count(), { timeoutMs: 60_000, message: 'the inspector to show the completion\'s tokens', until: (count) => count >= 1 });
+    // Hover: the token's tooltip lists the alternatives with their probabilities.
+    const title = (await tokens.first().getAttribute('title')) ?? '';
+    const best = ranked(first)[0] ?? -1;
+    assert.match(title, /^chosen: /);
+    const listed = [...title.matchAll(/(\d+\.\d+)%/g)].map((match) => Number(match[1]) / 100);
+    assert.ok(listed.some((p) => Math.abs(p - (first[best] ?? NaN)) <= PERCENT_TOLERANCE), `the tooltip ${JSON.stringify(title)} lists the likeliest token at ${first[best]} after ${JSON.stringify(text.slice(-30))}`);
+    // Click: the alternatives appear as rows, each with its closed-form probability.
+    await tokens.first().click();
+    const rows = lens.locator('[data-testid="trace-alternative"]');
+    await waitFor(() => rows.count(), { message: 'the alternatives of the first step', until: (count) => count >= 2 });
+    for (let index = 0; index < (await rows.count()); index++) {
+      const row = rows.nth(index);
+      const id = Number(await row.getAttribute('data-token-id'));
+      const shown = percent(await row.locator('.num').textContent());
+      assert.ok(Math.abs(shown - (first[id] ?? NaN)) <= PERCENT_TOLERANCE, `alternative ${id} shows ${shown}, closed form ${first[id]}`);
+    }
+    await screenshot(page, 'lens-inspector');
   });
 
   it('colours the file by surprisal and lists the most surprising lines', async function () {

@@ -139,9 +139,11 @@ describe('Lens engine methods on the oracle model', function () {
     assert.equal(result.tokens.at(-1)?.end, after.length);
   });
 
-  it('traces an inline completion: each token with its closed-form probability and the likeliest alternatives', async function () {
+  for (const alternatives of [1, 3]) {
+  it(`traces an inline completion (${alternatives} suggestion(s)): each token with its closed-form probability and the likeliest alternatives`, async function () {
     const prefix = 'const items = [';
-    const result = await engine.client.request('complete', fimParams(prefix, '', { trace: true }));
+    // With several suggestions the first token is chosen before generation starts: its step must still be traced.
+    const result = await engine.client.request('complete', fimParams(prefix, '', { trace: true, alternatives }));
     const expectedIds = greedyContinuationTokens(table, lastOracleToken(table, prefix), { maxTokens: 12, stopAtNewline: true });
     assert.deepEqual(result.trace.map((step) => step.chosen.id), expectedIds);
     let previous = lastOracleToken(table, prefix);
@@ -154,8 +156,9 @@ describe('Lens engine methods on the oracle model', function () {
       assert.equal(step.alternatives.length, 5);
       previous = step.chosen.id;
     }
-    const untraced = await engine.client.request('complete', fimParams(prefix, ''));
+    const untraced = await engine.client.request('complete', fimParams(prefix, '', { alternatives }));
     assert.deepEqual(untraced.trace, []);
     assert.equal(untraced.text, result.text);
   });
+  }
 });

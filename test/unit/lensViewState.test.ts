@@ -12,7 +12,7 @@ const distribution = (path: number[], sorted: number[] = [0.5, 0.3, 0.2]): LensD
 const saved: LensViewState = {
   version: 1,
   settings: { temperature: 0.7, topK: 40, topP: 0.9, minP: 0.05 },
-  cursor: { kind: 'cursor', cursor: { file: 'a.ts', line: 1, character: 2 }, distribution: distribution([]) },
+  cursor: { kind: 'cursor', cursor: { file: 'a.ts', line: 1, character: 2 }, distribution: distribution([]), queryId: 41 },
   tree: { nodes: [distribution([7])], pending: [[8]] },
   trace: { kind: 'trace', text: 'ab', steps: [{ chosen: { id: 1, text: 'a', probability: 0.9 }, alternatives: [] }] },
   selectedStep: 0,

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { MAX_PATH_TOKENS, type LensDistribution, type LensToken } from '../../src/protocol/lensProtocol';
+import { QueryScope } from '../../src/webview/lens/queryScope';
 import {
   acceptChildren, canExpand, collapse, cumulativeLogProb, EMPTY_TREE, expandedRoots, nodeAt, nodeState, pathKey, requestExpand, tokenAt,
 } from '../../src/webview/lens/tree';
@@ -65,5 +66,23 @@ describe('Lens token tree bookkeeping', () => {
   it('lists expanded roots in the order the cursor distribution ranks them', () => {
     const tree = requestExpand(requestExpand(EMPTY_TREE, [99]), [13]);
     assert.deepEqual(expandedRoots(root, tree).map((t) => t.id), [13, 99]);
+  });
+});
+
+describe('QueryScope', function () {
+  it('takes answers only from the cursor queries the tree hangs from', function () {
+    const scope = new QueryScope();
+    assert.equal(scope.accepts(1), false);
+    scope.cursor(1, false);
+    assert.equal(scope.accepts(1), true);
+    scope.cursor(2, true);
+    assert.ok(scope.accepts(1) && scope.accepts(2), 'the same place and distribution keeps the tree, so both queries count');
+    scope.cursor(3, false);
+    assert.ok(!scope.accepts(1) && !scope.accepts(2) && scope.accepts(3), 'another place clears the tree: late answers for it are dropped');
+  });
+
+  it('starts from the saved cursor query on a restored page', function () {
+    assert.equal(new QueryScope(9).accepts(9), true);
+    assert.equal(new QueryScope(undefined).accepts(9), false);
   });
 });

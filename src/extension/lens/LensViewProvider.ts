@@ -17,7 +17,9 @@ const FOLLOW_DELAY_MS = 150;
 export class LensViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
   private ready = false;
-  private lastQuery: (CursorQuery & { fragment: string }) | undefined;
+  private lastQuery: (CursorQuery & { fragment: string; id: number }) | undefined;
+  /** Starts from the clock, so ids stay distinct from those a previous extension host gave a restored page. */
+  private queryCount = Date.now();
   /** The decoded text of each path asked about, so that "Insert path" writes exactly those tokens. */
   private readonly pathTexts = new Map<string, string>();
   /** Messages for the webview until it says it is ready; then only the latest of each kind matters. */
@@ -120,10 +122,11 @@ export class LensViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.cursorRequest = abort;
     try {
       const result = await this.session.request('distribution', query.params, { signal: abort.signal });
-      this.lastQuery = { ...query, fragment: result.fragment };
+      const queryId = ++this.queryCount;
+      this.lastQuery = { ...query, fragment: result.fragment, id: queryId };
       this.pathTexts.clear();
       const distribution = toLensDistribution(result, []);
-      this.post({ kind: 'cursor', cursor: query.cursor, distribution });
+      this.post({ kind: 'cursor', cursor: query.cursor, distribution, queryId });
     } catch (error) {
       if (!isCancellation(error)) this.post({ kind: 'status', message: `Could not read the distribution: ${error instanceof Error ? error.message : String(error)}`, busy: false });
     }
@@ -134,7 +137,7 @@ export class LensViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     if (!query) return;
     const result = await this.session.request('distribution', { ...query.params, path });
     this.pathTexts.set(path.join(','), result.pathText);
-    this.post({ kind: 'children', distribution: toLensDistribution(result, path) });
+    this.post({ kind: 'children', distribution: toLensDistribution(result, path), queryId: query.id });
   }
 
   /** Writes exactly the path's tokens at the place the Lens was looking at. */

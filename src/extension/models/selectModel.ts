@@ -36,6 +36,8 @@ export async function selectModel(deps: SelectModelDeps): Promise<void> {
   const current = deps.session.state.kind === 'ready' ? deps.session.state.info.filePath : undefined;
   const fileItems: Choice[] = files.map((file) => ({
     action: 'file', path: file.path, label: `$(file) ${file.name}`, description: `${formatBytes(file.sizeBytes)}${file.path === current ? ' · loaded' : ''}`,
+    // A detail line from the start: rows that grew when their facts arrived would move under the user's click.
+    detail: '$(loading~spin) reading the header…',
   }));
   const machine = await deps.session.direct('machine', { gpu: deps.loadSettings().gpu }).catch(() => undefined);
   const missing = MODEL_CATALOGUE.filter((entry) => !files.some((file) => isDownloadOf(file.name, entry)));

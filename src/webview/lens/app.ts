@@ -12,6 +12,7 @@ import { decodeDistribution, finalDistribution } from './samplerModel';
 import { acceptChildren, canExpand, collapse, EMPTY_TREE, nodeState, pathKey, requestExpand } from './tree';
 import { createTreeView, type TreeActions } from './treeView';
 import type { HostChannel } from './vscodeApi';
+import { QueryScope } from './queryScope';
 import { restoreState, type CursorMessage, type LensViewState, type TraceMessage } from './viewState';
 
 /** Slider drags save this long after the last move; everything else saves at once. */
@@ -50,6 +51,7 @@ export class LensApp {
   private saveTimer: number | undefined;
   /** Saved parts that failed validation, reported once `ready` has gone out. */
   private readonly droppedState: string[];
+  private readonly queries: QueryScope;
   private readonly actions: TreeActions = { toggle: (path) => this.toggle(path), insert: (path) => this.insert(path) };
   private readonly header = createHeader();
   private readonly distribution = createDistributionView();
@@ -61,6 +63,7 @@ export class LensApp {
   constructor(private readonly channel: HostChannel, container: HTMLElement) {
     const { state, dropped } = restoreState(channel.loadState());
     this.droppedState = dropped;
+    this.queries = new QueryScope(state.cursor?.queryId);
     this.state = { ...state, settings: this.lab.setSettings(state.settings) };
     container.append(this.header.root, ...this.distribution.roots, this.lab.root, this.tree.root, this.inspector.root, this.heatmap.root);
     this.renderCursor();
@@ -95,11 +98,16 @@ export class LensApp {
   private handle(message: HostToLens): void {
     switch (message.kind) {
       case 'cursor': {
-        const tree = isSameCursor(this.state.cursor, message) ? this.state.tree : EMPTY_TREE;
-        this.update({ cursor: message, tree }, () => this.renderCursor());
+        const kept = isSameCursor(this.state.cursor, message);
+        this.queries.cursor(message.queryId, kept);
+        this.update({ cursor: message, tree: kept ? this.state.tree : EMPTY_TREE }, () => this.renderCursor());
         return;
       }
       case 'children': {
+        if (!this.queries.accepts(message.queryId)) {
+          this.log('info', `ignored children computed for an earlier cursor position: [${pathKey(message.distribution.path)}]`);
+          return;
+        }
         const tree = acceptChildren(this.state.tree, message.distribution);
         if (tree) this.update({ tree }, () => this.renderTree());
         // An answer for an open node is a replay (the host re-sends its latest messages after `ready`).

@@ -1,7 +1,7 @@
 // What the Lens keeps through vscode.setState, so hiding and showing the view restores it. Pure (no DOM).
 // Saved state comes from an earlier run (maybe an older build), so it is validated like a message:
 // each part that fails its check falls back to its default, and the rest is kept.
-import { isHostToLens, isLensToHost, type HeatmapSummary, type HostToLens } from '../../protocol/lensProtocol';
+import { isHostToLens, isLensDistribution, isLensToHost, type HeatmapSummary, type HostToLens } from '../../protocol/lensProtocol';
 import { hasFields, isArrayOf, isFiniteNumber, isNonNegativeInteger, isRecord } from '../../protocol/guards';
 import {
   NEUTRAL_SAMPLER, normaliseSamplerSettings, type SamplerSettings,
@@ -53,8 +53,7 @@ function restoreTree(value: unknown, cursor: CursorMessage | null): TreeState | 
   if (cursor === null) return EMPTY_TREE;
   if (!isRecord(value)) return null;
   const { nodes, pending } = value;
-  const isNodeList = isArrayOf((node: unknown): node is TreeState['nodes'][number] =>
-    isHostToLens({ kind: 'children', distribution: node }));
+  const isNodeList = isArrayOf((node: unknown): node is TreeState['nodes'][number] => isLensDistribution(node));
   // Requests in flight are kept: the page asks for them again once it is ready (see LensApp.start).
   const isPathList = isArrayOf((path: unknown): path is number[] => isLensToHost({ kind: 'expand', path }));
   return isNodeList(nodes) && isPathList(pending) ? { nodes, pending } : null;
