@@ -23,17 +23,17 @@ export class ModelSession {
   private failedLoad: { params: LoadParams; error: EngineRequestError } | undefined;
   private currentState: EngineState = { kind: 'noModel' };
   private readonly listeners = new Set<(state: EngineState) => void>();
-  private readonly backoff = new RestartBackoff();
   /** Aborted when the model changes: work for the old model is cancelled, not left to finish. */
   private epoch = new AbortController();
 
-  constructor(private readonly client: EngineClient, private readonly sleep: Sleep = defaultSleep) {
+  constructor(private readonly client: EngineClient, private readonly sleep: Sleep = defaultSleep, private readonly backoff = new RestartBackoff()) {
     client.onExit((reason, expected) => {
       // A deliberate stop is followed by a fresh start, whose new generation already forces a reload.
       if (expected) return;
       this.loaded = undefined;
       this.backoff.recordCrash();
-      if (this.params) this.setState({ kind: 'error', message: `${reason} It restarts on the next request.` });
+      if (!this.params) return;
+      this.setState({ kind: 'error', message: this.backoff.gaveUp ? gaveUpMessage(reason) : `${reason} It restarts on the next request.` });
     });
   }
 
@@ -51,6 +51,8 @@ export class ModelSession {
     if (sameParams(params, this.params)) return;
     const previous = this.params;
     this.params = params;
+    // New settings are the user's fix for whatever made the engine crash: restarts are allowed again.
+    this.backoff.reset();
     this.epoch.abort();
     this.epoch = new AbortController();
     // A llama.cpp backend (CUDA, Vulkan, Metal, CPU) is chosen once per process: another one needs a fresh engine.
@@ -64,6 +66,7 @@ export class ModelSession {
 
   /** Forgets a failed load and loads again, for "Restart Engine". */
   async restart(): Promise<ModelInfo | undefined> {
+    this.backoff.reset();
     this.failedLoad = undefined;
     this.loaded = undefined;
     this.client.dispose();
@@ -76,6 +79,7 @@ export class ModelSession {
     if (this.loaded && sameParams(this.loaded.params, params) && this.loaded.generation === this.client.generation) return this.loaded.info;
     if (this.loading && sameParams(this.loading.params, params)) return this.loading.promise;
     if (this.failedLoad && sameParams(this.failedLoad.params, params)) throw this.failedLoad.error;
+    if (this.backoff.gaveUp) throw new EngineRequestError('engineDied', gaveUpMessage('The engine stopped.'));
     const promise = this.load(params);
     this.loading = { params, promise };
     try {
@@ -129,6 +133,11 @@ export class ModelSession {
     this.currentState = state;
     for (const listener of this.listeners) listener(state);
   }
+}
+
+function gaveUpMessage(reason: string): string {
+  return `${reason} It stopped 3 times within a minute, so Llama Lens no longer restarts it on its own. `
+    + 'Check the model file and the settings, then run "Llama Lens: Restart Engine".';
 }
 
 function sameParams(a: LoadParams | undefined, b: LoadParams | undefined): boolean {

@@ -1,7 +1,7 @@
 // The typed wire between the extension host and the Lens webview. The webview says `ready`
 // before the host sends anything; every message is validated on receipt, on both sides.
 import {
-  Guard, hasFields, isArrayOf, isBoolean, isFiniteNumber, isNonNegativeInteger, isOneOf, isRecord, isString,
+  Guard, hasFields, isArrayOf, isBoolean, isFiniteNumber, isNonNegativeInteger, isOneOf, isRecord, isString, previewForLog,
 } from './guards';
 
 /** Most tokens in a tree path: deeper paths are refused on both sides. */
@@ -123,5 +123,31 @@ export function isLensToHost(value: unknown): value is LensToHost {
       return isOneOf(['info', 'warn', 'error'] as const)(value.level) && isString(value.message) && value.message.length <= 2000;
     default:
       return false;
+  }
+}
+
+/**
+ * The host's gate for every message from the webview: the message when it is small and well-formed,
+ * else undefined, with one warning that says what was dropped. Never throws, whatever arrives
+ * (cycles, BigInts and getters that throw included).
+ */
+export function admitLensMessage(raw: unknown, warn: (message: string) => void): LensToHost | undefined {
+  const size = serialisedLength(raw);
+  let admitted = false;
+  try {
+    admitted = size <= MAX_WEBVIEW_MESSAGE_CHARS && isLensToHost(raw);
+  } catch {
+    admitted = false;
+  }
+  if (admitted) return raw as LensToHost;
+  warn(`Lens: dropped a malformed message (${Number.isFinite(size) ? `${size} chars` : 'not serialisable'}): ${previewForLog(raw)}`);
+  return undefined;
+}
+
+function serialisedLength(value: unknown): number {
+  try {
+    return JSON.stringify(value)?.length ?? 0;
+  } catch {
+    return Number.POSITIVE_INFINITY;
   }
 }

@@ -5,9 +5,8 @@ import * as vscode from 'vscode';
 import type { ModelSession } from '../../client/ModelSession';
 import { isCancellation } from '../../client/EngineClient';
 import {
-  isLensToHost, MAX_WEBVIEW_MESSAGE_CHARS, type HostToLens, type LensToHost,
+  admitLensMessage, type HostToLens, type LensToHost,
 } from '../../protocol/lensProtocol';
-import { previewForLog } from '../../protocol/guards';
 import { cursorQuery, toLensDistribution, type CursorQuery } from './cursorQuery';
 import { lensHtml } from './lensHtml';
 
@@ -75,12 +74,9 @@ export class LensViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   private receive(raw: unknown): void {
-    const size = safeLength(raw);
-    if (size > MAX_WEBVIEW_MESSAGE_CHARS || !isLensToHost(raw)) {
-      this.log.warn(`Lens: dropped a malformed message (${size} chars): ${previewForLog(raw)}`);
-      return;
-    }
-    void this.handle(raw).catch((error: unknown) => this.log.warn(`Lens: ${error instanceof Error ? error.message : String(error)}`));
+    const message = admitLensMessage(raw, (warning) => this.log.warn(warning));
+    if (!message) return;
+    void this.handle(message).catch((error: unknown) => this.log.warn(`Lens: ${error instanceof Error ? error.message : String(error)}`));
   }
 
   private async handle(message: LensToHost): Promise<void> {
@@ -159,12 +155,4 @@ export class LensViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
 function isCodeDocument(document: vscode.TextDocument): boolean {
   return document.uri.scheme === 'file' || document.uri.scheme === 'untitled';
-}
-
-function safeLength(value: unknown): number {
-  try {
-    return JSON.stringify(value)?.length ?? 0;
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
 }
