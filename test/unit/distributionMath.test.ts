@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { seededRandom } from '../../scripts/lib/seededRandom';
 import {
   NEUTRAL_SAMPLER,
   applySamplers,
@@ -34,17 +35,7 @@ const sampler = (overrides: Partial<SamplerSettings>): SamplerSettings => ({ ...
 const FOUR = [0.5, 0.25, 0.15, 0.1];
 const THREE = [0.5, 0.25, 0.25];
 
-/** Deterministic pseudo-random numbers (mulberry32), so failures reproduce. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 function randomSortedDistribution(next: () => number, length: number): Float32Array {
   const raw = Array.from({ length }, () => next() ** 4).sort((x, y) => y - x);

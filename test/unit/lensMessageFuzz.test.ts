@@ -2,19 +2,9 @@
 // missing fields, huge payloads, unknown kinds, cycles, BigInts, throwing getters. Every one must be
 // dropped with one warning and nothing may throw; well-formed messages pass unchanged.
 import { strict as assert } from 'node:assert';
+import { seededRandom } from '../../scripts/lib/seededRandom';
 import { admitLensMessage, MAX_PATH_TOKENS, MAX_WEBVIEW_MESSAGE_CHARS, type LensToHost } from '../../src/protocol/lensProtocol';
 
-/** A small seeded PRNG (mulberry32), so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KINDS = ['ready', 'expand', 'insertPath', 'revealLine', 'log', 'cursor', 'children', '', 'EXPAND', '__proto__', 'constructor'];
 
@@ -54,7 +44,7 @@ describe('admitLensMessage (the host gate for webview messages)', function () {
   });
 
   it('drops 20,000 random malformed values with exactly one warning each, and never throws', function () {
-    const random = prng(20261128);
+    const random = seededRandom(20261128);
     let admitted = 0;
     for (let i = 0; i < 20_000; i++) {
       const raw = randomValue(random);
