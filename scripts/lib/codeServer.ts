@@ -150,6 +150,10 @@ function writeUserSettings(userDataDir: string, settings: Record<string, unknown
   }
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   writeFileSync(join(userDataDir, 'User', 'settings.json'), `${JSON.stringify(merged, null, 2)}\n`);
+  // The browser window is a remote window of code-server: machine-scoped settings (the model path)
+  // are read from the server's machine settings, not the user's.
+  mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
+  writeFileSync(join(userDataDir, 'Machine', 'settings.json'), `${JSON.stringify(merged, null, 2)}\n`);
 }
 
 /** GET http://127.0.0.1:port/path; resolves with the status code, or undefined when nothing answers. */

@@ -1,5 +1,6 @@
-// Which model path counts. A workspace could point the model path at a crafted file, so in an
-// untrusted workspace only the user's own (global) value is used.
+// Which model path counts. A workspace could point the model path at a crafted file, so only the
+// user's own value is used: `llamaLens.modelPath` is machine-scoped (VS Code itself never applies a
+// workspace's value), and a workspace that sets one anyway is told so instead of ignored silently.
 
 export interface InspectedSetting {
   globalValue?: unknown;
@@ -12,14 +13,11 @@ export interface ModelPathChoice {
   problem?: string;
 }
 
-export function trustedModelPath(effective: unknown, inspected: InspectedSetting | undefined, workspaceTrusted: boolean, home: string): ModelPathChoice {
+export function trustedModelPath(inspected: InspectedSetting | undefined, workspaceTrusted: boolean, home: string): ModelPathChoice {
   const fromWorkspace = inspected?.workspaceFolderValue ?? inspected?.workspaceValue;
-  let value = effective;
-  let problem: string | undefined;
-  if (!workspaceTrusted && fromWorkspace !== undefined) {
-    value = inspected?.globalValue;
-    problem = 'llamaLens.modelPath from this untrusted workspace is ignored; trust the workspace or set the path in your user settings.';
-  }
+  const problem = fromWorkspace === undefined ? undefined
+    : `llamaLens.modelPath set by this ${workspaceTrusted ? '' : 'untrusted '}workspace is ignored: only your user settings choose which model file is loaded. Set it there, or run "Llama Lens: Select Model".`;
+  const value = inspected?.globalValue;
   if (value === undefined || value === null || value === '') return { path: undefined, problem };
   if (typeof value !== 'string') return { path: undefined, problem: 'llamaLens.modelPath must be a path to a .gguf file.' };
   return { path: value.startsWith('~/') ? home + value.slice(1) : value, problem };

@@ -7,7 +7,8 @@ import type { GpuSetting, LoadParams, ModelInfo } from '../protocol/engineProtoc
 import type { FimTokens } from '../core/fimPrompt';
 import { planKvReuse, type ReusePlan } from '../core/kvReuse';
 import { CodedError } from './EngineError';
-import { assertModelFits, checkModelPath } from './inspectModel';
+import { checkModelPath } from './checkModelFile';
+import { assertModelFits } from './inspectModel';
 import { hasChatTemplate, modelChatWrapper, type ResolvedChatWrapper } from './modelChatWrapper';
 
 export type EngineLogger = (level: 'info' | 'warn' | 'error', message: string) => void;

@@ -1,28 +1,103 @@
-// Checks a model path before llama.cpp sees it: a missing or non-GGUF file then gets a clear
-// message instead of a native abort that takes the engine process down.
-import { open } from 'node:fs/promises';
+// Checks a model path before llama.cpp (or node-llama-cpp's header reader) sees it: a missing file, a folder, a
+// FIFO, a file that is not GGUF, and a GGUF whose header is cut short or crafted all get a clear 'loadFailed'
+// instead of a native abort that takes the engine process down, a read of garbage, or an open that never returns.
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { validateGgufHeader } from '../core/gguf/validateGguf';
+import { IN_PROGRESS_SUFFIXES } from '../protocol/modelFileNames';
 import { CodedError } from './EngineError';
 
-const GGUF_MAGIC = 'GGUF';
+/** Enough for most headers at once (a 32k-token vocabulary makes a header of about 1 MB). */
+const FIRST_READ_BYTES = 1024 ** 2;
 
-export async function checkModelFile(modelPath: string): Promise<number> {
-  let handle;
+/** The file's size once its path and GGUF header have passed every check; throws 'loadFailed' otherwise. */
+export async function checkModelPath(modelPath: string): Promise<number> {
+  await refuseUnfinishedDownload(modelPath);
+  const info = await statModelPath(modelPath);
+  if (info.isDirectory()) throw new CodedError('loadFailed', `${modelPath} is a folder, not a GGUF model file.`);
+  // Opening a FIFO blocks until something writes to it, so only regular files are opened at all.
+  if (!info.isFile()) throw new CodedError('loadFailed', `${modelPath} is not a regular file (${fileKind(info)}), so it is not a GGUF model file.`);
+  let handle: FileHandle;
   try {
     handle = await open(modelPath, 'r');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'the file does not exist' : code === 'EACCES' ? 'permission denied' : String(error);
-    throw new CodedError('loadFailed', `Cannot open model file ${modelPath}: ${why}.`);
+    throw cannotOpen(modelPath, error);
   }
   try {
     const { size } = await handle.stat();
-    const header = Buffer.alloc(4);
-    await handle.read(header, 0, 4, 0);
-    if (size < 4 || header.toString('latin1') !== GGUF_MAGIC) {
-      throw new CodedError('loadFailed', `${modelPath} is not a GGUF model file (it does not start with "GGUF").`);
-    }
+    await checkHeader(handle, size, modelPath);
     return size;
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * A download in progress (ipull's `.ipull`, a browser's `.part`) or one not yet checked is never loaded:
+ * ipull writes its temp file at full size, so the header check alone would pass a file still full of zeros.
+ */
+async function refuseUnfinishedDownload(modelPath: string): Promise<void> {
+  const suffix = IN_PROGRESS_SUFFIXES.find((candidate) => modelPath.toLowerCase().endsWith(candidate));
+  if (suffix) throw new CodedError('loadFailed', `${modelPath} is an unfinished download (${suffix}); finish the download (Select Model resumes it) and load the .gguf file.`);
+  for (const marker of IN_PROGRESS_SUFFIXES) {
+    const exists = await stat(modelPath + marker).then(() => true, () => false);
+    if (exists) throw new CodedError('loadFailed', `${modelPath} is still being downloaded or checked (${modelPath}${marker} exists); wait for the download to finish.`);
+  }
+}
+
+async function statModelPath(modelPath: string): Promise<Stats> {
+  try {
+    return await stat(modelPath);
+  } catch (error) {
+    throw cannotOpen(modelPath, error);
+  }
+}
+
+function cannotOpen(modelPath: string, error: unknown): CodedError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOENT' ? 'the file does not exist'
+    : code === 'ENOTDIR' ? 'a part of the path before the file name is a file, not a folder, so the file does not exist'
+    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+    : code === 'ELOOP' ? 'the path has a loop of symbolic links'
+    : error instanceof Error ? error.message : String(error);
+  return new CodedError('loadFailed', `Cannot open model file ${modelPath}: ${why}.`);
+}
+
+function fileKind(info: Stats): string {
+  if (info.isFIFO()) return 'it is a named pipe';
+  if (info.isSocket()) return 'it is a socket';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'it is a device';
+  return 'it is not a plain file';
+}
+
+/** Reads the header in growing chunks, as far as the validator asks (64 MiB at most), and turns a problem into 'loadFailed'. */
+async function checkHeader(handle: FileHandle, size: number, modelPath: string): Promise<void> {
+  let bytes = await readPrefix(handle, Math.min(size, FIRST_READ_BYTES), new Uint8Array(0), modelPath);
+  for (;;) {
+    const check = validateGgufHeader(bytes, size);
+    if (check.ok) return;
+    if ('problem' in check) throw new CodedError('loadFailed', `Cannot load ${modelPath}: ${check.problem}`);
+    bytes = await readPrefix(handle, check.needBytes, bytes, modelPath);
+  }
+}
+
+/** The file's first `length` bytes, reusing the `have` already read. */
+async function readPrefix(handle: FileHandle, length: number, have: Uint8Array, modelPath: string): Promise<Uint8Array> {
+  const bytes = new Uint8Array(length);
+  bytes.set(have);
+  let filled = have.length;
+  while (filled < length) {
+    const bytesRead = await handle.read(bytes, filled, length - filled, filled).then(
+      (result) => result.bytesRead,
+      (error: unknown) => {
+        throw new CodedError('loadFailed', `Cannot read model file ${modelPath}: ${error instanceof Error ? error.message : String(error)}.`);
+      },
+    );
+    if (bytesRead === 0) {
+      throw new CodedError('loadFailed', `Cannot load ${modelPath}: the file got shorter while it was being read. Is it still being written? Try again when it is complete.`);
+    }
+    filled += bytesRead;
+  }
+  return bytes;
 }

@@ -1,6 +1,5 @@
 // Reads a model's facts from its GGUF header without loading its weights: what it is, what it can do, and what
 // loading it would need against what this machine has. The same estimate lets `load` refuse a model that cannot fit.
-import { stat } from 'node:fs/promises';
 import { freemem, totalmem } from 'node:os';
 import { basename } from 'node:path';
 import {
@@ -8,7 +7,7 @@ import {
 } from 'node-llama-cpp';
 import { memoryFit } from '../core/models/memoryFit';
 import type { ChatWrapperSource, GpuSetting, InspectParams, LoadParams, MachineInfo, ModelFacts } from '../protocol/engineProtocol';
-import { checkModelFile } from './checkModelFile';
+import { checkModelPath } from './checkModelFile';
 import { CodedError } from './EngineError';
 import type { LlamaRuntime } from './LlamaRuntime';
 import { chatWrapperFor, hasChatTemplate, modelChatWrapper } from './modelChatWrapper';
@@ -70,13 +69,6 @@ export async function assertModelFits(llama: Llama, params: LoadParams): Promise
   throw new CodedError('tooLarge',
     `${basename(params.modelPath)} is too large for this machine at context ${contextSize} with ${need.gpuLayers} GPU layers. ${fit.note} ` +
     'A smaller model, context or quantisation would fit; to try this one anyway, load it again with allowOversize.');
-}
-
-/** The file's size after the same checks `load` makes; a folder is named as one instead of failing to read. */
-export async function checkModelPath(modelPath: string): Promise<number> {
-  const info = await stat(modelPath).catch(() => undefined);
-  if (info?.isDirectory()) throw new CodedError('loadFailed', `${modelPath} is a folder, not a GGUF model file.`);
-  return checkModelFile(modelPath);
 }
 
 async function readModelHeader(modelPath: string): Promise<{ sizeBytes: number; fileInfo: GgufFileInfo }> {

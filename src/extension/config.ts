@@ -104,7 +104,7 @@ export async function setModelPath(path: string): Promise<void> {
 }
 
 function modelPathSetting(config: vscode.WorkspaceConfiguration, problems: string[]): string | undefined {
-  const choice = trustedModelPath(config.get('modelPath'), config.inspect('modelPath'), vscode.workspace.isTrusted, homedir());
+  const choice = trustedModelPath(config.inspect('modelPath'), vscode.workspace.isTrusted, homedir());
   if (choice.problem) problems.push(choice.problem);
   return choice.path;
 }

@@ -1,0 +1,182 @@
+// Bad model files through the real engine process: each is refused with 'loadFailed' and a message naming the
+// problem, the engine process survives (same pid), and the oracle model then loads and completes as before. The bad
+// files are copies of the generated oracle model with one field corrupted (test/support/ggufLayout.ts finds it).
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EngineRequestError } from '../../src/client/EngineClient';
+import { cpuLoadParams, fimParams, startEngine, waitUntil, type EngineUnderTest } from '../support/engineHarness';
+import { entryNamed, ggufLayout, withShortScores, withU32, withU64 } from '../support/ggufLayout';
+import { generatedModelPath, greedyContinuation, lastOracleToken, loadOracleTable } from '../support/oracle';
+
+/** Far longer than any of these requests takes on the oracle model; reaching it means a hang. */
+const DEADLINE_MS = 60_000;
+const PREFIX = 'function total(items) {\n  let sum = 0;\n  for (const item of items) {\n    sum += item.pri';
+const SUFFIX = '\n  }\n  return sum;\n}\n';
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: EngineRequestError };
+
+/** The request's outcome, or a test failure if it neither answers nor fails within the deadline. */
+async function outcome<T>(promise: Promise<T>): Promise<Outcome<T>> {
+  let settled: Outcome<T> | { ok: false; error: unknown } | undefined;
+  promise.then(
+    (value) => (settled = { ok: true, value }),
+    (error: unknown) => (settled = { ok: false, error }),
+  );
+  await waitUntil(() => settled !== undefined, DEADLINE_MS, () => 'the request neither answered nor failed');
+  const result = settled as Outcome<T> | { ok: false; error: unknown };
+  if (!result.ok) assert.ok(result.error instanceof EngineRequestError, `expected an engine error, got ${String(result.error)}`);
+  return result as Outcome<T>;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<EngineRequestError> {
+  const result = await outcome(promise);
+  assert.ok(!result.ok, 'expected the request to fail');
+  return result.error;
+}
+
+describe('bad model files (engine)', function () {
+  const oraclePath = generatedModelPath('oracle.gguf');
+  const oracle = readFileSync(oraclePath);
+  const layout = ggufLayout(oracle);
+  const table = loadOracleTable();
+  const expectedText = greedyContinuation(table, lastOracleToken(table, PREFIX), { maxTokens: 12, stopAtNewline: true });
+  let engine: EngineUnderTest;
+  let dir: string;
+
+  before(async function () {
+    dir = mkdtempSync(join(tmpdir(), 'llama-lens-bad-models-'));
+    engine = startEngine();
+    await engine.client.request('load', cpuLoadParams(oraclePath));
+  });
+  after(() => {
+    engine.client.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const complete = () => engine.client.request('complete', fimParams(PREFIX, SUFFIX));
+
+  function write(name: string, bytes: Uint8Array | string): string {
+    const path = join(dir, name);
+    writeFileSync(path, bytes);
+    return path;
+  }
+
+  /** The oracle model loads again and completes exactly as its closed form says. */
+  async function assertStillWorks(): Promise<void> {
+    await engine.client.request('load', cpuLoadParams(oraclePath));
+    assert.equal((await complete()).text, expectedText);
+  }
+
+  /** Loading `path` fails with 'loadFailed' naming the file and matching `message`, in the same engine process. */
+  async function assertRefused(path: string, message: RegExp): Promise<void> {
+    const pid = engine.client.pid;
+    const generation = engine.client.generation;
+    assert.ok(pid !== undefined, 'the engine is running');
+    const error = await rejection(engine.client.request('load', cpuLoadParams(path)));
+    assert.equal(error.code, 'loadFailed', error.message);
+    assert.match(error.message, message);
+    assert.ok(error.message.includes(path), `the message names the file: ${error.message}`);
+    assert.deepEqual([engine.client.pid, engine.client.generation], [pid, generation], `the engine process survived:\n${engine.logs.slice(-5).join('\n')}`);
+    await assertStillWorks();
+  }
+
+  const last = layout.tensors[layout.tensors.length - 1];
+  const dataMiddle = layout.dataStart + Math.floor((oracle.length - layout.dataStart) / 2);
+  const cases: [string, () => Uint8Array | string, RegExp][] = [
+    ['an empty file', () => new Uint8Array(0), /: the file is empty \(0 bytes\), so it is not a GGUF model file\./],
+    ['a text file named .gguf', () => 'just some notes, not a model\n'.repeat(20), /: it is not a GGUF model file \(it does not start with "GGUF"\)\./],
+    ['a file cut off in its header', () => oracle.subarray(0, 5000), /: the file ends inside its header \(at byte 5000\), so its header cannot be read\./],
+    ['a file cut off in its tensor data', () => oracle.subarray(0, dataMiddle),
+      new RegExp(`: the file is incomplete: its tensor data should run to byte ${oracle.length}, but the file ends at byte ${dataMiddle} \\(50% of it is there\\)`)],
+    ['wrong magic', () => Buffer.concat([Buffer.from('GGML'), oracle.subarray(4)]), /: it is not a GGUF model file \(it does not start with "GGUF"\)\./],
+    ['GGUF version 1', () => withU32(oracle, 4, 1), /: it is a GGUF version 1 file, which llama.cpp no longer reads\./],
+    ['an unknown GGUF version', () => withU32(oracle, 4, 99), /: its GGUF version is 99, but llama.cpp reads only versions 2 and 3\./],
+    ['an absurd tensor count', () => withU64(oracle, 8, 2n ** 40n), /: its header declares 1099511627776 tensors, far more than any model has/],
+    ['an absurd metadata count', () => withU64(oracle, 16, 2n ** 40n), /: its header declares 1099511627776 metadata entries, far more than any model has/],
+    ['a string length larger than the file', () => withU64(oracle, entryNamed(layout, 'general.name').valueAt, 2n ** 40n),
+      /: metadata entry 3 \("general.name"\) claims a string of 1099511627776 bytes, more than the \d+ bytes left in the file\./],
+    ['a tensor offset beyond the end of the file', () => withU64(oracle, last?.offsetAt ?? 0, 2n ** 33n),
+      new RegExp(`: tensor ${layout.tensors.length} \\("output.weight"\\) points at byte ${layout.dataStart + 2 ** 33}, beyond the end of the file \\(${oracle.length} bytes\\)\\.`)],
+    ['a vocabulary whose arrays disagree in length', () => withShortScores(oracle),
+      /: its vocabulary's arrays disagree in length \(tokenizer.ggml.tokens has 358 entries, tokenizer.ggml.scores has 357 entries, tokenizer.ggml.token_type has 358 entries\)\./],
+  ];
+  for (const [name, bytes, message] of cases) {
+    it(`refuses ${name}, and keeps working`, async function () {
+      await assertRefused(write(`${name.replace(/\W+/g, '-')}.gguf`, bytes()), message);
+    });
+  }
+
+  it('never loads a download in progress: a .ipull or .part file, or a complete-looking file beside its marker', async function () {
+    // ipull writes its temp file at full size, so a copy of a whole model shows that the name alone refuses it.
+    await assertRefused(write('model.gguf.ipull', oracle), /is an unfinished download \(\.ipull\)/);
+    await assertRefused(write('model.gguf.part', oracle), /is an unfinished download \(\.part\)/);
+    const checking = write('checking.gguf', oracle);
+    write('checking.gguf.unverified', '');
+    await assertRefused(checking, /is still being downloaded or checked \(.*checking\.gguf\.unverified exists\)/);
+  });
+
+  it('refuses a folder given as the model path, and keeps working', async function () {
+    const folder = join(dir, 'folder.gguf');
+    mkdirSync(folder);
+    await assertRefused(folder, /is a folder, not a GGUF model file\./);
+  });
+
+  it('refuses a path that runs through a regular file (ENOTDIR), and keeps working', async function () {
+    // The tests run as root, which chmod cannot stop from reading; a path that cannot be opened for another reason.
+    const file = write('plain.gguf', 'x');
+    await assertRefused(join(file, 'model.gguf'), /: a part of the path before the file name is a file, not a folder, so the file does not exist\./);
+  });
+
+  it('refuses a named pipe without opening it (an open would wait for a writer forever), and keeps working', async function () {
+    const fifo = join(dir, 'pipe.gguf');
+    execFileSync('mkfifo', [fifo]);
+    await assertRefused(fifo, /is not a regular file \(it is a named pipe\)/);
+  });
+
+  it('loses at most the engine process on a well-formed header with a nonsense value (head_count 0)', async function () {
+    // The header is sound, so it passes validation; llama.cpp 3.21's loader then asserts on a tensor shape computed
+    // from the zero (SIGABRT). Only the engine process dies, and the next request gets a fresh one.
+    const path = write('no-heads.gguf', withU32(oracle, entryNamed(layout, 'llama.attention.head_count').valueAt, 0));
+    const generation = engine.client.generation;
+    const error = await rejection(engine.client.request('load', cpuLoadParams(path)));
+    assert.ok(['engineDied', 'loadFailed'].includes(error.code), `${error.code}: ${error.message}`);
+    if (error.code === 'engineDied') assert.match(error.message, /was killed by SIGABRT/);
+    await assertStillWorks();
+    assert.equal(engine.client.generation, error.code === 'engineDied' ? generation + 1 : generation);
+  });
+
+  it('keeps completing from a model file deleted while loaded, and names it missing on reload', async function () {
+    const copy = join(dir, 'deleted.gguf');
+    copyFileSync(oraclePath, copy);
+    await engine.client.request('load', cpuLoadParams(copy));
+    unlinkSync(copy);
+    // The mapping keeps the deleted file's pages alive until the model is unloaded.
+    assert.equal((await complete()).text, expectedText);
+    await assertRefused(copy, /: the file does not exist\./);
+  });
+
+  it('survives a model file overwritten in place while loaded: a clear error or a fresh engine, never a hang', async function () {
+    const copy = join(dir, 'replaced.gguf');
+    copyFileSync(oraclePath, copy);
+    await engine.client.request('load', cpuLoadParams(copy));
+    const generation = engine.client.generation;
+    writeFileSync(copy, 'garbage, not a model\n'.repeat(100)); // truncates, then writes 2,100 bytes
+    // The mapped weights are gone past the new end: touching them is SIGBUS, which kills only the engine process.
+    const first = await outcome(complete());
+    assert.ok(first.ok || first.error.code === 'engineDied', `first request: ${first.ok ? '' : `${first.error.code}: ${first.error.message}`}`);
+    const second = await outcome(complete());
+    const said = second.ok ? 'answered' : `${second.error.code}: ${second.error.message}`;
+    if (first.ok) {
+      // Where the pages outlived the truncation, the weights are whatever the file now holds, or they die later.
+      assert.ok(second.ok || second.error.code === 'engineDied', `second request: ${said}`);
+    } else {
+      // A fresh engine answers at once, and has no model.
+      assert.ok(engine.client.generation > generation, 'a fresh engine process');
+      assert.equal(said, 'noModel: No model is loaded in the engine.');
+    }
+    await assertRefused(copy, /: it is not a GGUF model file \(it does not start with "GGUF"\)\./);
+  });
+});
