@@ -1,5 +1,8 @@
 // Llama Lens inside a real extension host: activation, commands, settings and the status state.
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { generatedModelPath } from '../../support/oracle';
 import { api, EXTENSION_ID, setUserSetting, waitFor } from './host';
@@ -59,5 +62,24 @@ describe('Llama Lens in the extension host', () => {
     await setUserSetting('llamaLens.modelPath', '/nonexistent/llama-lens/model.gguf');
     const state = await waitFor(() => lens.state(), (s) => s.kind === 'error', 'the error state', 60_000);
     assert.ok(state.kind === 'error' && /does not exist/.test(state.message), JSON.stringify(state));
+  });
+
+  it('says a cut-short model file is incomplete, then recovers when a good model is chosen', async () => {
+    const lens = await api();
+    const folder = mkdtempSync(join(tmpdir(), 'llama-lens-cut-'));
+    try {
+      const good = readFileSync(generatedModelPath('oracle.gguf'));
+      const cut = join(folder, 'cut.gguf');
+      writeFileSync(cut, good.subarray(0, Math.floor(good.length * 0.6)));
+      await setUserSetting('llamaLens.modelPath', cut);
+      const state = await waitFor(() => lens.state(), (s) => s.kind === 'error', 'the error state for the cut file', 60_000);
+      assert.ok(state.kind === 'error' && /incomplete/.test(state.message) && state.message.includes(cut), JSON.stringify(state));
+      await setUserSetting('llamaLens.modelPath', generatedModelPath('oracle.gguf'));
+      await waitFor(() => lens.state().kind, (kind) => kind === 'idle' || kind === 'ready', 'the good model to be configured');
+      await vscode.commands.executeCommand('llamaLens.restartEngine');
+      await waitFor(() => lens.state().kind, (kind) => kind === 'ready', 'the good model to load', 60_000);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
