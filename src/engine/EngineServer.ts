@@ -6,6 +6,7 @@ import {
 import { previewForLog } from '../protocol/guards';
 import { completeFim } from './completeFim';
 import { downloadModel } from './downloadModel';
+import { engineHealth } from './engineHealth';
 import { inspectModel, machineInfo } from './inspectModel';
 import { promptChat } from './promptChat';
 import { toEngineError } from './EngineError';
@@ -86,6 +87,9 @@ export class EngineServer {
         return machineInfo(this.runtime, (params as EngineMethods['machine']['params']).gpu);
       case 'download':
         return downloadModel(params as EngineMethods['download']['params'], signal, progress);
+      case 'health':
+        // The health request is in inFlight itself: count the others.
+        return Promise.resolve(engineHealth(this.runtime, this.inFlight.size - 1));
       default: {
         const unreachable: never = method;
         throw new Error(`Unknown method ${String(unreachable)}`);

@@ -1,10 +1,13 @@
 // Entry point of the engine child process. The extension host forks this file; a native crash
 // in llama.cpp then ends only this process, never the extension host.
 import type { EngineToHost } from '../protocol/engineProtocol';
+import { countUnhandledRejections } from './engineHealth';
 import { EngineServer } from './EngineServer';
 import { LlamaRuntime } from './LlamaRuntime';
 
 function main(): void {
+  // First, so that it sees every unhandled rejection before any other listener decides about it.
+  countUnhandledRejections();
   const sendToHost = process.send?.bind(process);
   if (!sendToHost) {
     process.stderr.write('The Llama Lens engine must be started by the extension host over IPC.\n');

@@ -264,6 +264,24 @@ export interface DownloadResult {
   sha256: string;
 }
 
+/** The engine process's own state, for the soak run and diagnostics. */
+export interface EngineHealth {
+  rssBytes: number;
+  heapUsedBytes: number;
+  /** The JS heap V8 holds, used or not, and memory outside it that JS objects own: RSS less these is native memory. */
+  heapTotalBytes: number;
+  externalBytes: number;
+  /** Sequences of the loaded model's context that are handed out (0 of 0 with no model). */
+  sequencesInUse: number;
+  sequencesTotal: number;
+  /** Requests the engine is running or queueing, besides this health request. */
+  inFlightRequests: number;
+  /** Unhandled rejections this process has seen (see engine/engineHealth.ts: all but ipull's still end it). */
+  unhandledRejections: number;
+  /** The figures are after a forced GC: only when the engine runs with --expose-gc, as the soak run starts it. */
+  collectedGarbage: boolean;
+}
+
 /** Each method: its params, its result and the progress events it may send. */
 export interface EngineMethods {
   load: { params: LoadParams; result: ModelInfo; progress: { fraction: number } };
@@ -274,11 +292,15 @@ export interface EngineMethods {
   inspect: { params: InspectParams; result: ModelFacts; progress: never };
   machine: { params: { gpu: GpuSetting }; result: MachineInfo; progress: never };
   download: { params: DownloadParams; result: DownloadResult; progress: DownloadProgress };
+  health: { params: Record<string, never>; result: EngineHealth; progress: never };
 }
 export type EngineMethod = keyof EngineMethods;
-export const ENGINE_METHODS = ['load', 'complete', 'distribution', 'surprisal', 'prompt', 'inspect', 'machine', 'download'] as const satisfies readonly EngineMethod[];
-/** Methods that never touch the loaded model: they run beside the model's queue, so a download does not hold up completions. */
-export const UNQUEUED_METHODS: readonly EngineMethod[] = ['inspect', 'machine', 'download'];
+export const ENGINE_METHODS = ['load', 'complete', 'distribution', 'surprisal', 'prompt', 'inspect', 'machine', 'download', 'health'] as const satisfies readonly EngineMethod[];
+/**
+ * Methods that never touch the loaded model: they run beside the model's queue, so a download does not hold up
+ * completions, and `health` answers while a generation runs.
+ */
+export const UNQUEUED_METHODS: readonly EngineMethod[] = ['inspect', 'machine', 'download', 'health'];
 
 export type EngineErrorCode =
   | 'badRequest' | 'noModel' | 'loadFailed' | 'tooLarge' | 'contextFull' | 'downloadFailed' | 'cancelled' | 'engineDied' | 'internal';
@@ -373,6 +395,7 @@ export const PARAMS_GUARDS: { [M in EngineMethod]: Guard<EngineMethods[M]['param
   inspect: isInspectParams,
   machine: hasFields<{ gpu: GpuSetting }>({ gpu: isGpuSetting }),
   download: isDownloadParams,
+  health: (v): v is Record<string, never> => isRecord(v),
 };
 
 export const isModelInfo: Guard<ModelInfo> = hasFields<ModelInfo>({
@@ -425,6 +448,11 @@ export const isDownloadResult: Guard<DownloadResult> = hasFields<DownloadResult>
   filePath: isString, sizeBytes: isByteCount, resumedFromBytes: isByteCount, sha256: isString,
 });
 
+export const isEngineHealth: Guard<EngineHealth> = hasFields<EngineHealth>({
+  rssBytes: isByteCount, heapUsedBytes: isByteCount, heapTotalBytes: isByteCount, externalBytes: isByteCount, sequencesInUse: isNonNegativeInteger, sequencesTotal: isNonNegativeInteger,
+  inFlightRequests: isNonNegativeInteger, unhandledRejections: isNonNegativeInteger, collectedGarbage: isBoolean,
+});
+
 /** Result guard per method, used by the host before it trusts a response. */
 export const RESULT_GUARDS: { [M in EngineMethod]: Guard<EngineMethods[M]['result']> } = {
   load: isModelInfo,
@@ -435,6 +463,7 @@ export const RESULT_GUARDS: { [M in EngineMethod]: Guard<EngineMethods[M]['resul
   inspect: isModelFacts,
   machine: isMachineInfo,
   download: isDownloadResult,
+  health: isEngineHealth,
 };
 
 export const PROGRESS_GUARDS: { [M in EngineMethod]: Guard<EngineMethods[M]['progress']> } = {
@@ -446,6 +475,7 @@ export const PROGRESS_GUARDS: { [M in EngineMethod]: Guard<EngineMethods[M]['pro
   inspect: (_v): _v is never => false,
   machine: (_v): _v is never => false,
   download: hasFields<DownloadProgress>({ downloadedBytes: isByteCount, totalBytes: isByteCount, bytesPerSecond: isByteCount }),
+  health: (_v): _v is never => false,
 };
 
 export function isHostToEngine(value: unknown): value is HostToEngine {
