@@ -55,7 +55,7 @@ export class LlamaRuntime {
   private async loadWith(params: LoadParams, signal: AbortSignal, onProgress: (fraction: number) => void): Promise<ModelInfo> {
     const sizeBytes = await checkModelPath(params.modelPath);
     const llama = await this.llamaFor(params.gpu);
-    if (!params.allowOversize) await assertModelFits(llama, params);
+    if (!params.allowOversize) await assertModelFits(llama, params, sizeBytes);
     // With allowOversize the user has confirmed, so node-llama-cpp's own memory checks must not refuse either.
     const ignoreMemorySafetyChecks = params.allowOversize;
     let model: LlamaModel;

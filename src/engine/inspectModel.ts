@@ -21,7 +21,6 @@ export async function inspectModel(runtime: LlamaRuntime, params: InspectParams)
   const { sizeBytes, fileInfo } = await readModelHeader(params.modelPath);
   const llama = await inspectionLlama(runtime, params.gpu);
   const insights = await GgufInsights.from(fileInfo, llama);
-  assertComplete(fileInfo, insights, sizeBytes, params.modelPath);
   const trainContextLength = insights.trainContextSize ?? DEFAULT_TRAIN_CONTEXT;
   const contextSize = params.contextSize > 0 ? Math.min(params.contextSize, trainContextLength) : trainContextLength;
   const estimate = await estimateNeed(insights, llama, params.gpu, params.gpuLayers, contextSize);
@@ -56,8 +55,8 @@ export async function machineInfo(runtime: LlamaRuntime, gpu: GpuSetting): Promi
  * llama.cpp allocates anything: such a load would page the machine to a standstill or be killed. The estimate is
  * node-llama-cpp's heuristic from the header (weights on each side of the GPU split, KV cache, compute buffers).
  */
-export async function assertModelFits(llama: Llama, params: LoadParams): Promise<void> {
-  const { fileInfo } = await readModelHeader(params.modelPath);
+export async function assertModelFits(llama: Llama, params: LoadParams, checkedSizeBytes: number): Promise<void> {
+  const { fileInfo } = await readModelHeader(params.modelPath, checkedSizeBytes);
   const insights = await GgufInsights.from(fileInfo, llama);
   const trainContext = insights.trainContextSize ?? DEFAULT_TRAIN_CONTEXT;
   // contextSize 0 loads with node-llama-cpp's 'auto', which shrinks the context to what memory allows, so only the
@@ -71,8 +70,9 @@ export async function assertModelFits(llama: Llama, params: LoadParams): Promise
     'A smaller model, context or quantisation would fit; to try this one anyway, load it again with allowOversize.');
 }
 
-async function readModelHeader(modelPath: string): Promise<{ sizeBytes: number; fileInfo: GgufFileInfo }> {
-  const sizeBytes = await checkModelPath(modelPath);
+/** `checkedSizeBytes`: the caller has run checkModelPath already (a load), so the header is not validated twice. */
+async function readModelHeader(modelPath: string, checkedSizeBytes?: number): Promise<{ sizeBytes: number; fileInfo: GgufFileInfo }> {
+  const sizeBytes = checkedSizeBytes ?? await checkModelPath(modelPath);
   let fileInfo: GgufFileInfo;
   try {
     fileInfo = await readGgufFileInfo(modelPath, { sourceType: 'filesystem', logWarnings: false });
@@ -89,19 +89,6 @@ async function readModelHeader(modelPath: string): Promise<{ sizeBytes: number; 
 
 function unreadableHeader(modelPath: string, reason: string): CodedError {
   return new CodedError('loadFailed', `${modelPath} starts like a GGUF file but its header cannot be read (${reason}); the file may be cut short or corrupt.`);
-}
-
-/**
- * A header whose tensors reach past the end of the file: an interrupted download or copy. Only `inspect` checks
- * this (llama.cpp itself refuses such a file at load), as the facts it reports would otherwise look loadable.
- */
-function assertComplete(fileInfo: GgufFileInfo, insights: GgufInsights, sizeBytes: number, modelPath: string): void {
-  const first = fileInfo.tensorInfo?.[0];
-  if (fileInfo.splicedParts !== 1 || first === undefined) return;
-  const dataEnd = Number(first.fileOffset) - Number(first.offset) + insights.modelSize;
-  if (dataEnd > sizeBytes) {
-    throw new CodedError('loadFailed', `${modelPath} is incomplete: its header declares ${dataEnd} bytes but the file has ${sizeBytes} (an interrupted download or copy?).`);
-  }
 }
 
 /**

@@ -4,9 +4,16 @@
 import {
   Guard, hasFields, isArrayOf, isBoolean, isFiniteNumber, isNonNegativeInteger, isOneOf, isRecord, isString,
 } from './guards';
+import {
+  CHAT_WRAPPER_SOURCES, isByteCount, isDownloadParams, isDownloadResult, isEngineHealth, isGpuLayers, isGpuSetting, isInspectParams, isMachineInfo, isModelFacts,
+  type ChatWrapperSource, type DownloadParams, type DownloadProgress, type DownloadResult, type EngineHealth, type GpuSetting, type InspectParams,
+  type MachineInfo, type ModelFacts,
+} from './modelProtocol';
+import { isPromptParams, isPromptResult, type PromptParams, type PromptResult } from './promptProtocol';
 
-export const GPU_SETTINGS = ['auto', 'metal', 'cuda', 'vulkan', 'cpu'] as const;
-export type GpuSetting = (typeof GPU_SETTINGS)[number];
+// Prompts and model management live in their own files; their types are part of this wire too.
+export * from './modelProtocol';
+export * from './promptProtocol';
 
 export interface LoadParams {
   modelPath: string;
@@ -43,9 +50,6 @@ export interface ModelInfo {
   gpuLayers: number;
   threads: number;
 }
-
-export const CHAT_WRAPPER_SOURCES = ['template', 'fileName', 'fallback'] as const;
-export type ChatWrapperSource = (typeof CHAT_WRAPPER_SOURCES)[number];
 
 export const FIM_LAYOUTS = ['spm', 'psm'] as const;
 export type FimLayout = (typeof FIM_LAYOUTS)[number];
@@ -164,124 +168,6 @@ export interface SurprisalResult {
   reusedTokens: number;
 }
 
-export interface PromptParams {
-  system: string;
-  /** What the user asked for. */
-  instruction: string;
-  /** Code the instruction is about (the selection, or the function at the cursor); '' for none. */
-  context: string;
-  /** How the context is named when it had to be cut, e.g. "the selection". */
-  contextName: string;
-  /** The context's language id, for its code fence. */
-  language: string;
-  /** When the context does not fit: cut it from its end (true), or refuse (false: a cut edit would lose code). */
-  allowCut: boolean;
-  temperature: number;
-  maxTokens: number;
-}
-
-export interface ContextCut {
-  /** Tokens of the context that were left out, from its end. */
-  cutTokens: number;
-  keptTokens: number;
-}
-
-export const PROMPT_STOP_REASONS = ['endOfText', 'maxTokens', 'cancelled'] as const;
-export type PromptStopReason = (typeof PROMPT_STOP_REASONS)[number];
-
-export interface PromptResult {
-  text: string;
-  /** The chat wrapper that rendered the prompt. */
-  chatWrapper: string;
-  /** The prompt as evaluated: BOS, the template's markers and the messages, before the answer. */
-  promptTokens: number[];
-  cut: ContextCut | null;
-  generatedTokens: number;
-  stopReason: PromptStopReason;
-  durationMs: number;
-}
-
-export interface InspectParams {
-  modelPath: string;
-  gpu: GpuSetting;
-  gpuLayers: 'auto' | number;
-  /** 0 means "the model's training context". */
-  contextSize: number;
-}
-
-export interface MachineInfo {
-  /** 'cpu' or the GPU backend node-llama-cpp would use. */
-  backend: string;
-  ramTotalBytes: number;
-  ramFreeBytes: number;
-  /** 0 without a GPU. */
-  vramTotalBytes: number;
-  vramFreeBytes: number;
-}
-
-export interface ModelFacts {
-  filePath: string;
-  sizeBytes: number;
-  name: string;
-  architecture: string;
-  parameterCount: number;
-  /** e.g. "Q4_K_M", "F16". */
-  quantisation: string;
-  trainContextLength: number;
-  hasFim: boolean;
-  /** The chat wrapper prompts would use, and whether it comes from the GGUF's template. */
-  chatWrapper: string;
-  chatWrapperSource: ChatWrapperSource;
-  /** What loading needs at the given context size and GPU layers. */
-  estimate: { ramBytes: number; vramBytes: number; contextSize: number; gpuLayers: number };
-  machine: MachineInfo;
-  fits: boolean;
-  /** One sentence on the fit, e.g. "Needs 4.1 GB of RAM; 2.0 GB is free." */
-  fitNote: string;
-}
-
-export interface DownloadParams {
-  /** An hf: URI (hf:user/repo/file.gguf) or an http(s) URL. */
-  uri: string;
-  dirPath: string;
-  /** Known size of the complete file, 0 when unknown: a mismatch deletes the file. */
-  expectedBytes: number;
-  /** Known SHA-256 (hex) of the complete file, '' when unknown: a mismatch deletes the file. */
-  expectedSha256: string;
-}
-
-export interface DownloadProgress {
-  downloadedBytes: number;
-  totalBytes: number;
-  bytesPerSecond: number;
-}
-
-export interface DownloadResult {
-  filePath: string;
-  sizeBytes: number;
-  /** Bytes that were already on disk from an interrupted download (0 for a fresh one). */
-  resumedFromBytes: number;
-  sha256: string;
-}
-
-/** The engine process's own state, for the soak run and diagnostics. */
-export interface EngineHealth {
-  rssBytes: number;
-  heapUsedBytes: number;
-  /** The JS heap V8 holds, used or not, and memory outside it that JS objects own: RSS less these is native memory. */
-  heapTotalBytes: number;
-  externalBytes: number;
-  /** Sequences of the loaded model's context that are handed out (0 of 0 with no model). */
-  sequencesInUse: number;
-  sequencesTotal: number;
-  /** Requests the engine is running or queueing, besides this health request. */
-  inFlightRequests: number;
-  /** Unhandled rejections this process has seen (see engine/engineHealth.ts: all but ipull's still end it). */
-  unhandledRejections: number;
-  /** The figures are after a forced GC: only when the engine runs with --expose-gc, as the soak run starts it. */
-  collectedGarbage: boolean;
-}
-
 /** Each method: its params, its result and the progress events it may send. */
 export interface EngineMethods {
   load: { params: LoadParams; result: ModelInfo; progress: { fraction: number } };
@@ -321,8 +207,6 @@ export type EngineToHost =
   | { kind: 'progress'; id: number; progress: unknown }
   | { kind: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
-export const isGpuSetting = isOneOf(GPU_SETTINGS);
-const isGpuLayers = (v: unknown): v is 'auto' | number => v === 'auto' || isNonNegativeInteger(v);
 const isEngineMethod = isOneOf(ENGINE_METHODS);
 
 export const isLoadParams: Guard<LoadParams> = hasFields<LoadParams>({
@@ -360,30 +244,6 @@ export const isDistributionParams: Guard<DistributionParams> = hasFields<Distrib
 });
 
 export const isSurprisalParams: Guard<SurprisalParams> = hasFields<SurprisalParams>({ text: isString, scoreFrom: isNonNegativeInteger });
-
-export const isPromptParams: Guard<PromptParams> = hasFields<PromptParams>({
-  system: isString,
-  instruction: isString,
-  context: isString,
-  contextName: isString,
-  language: isString,
-  allowCut: isBoolean,
-  temperature: (v): v is number => isFiniteNumber(v) && v >= 0 && v <= 2,
-  maxTokens: (v): v is number => isNonNegativeInteger(v) && v > 0 && v <= 32768,
-});
-
-const isPath = (v: unknown): v is string => isString(v) && v.length > 0;
-
-export const isInspectParams: Guard<InspectParams> = hasFields<InspectParams>({
-  modelPath: isPath, gpu: isGpuSetting, gpuLayers: isGpuLayers, contextSize: isNonNegativeInteger,
-});
-
-export const isDownloadParams: Guard<DownloadParams> = hasFields<DownloadParams>({
-  uri: (v): v is string => isString(v) && /^(hf:|https?:\/\/)/.test(v),
-  dirPath: isPath,
-  expectedBytes: isNonNegativeInteger,
-  expectedSha256: (v): v is string => isString(v) && /^([0-9a-f]{64})?$/.test(v),
-});
 
 /** Params guard per method, used by the engine before it touches a request. */
 export const PARAMS_GUARDS: { [M in EngineMethod]: Guard<EngineMethods[M]['params']> } = {
@@ -424,33 +284,6 @@ export const isDistributionResult: Guard<DistributionResult> = hasFields<Distrib
 const isTokenSurprisal = hasFields<TokenSurprisal>({ start: isNonNegativeInteger, end: isNonNegativeInteger, id: isNonNegativeInteger, bits: (v): v is number => typeof v === 'number' && !Number.isNaN(v) });
 export const isSurprisalResult: Guard<SurprisalResult> = hasFields<SurprisalResult>({
   tokens: isArrayOf(isTokenSurprisal), evaluatedTokens: isNonNegativeInteger, reusedTokens: isNonNegativeInteger,
-});
-
-const isContextCut = hasFields<ContextCut>({ cutTokens: isNonNegativeInteger, keptTokens: isNonNegativeInteger });
-export const isPromptResult: Guard<PromptResult> = hasFields<PromptResult>({
-  text: isString, chatWrapper: isString, promptTokens: isArrayOf(isNonNegativeInteger), cut: (v): v is ContextCut | null => v === null || isContextCut(v),
-  generatedTokens: isNonNegativeInteger, stopReason: isOneOf(PROMPT_STOP_REASONS), durationMs: isFiniteNumber,
-});
-
-const isByteCount = (v: unknown): v is number => isFiniteNumber(v) && v >= 0;
-export const isMachineInfo: Guard<MachineInfo> = hasFields<MachineInfo>({
-  backend: isString, ramTotalBytes: isByteCount, ramFreeBytes: isByteCount, vramTotalBytes: isByteCount, vramFreeBytes: isByteCount,
-});
-
-export const isModelFacts: Guard<ModelFacts> = hasFields<ModelFacts>({
-  filePath: isString, sizeBytes: isByteCount, name: isString, architecture: isString, parameterCount: isByteCount, quantisation: isString,
-  trainContextLength: isNonNegativeInteger, hasFim: isBoolean, chatWrapper: isString, chatWrapperSource: isOneOf(CHAT_WRAPPER_SOURCES),
-  estimate: hasFields<ModelFacts['estimate']>({ ramBytes: isByteCount, vramBytes: isByteCount, contextSize: isNonNegativeInteger, gpuLayers: isNonNegativeInteger }),
-  machine: isMachineInfo, fits: isBoolean, fitNote: isString,
-});
-
-export const isDownloadResult: Guard<DownloadResult> = hasFields<DownloadResult>({
-  filePath: isString, sizeBytes: isByteCount, resumedFromBytes: isByteCount, sha256: isString,
-});
-
-export const isEngineHealth: Guard<EngineHealth> = hasFields<EngineHealth>({
-  rssBytes: isByteCount, heapUsedBytes: isByteCount, heapTotalBytes: isByteCount, externalBytes: isByteCount, sequencesInUse: isNonNegativeInteger, sequencesTotal: isNonNegativeInteger,
-  inFlightRequests: isNonNegativeInteger, unhandledRejections: isNonNegativeInteger, collectedGarbage: isBoolean,
 });
 
 /** Result guard per method, used by the host before it trusts a response. */

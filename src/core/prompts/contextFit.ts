@@ -37,6 +37,7 @@ export function planContextFit(input: FitInput, contextName: string, allowCut: b
   return { kind: 'cut', keepTokens, cutTokens: input.contextTokens - keepTokens };
 }
 
-function capitalise(text: string): string {
+/** "the selection" → "The selection", for a sentence that starts with a context's name. */
+export function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { isCancellation } from '../../client/EngineClient';
 import type { ModelSession } from '../../client/ModelSession';
+import { capitalise } from '../../core/prompts/contextFit';
 import type { PromptParams, PromptResult } from '../../protocol/engineProtocol';
 
 export async function runPrompt(
@@ -49,8 +50,4 @@ export async function runPrompt(
     void vscode.window.showErrorMessage(`Llama Lens: ${message}`);
     return undefined;
   }
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

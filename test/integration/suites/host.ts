@@ -24,3 +24,14 @@ export async function waitFor<T>(read: () => T, done: (value: T) => boolean, wha
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** waitFor for a value read asynchronously (a command's result, say). */
+export async function waitForAsync<T>(read: () => Thenable<T> | Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { generatedModelPath, greedyContinuation, loadOracleTable, oracleTokenWithText } from '../../support/oracle';
-import { api, setUserSetting, waitFor } from './host';
+import { api, setUserSetting, waitFor, waitForAsync } from './host';
 
 const MAX_TOKENS = 24;
 const SETTINGS: Record<string, unknown> = {
@@ -13,16 +13,6 @@ const SETTINGS: Record<string, unknown> = {
   'llamaLens.prompts.temperature': 0,
   'llamaLens.prompts.maxTokens': MAX_TOKENS,
 };
-
-async function waitAsync<T>(read: () => Thenable<T> | Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('Llama Lens palette prompts in the extension host', () => {
   const table = loadOracleTable(generatedModelPath('oracle-answers.table.json'));
@@ -62,7 +52,7 @@ describe('Llama Lens palette prompts in the extension host', () => {
     const editor = await vscode.window.showTextDocument(document);
     editor.selection = new vscode.Selection(1, 4, 1, 4);
     // The TypeScript extension answers symbol requests once its server is up.
-    await waitAsync(() => vscode.commands.executeCommand<unknown[] | undefined>('vscode.executeDocumentSymbolProvider', document.uri), (symbols) => (symbols?.length ?? 0) > 0, 'TypeScript symbols');
+    await waitForAsync(() => vscode.commands.executeCommand<unknown[] | undefined>('vscode.executeDocumentSymbolProvider', document.uri), (symbols) => (symbols?.length ?? 0) > 0, 'TypeScript symbols', 60_000);
     await vscode.commands.executeCommand('llamaLens.writeDocComment');
     const lines = answer.split('\n').map((line) => line.trim()).filter((line, index, all) => line !== '' || (index > 0 && index < all.length - 1));
     const comment = ['/**', ...lines.map((line) => ` * ${line}`), ' */'].join('\n');
