@@ -7,6 +7,8 @@ import { join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+// The VSIX build (scripts/package.ts): only what ships, leaving out/ (tests, scripts) as it is.
+const distOnly = process.argv.includes('--dist-only');
 
 /** Every file under `dir` whose name matches `pattern`. */
 function findFiles(dir, pattern) {
@@ -29,7 +31,7 @@ const common = {
   logLevel: 'info',
 };
 
-const builds = [
+const allBuilds = [
   // The extension host side. `vscode` is provided by the host; node-llama-cpp never enters this bundle.
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', format: 'cjs', external: ['vscode', 'node-llama-cpp'] },
   // The engine child process: the only code that imports node-llama-cpp, which ships in node_modules.
@@ -42,8 +44,10 @@ const builds = [
     outdir: 'out', outbase: '.', format: 'cjs', packages: 'external' },
 ];
 
+const builds = distOnly ? allBuilds.filter((options) => options.outfile?.startsWith('dist/')) : allBuilds;
+
 // A test deleted from test/ must not keep running from a stale out/ file.
-if (!watch) rmSync('out', { recursive: true, force: true });
+if (!watch && !distOnly) rmSync('out', { recursive: true, force: true });
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_TEST_SETTINGS, startCodeServer } from './lib/codeServer';
-import { stageLlamaLens } from './lib/llamaLensStage';
+import { installedLlamaLens } from './lib/llamaLensStage';
 import { e2ePaths, missingE2eComponents } from './lib/e2ePaths';
 
 const DEMO_README = `# Llama Lens demo
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   if (!existsSync(join(workspace, 'example.js'))) writeFileSync(join(workspace, 'example.js'), DEMO_EXAMPLE);
 
   const port = Number(process.env.LLAMA_LENS_DEMO_PORT ?? 8080);
-  const server = await startCodeServer({ workspace, port, extensions: [stageLlamaLens()], settings: demoSettings(modelPath) });
+  const server = await startCodeServer({ workspace, port, extensions: [await installedLlamaLens()], settings: demoSettings(modelPath) });
   console.log([
     '',
     `  Llama Lens demo: open ${server.url} in your browser.`,

@@ -75,6 +75,8 @@ export interface CodeServer {
   /** Open this in the browser: the workbench with the workspace folder. */
   readonly url: string;
   readonly port: number;
+  /** code-server's own process; the extension host and the pty host are its descendants. */
+  readonly pid: number | undefined;
   readonly userDataDir: string;
   readonly extensionsDir: string;
   /** The ids (`publisher.name`) of the extensions installed. */
@@ -187,6 +189,15 @@ export function extensionHostLogFiles(userDataDir: string): string[] {
   return found;
 }
 
+/** Our environment, less what would confuse code-server, plus `extra`, with Node 24 first on PATH. */
+export function codeServerEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!INHERITED_ENV_TO_DROP.test(key)) env[key] = value;
+  Object.assign(env, extra);
+  env.PATH = `${e2ePaths().node24BinDir}${delimiter}${env.PATH ?? ''}`;
+  return env;
+}
+
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   const paths = e2ePaths();
   const missing = missingE2eComponents(paths);
@@ -203,10 +214,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const extensionIds = (options.extensions ?? []).map((folder) => installExtensionFolder(folder, extensionsDir));
 
   const port = options.port ?? (await freePort());
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!INHERITED_ENV_TO_DROP.test(key)) env[key] = value;
-  Object.assign(env, options.env ?? {});
-  env.PATH = `${paths.node24BinDir}${delimiter}${env.PATH ?? ''}`;
+  const env = codeServerEnv(options.env);
 
   const args = [
     paths.codeServerEntry,
@@ -285,6 +293,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   return {
     url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(options.workspace)}`,
     port,
+    pid: child.pid,
     userDataDir,
     extensionsDir,
     extensionIds,

@@ -1,5 +1,5 @@
 // Activation only wires services together. No model is loaded here: the session loads the
-// configured model when it is first needed, or right after activation when one is configured.
+// configured model when it is first needed, or once an editor holds code to complete (warmWhenEditing).
 import * as vscode from 'vscode';
 import { EngineClient } from '../client/EngineClient';
 import { ModelSession } from '../client/ModelSession';
@@ -20,6 +20,8 @@ import { OversizeApprovals } from './models/oversizeApprovals';
 import { selectModel } from './models/selectModel';
 import { registerPrompts } from './prompts/registerPrompts';
 import { createStatusBar } from './statusBar';
+import { welcomeOnce } from './firstRun';
+import { COMPLETION_DOCUMENTS, warmWhenEditing } from './warmWhenEditing';
 
 /** What the extension exports: read by the integration tests, and by anyone scripting the extension. */
 export interface LlamaLensApi {
@@ -92,8 +94,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
         statusBar.update(state);
       }),
     },
-    // Files and new buffers only: not output panes, the SCM input or other virtual documents.
-    vscode.languages.registerInlineCompletionItemProvider([{ scheme: 'file' }, { scheme: 'untitled' }], provider),
+    vscode.languages.registerInlineCompletionItemProvider(COMPLETION_DOCUMENTS, provider),
     ...registerCommands(session, log),
     ...registerCompletionCommands(gate, () => config.completions.enabled, refreshCompletions),
     ...lens.disposables,
@@ -114,8 +115,9 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
       reconfigure();
       warm();
     }),
+    warmWhenEditing(warm),
   );
-  warm();
+  void welcomeOnce(context.globalState, config.load !== undefined, log);
   return {
     state: () => session.state,
     settings: () => config,

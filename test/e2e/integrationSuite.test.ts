@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCodeServer, type CodeServer } from '../../scripts/lib/codeServer';
-import { stageLlamaLens } from '../../scripts/lib/llamaLensStage';
+import { installedLlamaLens } from '../../scripts/lib/llamaLensStage';
 import { integrationRunnerEnv, readIntegrationResults, stageIntegrationRunner } from '../support/integrationRunner';
 import { openWorkbench, waitFor, type Workbench } from '../support/workbench';
 
@@ -27,7 +27,7 @@ describe('E2E: integration suite inside the extension host', function () {
     mkdirSync(workspace);
     writeFileSync(join(workspace, 'empty.js'), '\n');
     const resultsFile = join(scratch, 'results.json');
-    server = await startCodeServer({ workspace, extensions: [stageLlamaLens(), stageIntegrationRunner()], env: integrationRunnerEnv(resultsFile) });
+    server = await startCodeServer({ workspace, extensions: [await installedLlamaLens(), stageIntegrationRunner()], env: integrationRunnerEnv(resultsFile) });
     // The extension host starts when a window connects.
     workbench = await openWorkbench(server.url);
     const found = await waitFor(() => readIntegrationResults(resultsFile), {

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCodeServer, type CodeServer } from '../../scripts/lib/codeServer';
-import { stageLlamaLens, STATUS_BAR_ID_PREFIX } from '../../scripts/lib/llamaLensStage';
+import { installedLlamaLens, STATUS_BAR_ID_PREFIX } from '../../scripts/lib/llamaLensStage';
 import { focusActiveEditor, openFileFromExplorer, openWorkbench, screenshot, statusBarText, waitFor, type Workbench } from './workbench';
 
 export interface Session {
@@ -28,8 +28,12 @@ export function useCodeServer(name: string, files: Record<string, string>, setti
     const workspace = join(scratch, 'workspace');
     mkdirSync(workspace);
     for (const [file, text] of Object.entries(files)) writeFileSync(join(workspace, file), text);
-    server = await startCodeServer({ workspace, extensions: [stageLlamaLens()], settings: settings() });
-    session = { workspace, server, workbench: await openWorkbench(server.url) };
+    server = await startCodeServer({ workspace, extensions: [await installedLlamaLens()], settings: settings() });
+    const workbench = await openWorkbench(server.url);
+    // Llama Lens activates, and starts loading its model, once a document is open: as for a user opening a file.
+    const first = Object.keys(files)[0];
+    if (first) await openFileFromExplorer(workbench.page, first);
+    session = { workspace, server, workbench };
   });
 
   afterEach(async function () {

@@ -1,0 +1,141 @@
+// npm run bench:activation — what Llama Lens costs the editor, measured in a real VS Code (code-server)
+// with the packaged VSIX installed:
+//   - activation time, as VS Code itself reports it (Developer: Show Running Extensions: code loading plus
+//     the activate() call), against an empty baseline extension activated by the same event in the same window;
+//   - the extension host's resident memory before and after a TinyLlama-shaped model loads (the model lives in
+//     the engine process, so the host should not grow), with the engine's memory beside it.
+// Targets: activation ≤ 50 ms; the host grows by less than 5% from a model load.
+// Options: --rounds N (default 5), --out FILE (JSON; default bench-results/activation.json).
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { startCodeServer } from './lib/codeServer';
+import { findRepoRoot } from './lib/e2ePaths';
+import { installedLlamaLens, STATUS_BAR_ID_PREFIX } from './lib/llamaLensStage';
+import { findDescendant, rssMiB } from './lib/bench/processMemory';
+import { median, table } from './lib/bench/summary';
+import { openFileFromExplorer, openWorkbench, runCommand, statusBarText, waitFor } from '../test/support/workbench';
+
+const ROOT = findRepoRoot();
+const MODEL = join(ROOT, '.cache', 'models', 'tinyllama-1.1b-fim.gguf');
+const ACTIVATION_TARGET_MS = 50;
+const HOST_GROWTH_TARGET = 0.05;
+
+interface Round {
+  llamaLensActivationMs: number;
+  baselineActivationMs: number;
+  hostBeforeMiB: number;
+  hostAfterMiB: number;
+  engineMiB: number;
+}
+
+function option(name: string, fallback: string): string {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? process.argv[index + 1] ?? fallback : fallback;
+}
+
+/** An extension that does nothing, activated by the same event as Llama Lens: the floor of activation cost. */
+function baselineExtension(folder: string): string {
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'package.json'), JSON.stringify({
+    name: 'activation-baseline', displayName: 'Activation Baseline', publisher: 'llama-lens-bench', version: '1.0.0',
+    engines: { vscode: '^1.90.0' }, main: './extension.js', activationEvents: ['onLanguage'],
+  }));
+  writeFileSync(join(folder, 'extension.js'), 'exports.activate = function () {};\nexports.deactivate = function () {};\n');
+  return folder;
+}
+
+/** "Activation: 12ms" of the named extension's row in the Running Extensions editor. */
+async function activationMs(page: Page, displayName: string): Promise<number> {
+  const text = await waitFor(
+    () => page.locator('.monaco-list-row', { hasText: displayName }).locator('.activation-time').first().textContent({ timeout: 1000 }).catch(() => null),
+    { timeoutMs: 60_000, message: `the activation time of ${displayName} in Running Extensions`, until: (value) => /Activation: \d+ms/.test(value ?? '') },
+  );
+  return Number(/(\d+)ms/.exec(text ?? '')?.[1]);
+}
+
+/** The median of a few readings a few ms apart: RSS moves a little from one moment to the next. */
+async function settledRss(pid: number): Promise<number> {
+  const readings: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    readings.push(rssMiB(pid));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return median(readings);
+}
+
+async function round(workspace: string, baseline: string): Promise<Round> {
+  const server = await startCodeServer({ workspace, extensions: [await installedLlamaLens(), baseline], settings: { 'llamaLens.gpu': 'cpu' } });
+  const workbench = await openWorkbench(server.url);
+  try {
+    const { page } = workbench;
+    await openFileFromExplorer(page, 'notes.txt');
+    await waitFor(() => statusBarText(page, STATUS_BAR_ID_PREFIX), { timeoutMs: 60_000, message: 'Llama Lens to activate (no model)', until: (text) => /no model/.test(text ?? '') });
+    await runCommand(page, 'Developer: Show Running Extensions');
+    const llamaLensActivationMs = await activationMs(page, 'Llama Lens');
+    const baselineActivationMs = await activationMs(page, 'Activation Baseline');
+    const host = server.pid && findDescendant(server.pid, /--type=extensionHost/);
+    if (!host) throw new Error('Cannot find the extension host process under code-server.');
+    const hostBeforeMiB = await settledRss(host);
+
+    // The user picks a model: the machine settings change, the engine loads it.
+    const machineSettings = join(server.userDataDir, 'Machine', 'settings.json');
+    const settings = JSON.parse(readFileSync(machineSettings, 'utf8')) as Record<string, unknown>;
+    writeFileSync(machineSettings, JSON.stringify({ ...settings, 'llamaLens.modelPath': MODEL }, null, 2));
+    await waitFor(() => statusBarText(page, STATUS_BAR_ID_PREFIX), { timeoutMs: 300_000, message: 'the model to load', until: (text) => /\(cpu\)/.test(text ?? '') });
+    const engine = findDescendant(host, /dist\/engine\.mjs/);
+    if (!engine) throw new Error('Cannot find the engine process under the extension host.');
+    return { llamaLensActivationMs, baselineActivationMs, hostBeforeMiB, hostAfterMiB: await settledRss(host), engineMiB: rssMiB(engine) };
+  } finally {
+    await workbench.close();
+    await server.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const rounds = Number(option('--rounds', '5'));
+  const out = option('--out', join(ROOT, 'bench-results', 'activation.json'));
+  const scratch = mkdtempSync(join(tmpdir(), 'llama-lens-bench-activation-'));
+  try {
+    const workspace = join(scratch, 'workspace');
+    mkdirSync(workspace);
+    // Plain text: no language server of VS Code's own starts beside us and moves the host's memory.
+    writeFileSync(join(workspace, 'notes.txt'), 'Llama Lens activation benchmark\n');
+    const baseline = baselineExtension(join(scratch, 'baseline'));
+    const results: Round[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const result = await round(workspace, baseline);
+      results.push(result);
+      process.stdout.write(`round ${i + 1}/${rounds}: ${JSON.stringify(result)}\n`);
+    }
+    const col = (pick: (r: Round) => number) => median(results.map(pick));
+    const activation = col((r) => r.llamaLensActivationMs);
+    const baselineMs = col((r) => r.baselineActivationMs);
+    const growth = median(results.map((r) => r.hostAfterMiB / r.hostBeforeMiB - 1));
+    process.stdout.write(`\n${table([
+      ['Measure (median of ' + rounds + ' windows)', 'Llama Lens', 'Baseline', 'Ratio', 'Target'],
+      ['Activation (code loading + activate())', `${activation} ms`, `${baselineMs} ms`, (activation / Math.max(1, baselineMs)).toFixed(1), `≤ ${ACTIVATION_TARGET_MS} ms`],
+      ['Extension host RSS before a model loads', `${col((r) => r.hostBeforeMiB).toFixed(1)} MiB`, '', '', ''],
+      ['Extension host RSS after it loads', `${col((r) => r.hostAfterMiB).toFixed(1)} MiB`, '', `${(growth * 100).toFixed(1)}%`, `< ${HOST_GROWTH_TARGET * 100}%`],
+      ['Engine process RSS with the model', `${col((r) => r.engineMiB).toFixed(1)} MiB`, '', '', ''],
+    ])}\n`);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), model: MODEL, rounds: results }, null, 2)}\n`);
+    const misses = [
+      activation > ACTIVATION_TARGET_MS && `activation ${activation} ms is over ${ACTIVATION_TARGET_MS} ms`,
+      growth >= HOST_GROWTH_TARGET && `the host grew ${(growth * 100).toFixed(1)}% when the model loaded`,
+    ].filter(Boolean);
+    if (misses.length > 0) {
+      process.stderr.write(`bench:activation missed its targets: ${misses.join('; ')}\n`);
+      process.exitCode = 1;
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:activation FAILED: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});
