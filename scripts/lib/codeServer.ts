@@ -173,6 +173,21 @@ function httpStatus(port: number, path: string, timeoutMs: number): Promise<numb
   });
 }
 
+/** What an extension wrote to its LogOutputChannel `channel`, in every extension host session of this server. */
+export function outputChannelLog(userDataDir: string, channel: string): string {
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir)) {
+      const path = join(dir, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (entry === `${channel}.log`) found.push(path);
+    }
+  };
+  const logs = join(userDataDir, 'logs');
+  if (existsSync(logs)) walk(logs);
+  return found.map((file) => readFileSync(file, 'utf8')).join('\n');
+}
+
 /** Every `remoteexthost.log` under USER_DATA_DIR/logs, oldest session first. */
 export function extensionHostLogFiles(userDataDir: string): string[] {
   const logsDir = join(userDataDir, 'logs');

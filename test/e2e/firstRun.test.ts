@@ -2,9 +2,8 @@
 // opening a file activates Llama Lens, which shows one welcome notification; "Get Started" opens the
 // walkthrough, whose steps lead to Select Model. After a reload the welcome is not shown again.
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { outputChannelLog } from '../../scripts/lib/codeServer';
 import { STATUS_BAR_ID_PREFIX } from '../../scripts/lib/llamaLensStage';
 import { useCodeServer } from '../support/e2eSession';
 import { openFileFromExplorer, screenshot, SELECTORS, statusBarText, waitFor } from '../support/workbench';
@@ -12,19 +11,9 @@ import { openFileFromExplorer, screenshot, SELECTORS, statusBarText, waitFor } f
 const WELCOME = /Llama Lens runs a code model on this machine/;
 const STEPS = ['Choose or download a model', 'Try a completion', 'Open the Lens', 'Try the surprisal heatmap'];
 
-/** Our LogOutputChannel's files (one per extension host session) under the server's logs folder. */
+/** The Llama Lens log of every extension host session so far. */
 function llamaLensLog(userDataDir: string): string {
-  const found: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir)) {
-      const path = join(dir, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (entry === 'Llama Lens.log') found.push(path);
-    }
-  };
-  const logs = join(userDataDir, 'logs');
-  if (existsSync(logs)) walk(logs);
-  return found.map((file) => readFileSync(file, 'utf8')).join('\n');
+  return outputChannelLog(userDataDir, 'Llama Lens');
 }
 
 function welcomeToasts(page: Page): Promise<string[]> {
