@@ -7,12 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import type { BinaryPackage, InstallBinariesParams, InstallBinariesResult } from '../protocol/binariesProtocol';
+import { type BinaryPackage, type InstallBinariesParams, type InstallBinariesResult, packageLabel as label } from '../protocol/binariesProtocol';
 import type { DownloadProgress } from '../protocol/engineProtocol';
 import { DownloadProgressMeter } from './DownloadProgressMeter';
 import { errnoCode, writeFailure } from './downloadErrors';
 import { CodedError } from './EngineError';
-import { label, tarballInfo } from './npmRegistry';
+import { tarballInfo } from './npmRegistry';
 import { unpackTarball } from './unpackTarball';
 
 /** Folders this engine is installing into: two installs renaming into one folder would undo each other. */

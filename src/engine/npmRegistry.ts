@@ -1,6 +1,6 @@
 // What the npm registry says about one version of a package: where its tarball is and the checksum it must match.
 // Only the version's own document is fetched (`<registry>/<name>/<version>`), not the package's whole history.
-import type { BinaryPackage } from '../protocol/binariesProtocol';
+import { type BinaryPackage, packageLabel as label } from '../protocol/binariesProtocol';
 import { isRecord, isString } from '../protocol/guards';
 import { messageOf } from './downloadErrors';
 import { CodedError } from './EngineError';
@@ -12,8 +12,6 @@ export interface TarballInfo {
   /** From a HEAD request; 0 when the server does not say. */
   sizeBytes: number;
 }
-
-export const label = (pkg: BinaryPackage) => `${pkg.name}@${pkg.version}`;
 
 export async function tarballInfo(registry: string, pkg: BinaryPackage, signal: AbortSignal): Promise<TarballInfo> {
   // npm's own spelling of a scoped name in a URL: the scope's "@" stays, its "/" is escaped.

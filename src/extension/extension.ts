@@ -20,6 +20,8 @@ import { OversizeApprovals } from './models/oversizeApprovals';
 import { selectModel } from './models/selectModel';
 import { registerPrompts } from './prompts/registerPrompts';
 import { createStatusBar } from './statusBar';
+import { EXTRA_BINARIES_ENV } from '../protocol/binariesProtocol';
+import { registerCudaBinaries } from './cuda/offerCudaBinaries';
 
 /** What the extension exports: read by the integration tests, and by anyone scripting the extension. */
 export interface LlamaLensApi {
@@ -49,9 +51,12 @@ export function activate(context: vscode.ExtensionContext): LlamaLensApi {
 }
 
 function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LlamaLensApi {
+  // Downloaded CUDA binaries live here (the VSIX cannot carry them); the engine resolves them from it.
+  const binariesFolder = vscode.Uri.joinPath(context.globalStorageUri, 'binaries').fsPath;
   const client = new EngineClient({
     enginePath: context.asAbsolutePath('dist/engine.mjs'),
     log: (level, message) => log[level](message),
+    env: { [EXTRA_BINARIES_ENV]: binariesFolder },
   });
   const session = new ModelSession(client);
   const approvals = new OversizeApprovals();
@@ -114,6 +119,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
       reconfigure();
       warm();
     }),
+    registerCudaBinaries({ session, log, extensionPath: context.extensionPath, binariesFolder }),
   );
   warm();
   return {

@@ -15,6 +15,9 @@ export interface BinaryPackage {
   version: string;
 }
 
+/** "name@version", as npm writes it. */
+export const packageLabel = (pkg: BinaryPackage) => `${pkg.name}@${pkg.version}`;
+
 export interface InstallBinariesParams {
   /** Installed all or none: a failure of one leaves none of them behind. */
   packages: BinaryPackage[];
