@@ -4,7 +4,7 @@
 import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
-const SHIPPED = ['package.json', 'README.md', 'LICENSE', 'dist/extension.js', 'dist/engine.mjs', 'dist/webview', 'media'];
+const SHIPPED = ['package.json', 'README.md', 'LICENSE', 'dist/extension.js', 'dist/engine.mjs', 'dist/binaryResolveHook.mjs', 'dist/webview', 'media'];
 
 export function stageExtension(repoRoot: string, stageDir: string): string {
   for (const required of ['dist/extension.js', 'dist/engine.mjs']) {
