@@ -8,6 +8,7 @@ import { completeFim } from './completeFim';
 import { downloadModel } from './downloadModel';
 import { engineHealth } from './engineHealth';
 import { inspectModel, machineInfo } from './inspectModel';
+import { installBinaries } from './installBinaries';
 import { promptChat } from './promptChat';
 import { toEngineError } from './EngineError';
 import type { LlamaRuntime } from './LlamaRuntime';
@@ -87,6 +88,8 @@ export class EngineServer {
         return machineInfo(this.runtime, (params as EngineMethods['machine']['params']).gpu);
       case 'download':
         return downloadModel(params as EngineMethods['download']['params'], signal, progress);
+      case 'installBinaries':
+        return installBinaries(params as EngineMethods['installBinaries']['params'], signal, progress);
       case 'health':
         // The health request is in inFlight itself: count the others.
         return Promise.resolve(engineHealth(this.runtime, this.inFlight.size - 1));

@@ -22,6 +22,8 @@ import { registerPrompts } from './prompts/registerPrompts';
 import { createStatusBar } from './statusBar';
 import { welcomeOnce } from './firstRun';
 import { COMPLETION_DOCUMENTS, warmWhenEditing } from './warmWhenEditing';
+import { EXTRA_BINARIES_ENV } from '../protocol/binariesProtocol';
+import { registerCudaBinaries } from './cuda/offerCudaBinaries';
 
 /** What the extension exports: read by the integration tests, and by anyone scripting the extension. */
 export interface LlamaLensApi {
@@ -55,9 +57,12 @@ export function activate(context: vscode.ExtensionContext): LlamaLensApi {
 }
 
 function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LlamaLensApi {
+  // Downloaded CUDA binaries live here (the VSIX cannot carry them); the engine resolves them from it.
+  const binariesFolder = vscode.Uri.joinPath(context.globalStorageUri, 'binaries').fsPath;
   const client = new EngineClient({
     enginePath: context.asAbsolutePath('dist/engine.mjs'),
     log: (level, message) => log[level](message),
+    env: { [EXTRA_BINARIES_ENV]: binariesFolder },
   });
   const session = new ModelSession(client);
   const approvals = new OversizeApprovals();
@@ -120,6 +125,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
       warm();
     }),
     warmWhenEditing(warm),
+    registerCudaBinaries({ session, log, extensionPath: context.extensionPath, binariesFolder }),
   );
   void welcomeOnce(context.globalState, config.load !== undefined, log);
   return {

@@ -10,8 +10,10 @@ import {
   type MachineInfo, type ModelFacts,
 } from './modelProtocol';
 import { isPromptParams, isPromptResult, type PromptParams, type PromptResult } from './promptProtocol';
+import { isInstallBinariesParams, isInstallBinariesResult, type InstallBinariesParams, type InstallBinariesResult } from './binariesProtocol';
 
-// Prompts and model management live in their own files; their types are part of this wire too.
+// Prompts, model management and binary installs live in their own files; their types are part of this wire too.
+export * from './binariesProtocol';
 export * from './modelProtocol';
 export * from './promptProtocol';
 
@@ -178,15 +180,16 @@ export interface EngineMethods {
   inspect: { params: InspectParams; result: ModelFacts; progress: never };
   machine: { params: { gpu: GpuSetting }; result: MachineInfo; progress: never };
   download: { params: DownloadParams; result: DownloadResult; progress: DownloadProgress };
+  installBinaries: { params: InstallBinariesParams; result: InstallBinariesResult; progress: DownloadProgress };
   health: { params: Record<string, never>; result: EngineHealth; progress: never };
 }
 export type EngineMethod = keyof EngineMethods;
-export const ENGINE_METHODS = ['load', 'complete', 'distribution', 'surprisal', 'prompt', 'inspect', 'machine', 'download', 'health'] as const satisfies readonly EngineMethod[];
+export const ENGINE_METHODS = ['load', 'complete', 'distribution', 'surprisal', 'prompt', 'inspect', 'machine', 'download', 'installBinaries', 'health'] as const satisfies readonly EngineMethod[];
 /**
  * Methods that never touch the loaded model: they run beside the model's queue, so a download does not hold up
  * completions, and `health` answers while a generation runs.
  */
-export const UNQUEUED_METHODS: readonly EngineMethod[] = ['inspect', 'machine', 'download', 'health'];
+export const UNQUEUED_METHODS: readonly EngineMethod[] = ['inspect', 'machine', 'download', 'installBinaries', 'health'];
 
 export type EngineErrorCode =
   | 'badRequest' | 'noModel' | 'loadFailed' | 'tooLarge' | 'contextFull' | 'downloadFailed' | 'cancelled' | 'engineDied' | 'internal';
@@ -255,6 +258,7 @@ export const PARAMS_GUARDS: { [M in EngineMethod]: Guard<EngineMethods[M]['param
   inspect: isInspectParams,
   machine: hasFields<{ gpu: GpuSetting }>({ gpu: isGpuSetting }),
   download: isDownloadParams,
+  installBinaries: isInstallBinariesParams,
   health: (v): v is Record<string, never> => isRecord(v),
 };
 
@@ -296,8 +300,11 @@ export const RESULT_GUARDS: { [M in EngineMethod]: Guard<EngineMethods[M]['resul
   inspect: isModelFacts,
   machine: isMachineInfo,
   download: isDownloadResult,
+  installBinaries: isInstallBinariesResult,
   health: isEngineHealth,
 };
+
+const isDownloadProgress = hasFields<DownloadProgress>({ downloadedBytes: isByteCount, totalBytes: isByteCount, bytesPerSecond: isByteCount });
 
 export const PROGRESS_GUARDS: { [M in EngineMethod]: Guard<EngineMethods[M]['progress']> } = {
   load: hasFields<{ fraction: number }>({ fraction: isFiniteNumber }),
@@ -307,7 +314,8 @@ export const PROGRESS_GUARDS: { [M in EngineMethod]: Guard<EngineMethods[M]['pro
   prompt: hasFields<{ text: string }>({ text: isString }),
   inspect: (_v): _v is never => false,
   machine: (_v): _v is never => false,
-  download: hasFields<DownloadProgress>({ downloadedBytes: isByteCount, totalBytes: isByteCount, bytesPerSecond: isByteCount }),
+  download: isDownloadProgress,
+  installBinaries: isDownloadProgress,
   health: (_v): _v is never => false,
 };
 

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { GgmlType, GgufWriter, tensorByteSize } from '../../scripts/lib/gguf/GgufWriter';
 import { listModelFiles } from '../../src/client/modelFolder';
-import { EngineRequestError, isCancellation } from '../../src/client/EngineClient';
+import { isCancellation } from '../../src/client/EngineClient';
 import type { DownloadParams, DownloadProgress, DownloadResult } from '../../src/protocol/engineProtocol';
-import { cpuLoadParams, startEngine, waitUntil, type EngineUnderTest } from '../support/engineHarness';
+import { cpuLoadParams, isDownloadFailure, startEngine, waitUntil, type EngineUnderTest } from '../support/engineHarness';
 import { generatedModelPath } from '../support/oracle';
 import { RangeServer, type ServedRequest } from '../support/rangeServer';
 
@@ -53,15 +53,6 @@ function bytesAskedFor(requests: readonly ServedRequest[]): number {
     reached = Math.max(reached, end);
   }
   return covered;
-}
-
-function isDownloadFailure(pattern: RegExp) {
-  return (error: unknown) => {
-    assert.ok(error instanceof EngineRequestError, `not an engine error: ${String(error)}`);
-    assert.equal(error.code, 'downloadFailed', error.message);
-    assert.match(error.message, pattern);
-    return true;
-  };
 }
 
 describe('model downloads in the engine', function () {

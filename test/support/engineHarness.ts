@@ -1,5 +1,6 @@
 // Starts the real engine child process for a test, with its log kept for failure messages.
-import { EngineClient, type LogLevel } from '../../src/client/EngineClient';
+import { strict as assert } from 'node:assert';
+import { EngineClient, EngineRequestError, type LogLevel } from '../../src/client/EngineClient';
 import type { CompleteParams, LoadParams } from '../../src/protocol/engineProtocol';
 import { generatedModelPath } from './oracle';
 import { ENGINE_ENTRY } from './repoPaths';
@@ -27,6 +28,16 @@ export async function waitUntil(predicate: () => boolean, timeoutMs: number, mes
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms: ${message()}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** For assert.rejects: a 'downloadFailed' engine error whose message matches `pattern`. */
+export function isDownloadFailure(pattern: RegExp) {
+  return (error: unknown) => {
+    assert.ok(error instanceof EngineRequestError, `not an engine error: ${String(error)}`);
+    assert.equal(error.code, 'downloadFailed', error.message);
+    assert.match(error.message, pattern);
+    return true;
+  };
 }
 
 /** Completion params with test defaults: single line, 12 tokens, suffix-first, no time limits. */

@@ -1,7 +1,8 @@
 // A real HTTP server on 127.0.0.1 that serves files the way Hugging Face does, for download tests: HF paths
 // (`/<user>/<repo>/resolve/<branch>/<file>`), HEAD, byte ranges (206, Content-Range, Accept-Ranges), the X-Linked-*
 // headers of LFS files and, optionally, HF's redirect to a CDN. Switches slow it down, drop connections mid-file and
-// take it "off the network". It records every request it gets.
+// take it "off the network". It records every request it gets. It also answers JSON documents at given paths, which
+// makes it an npm registry too (version entries whose tarballs are its files).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -54,6 +55,9 @@ export class RangeServer {
    * once the socket buffers are full, and stops counting.
    */
   flowingRangedResponses = 0;
+
+  /** JSON answered at a path (compared after percent-decoding, so `%2f` in a scoped npm name matches "/"). */
+  readonly documents = new Map<string, unknown>();
 
   private readonly files = new Map<string, ServedFile>();
   private readonly sockets = new Set<Socket>();
@@ -123,6 +127,12 @@ export class RangeServer {
     this.requests.push(record);
     if (this.down) {
       req.socket.destroy();
+      return;
+    }
+    const document = this.documents.get(decodeURIComponent(path));
+    if (document !== undefined && req.method === 'GET') {
+      record.status = 200;
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(document));
       return;
     }
     const resolveMatch = RESOLVE_PATH.exec(path);

@@ -1,0 +1,103 @@
+// When llamaLens.gpu is "cuda": makes sure node-llama-cpp's CUDA binaries are there, offering to download them (they
+// are too large for the VSIX), or says why CUDA cannot be used here. Nothing is downloaded without the user's yes, and
+// the download is offered once per window. The engine installs them and is then restarted, so that it finds them.
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { isCancellation } from '../../client/EngineClient';
+import type { ModelSession } from '../../client/ModelSession';
+import { cudaOffer, cudaPackages } from '../../core/gpu/cudaOffer';
+import { formatBytes } from '../../core/statusText';
+import { type BinaryPackage, packageLabel as label } from '../../protocol/binariesProtocol';
+import type { GpuSetting } from '../../protocol/engineProtocol';
+import { readConfig } from '../config';
+import { withDownloadProgress } from '../models/downloadWithProgress';
+import { hasNvidiaGpu, installedVersions, packageVersion } from './cudaMachineFacts';
+
+const NPM_REGISTRY = 'https://registry.npmjs.org';
+
+export interface CudaBinariesDeps {
+  session: ModelSession;
+  log: vscode.LogOutputChannel;
+  /** The extension's folder: its node_modules has node-llama-cpp (and, in a development checkout, maybe CUDA too). */
+  extensionPath: string;
+  /** Where downloaded packages go (`<folder>/node_modules`); the engine is started with it in LLAMA_LENS_EXTRA_BINARIES. */
+  binariesFolder: string;
+}
+
+/** Checks now and whenever llamaLens.gpu becomes "cuda". */
+export function registerCudaBinaries(deps: CudaBinariesDeps): vscode.Disposable {
+  let previousGpu: GpuSetting | undefined;
+  let offered = false;
+  const check = () => {
+    const gpu = readConfig().load?.gpu;
+    const becameCuda = gpu === 'cuda' && previousGpu !== 'cuda';
+    previousGpu = gpu;
+    if (!becameCuda) return;
+    checkCuda(deps, () => {
+      const first = !offered;
+      offered = true;
+      return first;
+    }).catch((error: unknown) => deps.log.error(`Checking for CUDA binaries failed: ${error instanceof Error ? error.message : String(error)}`));
+  };
+  check();
+  return vscode.workspace.onDidChangeConfiguration((event) => {
+    if (event.affectsConfiguration('llamaLens')) check();
+  });
+}
+
+/** `mayOffer` says whether this window may still ask (and counts the asking). */
+async function checkCuda(deps: CudaBinariesDeps, mayOffer: () => boolean): Promise<void> {
+  const bundled = join(deps.extensionPath, 'node_modules');
+  const version = await packageVersion(bundled, 'node-llama-cpp');
+  if (!version) throw new Error(`node-llama-cpp is missing from ${bundled}`);
+  const names = (cudaPackages(process.platform, process.arch, version) ?? []).map((pkg) => pkg.name);
+  const offer = cudaOffer({
+    platform: process.platform,
+    arch: process.arch,
+    hasNvidiaGpu: await hasNvidiaGpu(),
+    installedVersions: await installedVersions([bundled, join(deps.binariesFolder, 'node_modules')], names),
+    nodeLlamaCppVersion: version,
+  });
+  switch (offer.kind) {
+    case 'ready':
+      deps.log.info(`CUDA binaries ${offer.packages.map(label).join(', ')} are installed.`);
+      return;
+    case 'noNvidiaGpu':
+    case 'unsupportedPlatform':
+      deps.log.warn(offer.message);
+      void vscode.window.showWarningMessage(`Llama Lens: ${offer.message}`);
+      return;
+    case 'offerDownload': {
+      if (!mayOffer()) return;
+      const size = offer.approxBytes ? `about ${formatBytes(offer.approxBytes)}` : 'a few hundred MB';
+      const why = offer.replacing ? `The CUDA binaries downloaded earlier are for another node-llama-cpp version than ${version}.` : 'CUDA needs node-llama-cpp\'s CUDA binaries, which are too large to ship with Llama Lens.';
+      const choice = await vscode.window.showInformationMessage(`Llama Lens: ${why} Download them from the npm registry (${size})?`, 'Download', 'Not Now');
+      if (choice === 'Download') await download(deps, offer.packages);
+      return;
+    }
+    default: {
+      const unreachable: never = offer;
+      return unreachable;
+    }
+  }
+}
+
+async function download(deps: CudaBinariesDeps, packages: BinaryPackage[]): Promise<void> {
+  const { session, log } = deps;
+  try {
+    const result = await withDownloadProgress('Llama Lens: downloading the CUDA binaries', (signal, onProgress) =>
+      session.direct('installBinaries', { packages, registry: NPM_REGISTRY, folder: deps.binariesFolder }, { signal, onProgress }));
+    log.info(`Installed ${result.installed.map((p) => `${label(p)} in ${p.path}`).join(', ')} (${formatBytes(result.downloadedBytes)} downloaded). Restarting the engine to use CUDA.`);
+    void vscode.window.showInformationMessage('Llama Lens: the CUDA binaries are installed. The engine restarts to use them.');
+    // A running engine has looked for CUDA already; a fresh one finds the new packages.
+    await session.restart().catch((error: unknown) => log.error(error instanceof Error ? error.message : String(error)));
+  } catch (error) {
+    if (isCancellation(error)) {
+      void vscode.window.showInformationMessage('Llama Lens: the CUDA download was cancelled; nothing was kept.');
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    log.error(`Installing the CUDA binaries failed: ${message}`);
+    void vscode.window.showErrorMessage(`Llama Lens: ${message}`);
+  }
+}
