@@ -3,7 +3,7 @@
 // files are copies of the generated oracle model with one field corrupted (test/support/ggufLayout.ts finds it).
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineRequestError } from '../../src/client/EngineClient';
@@ -124,8 +124,15 @@ describe('bad model files (engine)', function () {
     await assertRefused(folder, /is a folder, not a GGUF model file\./);
   });
 
+  it('refuses a model file it is not allowed to read (permission denied), and keeps working', async function () {
+    // chmod cannot stop root, which runs these tests in CI. Linux's write-only sysctl files refuse a read to
+    // everyone, root included (sysctl_perm checks the owner bits): a link named like a model points at one.
+    const unreadable = join(dir, 'unreadable.gguf');
+    symlinkSync('/proc/sys/vm/drop_caches', unreadable);
+    await assertRefused(unreadable, /Cannot open model file .*unreadable\.gguf: permission denied\./);
+  });
+
   it('refuses a path that runs through a regular file (ENOTDIR), and keeps working', async function () {
-    // The tests run as root, which chmod cannot stop from reading; a path that cannot be opened for another reason.
     const file = write('plain.gguf', 'x');
     await assertRefused(join(file, 'model.gguf'), /: a part of the path before the file name is a file, not a folder, so the file does not exist\./);
   });
