@@ -3,7 +3,7 @@
 // ipull resumes in whole 5 MiB chunks, so the resume tests serve a generated GGUF of about 22 MiB (5 chunks).
 import { strict as assert } from 'node:assert';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { GgmlType, GgufWriter, tensorByteSize } from '../../scripts/lib/gguf/GgufWriter';
@@ -260,6 +260,16 @@ describe('model downloads in the engine', function () {
     // The request's own expectations win over the server's.
     const result = await download(hf(ORACLE), { expectedBytes: data.length, expectedSha256: sha256 });
     assert.equal(result.sha256, sha256);
+  });
+
+  it('says the disk is full before fetching a model larger than the free space, leaving nothing behind', async function () {
+    // The server announces a file 1 GiB larger than the space left on this disk (statfs, as the engine reads it).
+    const { bavail, bsize } = statfsSync(root);
+    server.announcedBytes = bavail * bsize + 1024 ** 3;
+    const mark = server.requests.length;
+    await assert.rejects(download(hf(ORACLE)), isDownloadFailure(/Not enough disk space in .*: the model needs .* more and .* is free\./));
+    assert.deepEqual(listing(), [], 'no model file, temp file or marker');
+    assert.deepEqual(rangedRequests(mark), [], 'no ranged transfer was started');
   });
 
   it("fails with the server's status for a file that is not there, leaving nothing behind", async function () {

@@ -49,6 +49,11 @@ export class RangeServer {
   /** Overrides of the X-Linked-Etag / X-Linked-Size headers (the true values by default; null leaves a header out). */
   linkedSha256: string | null | undefined;
   linkedSize: number | null | undefined;
+  /**
+   * When set, a whole-file response (HEAD, or GET without a Range) announces this many bytes, and a GET then ends
+   * early: a file larger than the disk, for the free-space check that runs before the transfer.
+   */
+  announcedBytes: number | undefined;
   drops = 0;
   /**
    * Ranged responses whose bytes still flow. One the client stopped reading (without closing it) stays open but stalls
@@ -99,6 +104,7 @@ export class RangeServer {
     this.redirectToCdn = false;
     this.linkedSha256 = undefined;
     this.linkedSize = undefined;
+    this.announcedBytes = undefined;
   }
 
   /** Cuts every open connection and refuses new ones until `down` is cleared. */
@@ -169,7 +175,7 @@ export class RangeServer {
     const [start, end] = range ?? [0, size - 1];
     record.status = range ? 206 : 200;
     if (range) headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
-    headers['Content-Length'] = String(end - start + 1);
+    headers['Content-Length'] = String(!range && this.announcedBytes !== undefined ? this.announcedBytes : end - start + 1);
     res.writeHead(record.status, headers);
     if (req.method === 'HEAD') {
       res.end();
