@@ -1,13 +1,14 @@
 // npm run bench:activation — what Llama Lens costs the editor, measured in a real VS Code (code-server)
 // with the packaged VSIX installed:
 //   - activation time, as VS Code itself reports it (Developer: Show Running Extensions: code loading plus
-//     the activate() call), against an empty baseline extension activated by the same event in the same window;
+//     the activate() call), against an empty baseline extension activated by the same event, in a window of its own
+//     (--together: in the same window);
 //   - the extension host's resident memory with no model, with a tiny model (which also starts the engine), and with
 //     a TinyLlama-shaped one (the weights live in the engine process, so the host should not grow), with the
 //     engine's memory beside it.
 // Targets: activate() ≤ 50 ms, and ≤ 50 ms added over the empty extension's activation (on this 2-core machine
 // code-server takes hundreds of ms to activate even the empty one); the host grows by less than 5% from a model load.
-// Options: --rounds N (default 5), --out FILE (JSON; default bench-results/activation.json).
+// Options: --rounds N (default 5), --together, --out FILE (JSON; default bench-results/activation.json).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -97,28 +98,51 @@ async function settledRss(pid: number): Promise<number> {
   return median(readings);
 }
 
-async function round(workspace: string, baseline: string): Promise<Round> {
-  const server = await startCodeServer({ workspace, extensions: [await installedLlamaLens(), baseline], settings: { 'llamaLens.gpu': 'cpu' } });
+/**
+ * Waits for VS Code's own startup to settle (every built-in extension activated), then opens the plain-text file,
+ * which activates the extensions under test. Activation is measured only then: VS Code's startup work would
+ * otherwise be counted in whichever extension happened to load while it ran.
+ */
+async function openFileInSettledWindow(page: Page): Promise<void> {
+  await runCommand(page, 'Developer: Show Running Extensions');
+  await waitFor(() => page.locator('.monaco-list-row .activation-time').allTextContents(), {
+    timeoutMs: 60_000, message: 'the built-in extensions to finish activating', until: (times) => times.length > 0 && times.every((time) => !/Activating/.test(time)),
+  });
+  // VS Code shows Running Extensions as a modal editor: close it to reach the Explorer.
+  await page.keyboard.press('Escape');
+  await page.locator('.monaco-modal-editor-block').first().waitFor({ state: 'detached', timeout: 30_000 });
+  await openFileFromExplorer(page, 'notes.txt');
+}
+
+/** The empty extension's activation in a window of its own. */
+async function baselineAlone(workspace: string, baseline: string): Promise<number> {
+  const server = await startCodeServer({ workspace, extensions: [baseline] });
+  const workbench = await openWorkbench(server.url);
+  try {
+    await openFileInSettledWindow(workbench.page);
+    await runCommand(workbench.page, 'Developer: Show Running Extensions');
+    return await activationMs(workbench.page, 'Activation Baseline');
+  } finally {
+    await workbench.close();
+    await server.stop();
+  }
+}
+
+/** One window with Llama Lens (and, unless `apart`, the baseline beside it). */
+async function round(workspace: string, baseline: string, apart: boolean): Promise<Omit<Round, 'baselineActivationMs'> & { baselineActivationMs?: number }> {
+  const extensions = apart ? [await installedLlamaLens()] : [await installedLlamaLens(), baseline];
+  const server = await startCodeServer({ workspace, extensions, settings: { 'llamaLens.gpu': 'cpu' } });
   const workbench = await openWorkbench(server.url);
   try {
     const { page } = workbench;
-    // Activation is measured once the window has settled: VS Code's own startup work would otherwise be counted
-    // in whichever extension happened to load while it ran (the empty baseline took 100-200 ms then).
-    await runCommand(page, 'Developer: Show Running Extensions');
-    await waitFor(() => page.locator('.monaco-list-row .activation-time').allTextContents(), {
-      timeoutMs: 60_000, message: 'the built-in extensions to finish activating', until: (times) => times.length > 0 && times.every((time) => !/Activating/.test(time)),
-    });
-    // VS Code shows Running Extensions as a modal editor: close it to reach the Explorer.
-    await page.keyboard.press('Escape');
-    await page.locator('.monaco-modal-editor-block').first().waitFor({ state: 'detached', timeout: 30_000 });
-    await openFileFromExplorer(page, 'notes.txt');
+    await openFileInSettledWindow(page);
     await waitFor(() => statusBarText(page, STATUS_BAR_ID_PREFIX), { timeoutMs: 60_000, message: 'Llama Lens to activate (no model)', until: (text) => /no model/.test(text ?? '') });
     await runCommand(page, 'Developer: Show Running Extensions');
     const llamaLensActivationMs = await activationMs(page, 'Llama Lens');
     const activateCallMs = await waitFor(() => /Activated in ([\d.]+) ms/.exec(outputChannelLog(server.userDataDir, 'Llama Lens'))?.[1], {
       timeoutMs: 30_000, message: 'the "Activated in" line of the Llama Lens log',
     });
-    const baselineActivationMs = await activationMs(page, 'Activation Baseline');
+    const baselineActivationMs = apart ? undefined : await activationMs(page, 'Activation Baseline');
     const host = server.pid && findDescendant(server.pid, /--type=extensionHost/);
     if (!host) throw new Error('Cannot find the extension host process under code-server.');
     const hostBeforeMiB = await settledRss(host);
@@ -144,6 +168,9 @@ async function round(workspace: string, baseline: string): Promise<Round> {
 
 async function main(): Promise<void> {
   const rounds = Number(option('--rounds', '5'));
+  // --together: both extensions in one window, activated by the same event at once (each may then be charged for
+  // the other's loading). By default each gets a window of its own.
+  const apart = !process.argv.includes('--together');
   const out = option('--out', join(ROOT, 'bench-results', 'activation.json'));
   const scratch = mkdtempSync(join(tmpdir(), 'llama-lens-bench-activation-'));
   try {
@@ -154,7 +181,8 @@ async function main(): Promise<void> {
     const baseline = baselineExtension(join(scratch, 'baseline'));
     const results: Round[] = [];
     for (let i = 0; i < rounds; i++) {
-      const result = await round(workspace, baseline);
+      const measured = await round(workspace, baseline, apart);
+      const result: Round = { ...measured, baselineActivationMs: measured.baselineActivationMs ?? (await baselineAlone(workspace, baseline)) };
       results.push(result);
       process.stdout.write(`round ${i + 1}/${rounds}: ${JSON.stringify(result)}\n`);
     }
