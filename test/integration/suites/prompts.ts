@@ -1,6 +1,8 @@
 // Generate at Cursor and Write Doc Comment inside a real extension host, on the oracle-answers
 // model: its greedy answer to any chat prompt is known from its count table (test/support/oracle.ts).
 import * as assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { generatedModelPath, greedyContinuation, loadOracleTable, oracleTokenWithText } from '../../support/oracle';
 import { api, setUserSetting, waitFor, waitForAsync } from './host';
@@ -13,6 +15,18 @@ const SETTINGS: Record<string, unknown> = {
   'llamaLens.prompts.temperature': 0,
   'llamaLens.prompts.maxTokens': MAX_TOKENS,
 };
+
+/**
+ * A new TypeScript buffer holding `content`, under a name no other test uses. "Untitled-N" names are reused once closed,
+ * and a document opened right after another was closed could come back as the closed one's stale copy.
+ */
+async function openScratch(name: string, content: string): Promise<vscode.TextEditor> {
+  const uri = vscode.Uri.parse(`untitled:${join(tmpdir(), `llama-lens-${name}-${process.pid}-${Date.now()}.ts`)}`);
+  const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  assert.ok(await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), content)), 'the scratch buffer took its text');
+  assert.equal(editor.document.getText(), content);
+  return editor;
+}
 
 describe('Llama Lens palette prompts in the extension host', () => {
   const table = loadOracleTable(generatedModelPath('oracle-answers.table.json'));
@@ -37,8 +51,8 @@ describe('Llama Lens palette prompts in the extension host', () => {
   it('Generate at Cursor streams the answer in at the cursor as one undo step', async () => {
     assert.match(answer, /^y=x\+1;\nlet y=x\+1;/);
     const original = 'let x = 1;\n';
-    const document = await vscode.workspace.openTextDocument({ language: 'typescript', content: original });
-    const editor = await vscode.window.showTextDocument(document);
+    const editor = await openScratch('generate', original);
+    const { document } = editor;
     editor.selection = new vscode.Selection(1, 0, 1, 0);
     await vscode.commands.executeCommand('llamaLens.generateAtCursor', 'add one to x');
     assert.equal(document.getText(), original + answer);
@@ -48,8 +62,8 @@ describe('Llama Lens palette prompts in the extension host', () => {
 
   it('Write Doc Comment puts a JSDoc block above the function at the cursor', async () => {
     const source = 'function add(a: number, b: number) {\n  return a + b;\n}\n';
-    const document = await vscode.workspace.openTextDocument({ language: 'typescript', content: source });
-    const editor = await vscode.window.showTextDocument(document);
+    const editor = await openScratch('doc-comment', source);
+    const { document } = editor;
     editor.selection = new vscode.Selection(1, 4, 1, 4);
     // The TypeScript extension answers symbol requests once its server is up.
     await waitForAsync(() => vscode.commands.executeCommand<unknown[] | undefined>('vscode.executeDocumentSymbolProvider', document.uri), (symbols) => (symbols?.length ?? 0) > 0, 'TypeScript symbols', 60_000);
