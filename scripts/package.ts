@@ -1,11 +1,11 @@
 // npm run package [-- --target linux-x64|darwin-arm64|win32-x64]
 // Builds the production bundles and a platform-specific VSIX at the repository root, prints its size
 // and fails when it is over MAX_VSIX_BYTES. Without --target, packages for this machine.
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { findRepoRoot } from './lib/e2ePaths';
 import { stagePackage } from './lib/package/stagePackage';
-import { hostTarget, isPackageTarget, MAX_VSIX_BYTES, vsixFileName, type PackageTarget } from './lib/package/targets';
+import { hostTarget, isPackageTarget, MAX_VSIX_BYTES, vsixPath, type PackageTarget } from './lib/package/targets';
 import { mustRun } from './lib/processes';
 
 const MINUTE = 60_000;
@@ -28,8 +28,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const repoRoot = findRepoRoot();
   const target = requestedTarget(process.argv.slice(2));
-  const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
-  const vsix = join(repoRoot, vsixFileName(target, version));
+  const vsix = vsixPath(repoRoot, target);
 
   log(`production bundles (minified, no source maps)`);
   await mustRun(process.execPath, ['esbuild.config.mjs', '--production', '--dist-only'], { cwd: repoRoot, timeoutMs: 2 * MINUTE, echo: false });

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { codeServerEnv } from './codeServer';
-import { hostTarget, vsixFileName } from './package/targets';
+import { hostTarget, vsixPath } from './package/targets';
 import { e2ePaths } from './e2ePaths';
 import { mustRun } from './processes';
 
@@ -16,8 +16,7 @@ export function packagedVsixPath(): string {
   const { repoRoot } = e2ePaths();
   const target = hostTarget();
   if (!target) throw new Error(`No VSIX is built for ${process.platform}-${process.arch}.`);
-  const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
-  return join(repoRoot, vsixFileName(target, version));
+  return vsixPath(repoRoot, target);
 }
 
 /**

@@ -1,6 +1,9 @@
 // Which native npm packages each platform-specific VSIX carries. node-llama-cpp publishes one
 // package of prebuilt binaries per platform and GPU backend; a VSIX holds only its platform's, and
 // never CUDA's (hundreds of MB: fetched on demand instead, see src/extension/cuda).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 export const PACKAGE_TARGETS = ['linux-x64', 'darwin-arm64', 'win32-x64'] as const;
 export type PackageTarget = (typeof PACKAGE_TARGETS)[number];
 
@@ -35,6 +38,8 @@ export function hostTarget(): PackageTarget | undefined {
   return isPackageTarget(candidate) ? candidate : undefined;
 }
 
-export function vsixFileName(target: PackageTarget, version: string): string {
-  return `llama-lens-${target}-${version}.vsix`;
+/** Where `npm run package` writes the target's VSIX: the repository root, named with package.json's version. */
+export function vsixPath(repoRoot: string, target: PackageTarget): string {
+  const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+  return join(repoRoot, `llama-lens-${target}-${version}.vsix`);
 }
