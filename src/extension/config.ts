@@ -2,6 +2,7 @@
 // and knows which settings need the engine to reload the model.
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
+import { cudaRegistry } from '../core/gpu/cudaRegistry';
 import { trustedModelPath } from '../core/trustedModelPath';
 import type { DebounceSetting } from '../core/completion/AdaptiveDebounce';
 import { isBoolean, isFiniteNumber, isNonNegativeInteger, isRecord, isString } from '../protocol/guards';
@@ -40,6 +41,8 @@ export interface ConfigSnapshot {
   load: LoadParams | undefined;
   /** Where Select Model lists and downloads models; '' for the extension's global storage. */
   modelsFolder: string;
+  /** The npm registry (or mirror) the CUDA binaries are downloaded from. */
+  cudaRegistry: string;
   completions: CompletionSettings;
   prompts: PromptSettings;
   /** Human-readable problems with the settings, for the log and a warning. */
@@ -62,7 +65,9 @@ export function readConfig(): ConfigSnapshot {
     temperature: pick(config, 'prompts.temperature', 0.2, (v): v is number => isFiniteNumber(v) && v >= 0 && v <= 2, 'a number from 0 to 2', problems),
     maxTokens: pick(config, 'prompts.maxTokens', 512, (v): v is number => isNonNegativeInteger(v) && v >= 1 && v <= 32768, 'a whole number from 1 to 32768', problems),
   };
-  return { load, modelsFolder: modelsFolderSetting(config), completions, prompts, problems };
+  const registry = cudaRegistry(config.inspect('cuda.registry'));
+  if (registry.problem) problems.push(registry.problem);
+  return { load, modelsFolder: modelsFolderSetting(config), cudaRegistry: registry.registry, completions, prompts, problems };
 }
 
 const DEFAULT_SYSTEM_PROMPT = 'You are a careful programming assistant. Answer precisely and briefly. Put code in fenced code blocks.';

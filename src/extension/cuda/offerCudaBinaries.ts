@@ -6,14 +6,13 @@ import * as vscode from 'vscode';
 import { isCancellation } from '../../client/EngineClient';
 import type { ModelSession } from '../../client/ModelSession';
 import { cudaOffer, cudaPackages } from '../../core/gpu/cudaOffer';
+import { NPM_REGISTRY } from '../../core/gpu/cudaRegistry';
 import { formatBytes } from '../../core/statusText';
 import { type BinaryPackage, packageLabel as label } from '../../protocol/binariesProtocol';
 import type { GpuSetting } from '../../protocol/engineProtocol';
 import { readConfig } from '../config';
 import { withDownloadProgress } from '../models/downloadWithProgress';
 import { hasNvidiaGpu, installedVersions, packageVersion } from './cudaMachineFacts';
-
-const NPM_REGISTRY = 'https://registry.npmjs.org';
 
 export interface CudaBinariesDeps {
   session: ModelSession;
@@ -71,8 +70,11 @@ async function checkCuda(deps: CudaBinariesDeps, mayOffer: () => boolean): Promi
       if (!mayOffer()) return;
       const size = offer.approxBytes ? `about ${formatBytes(offer.approxBytes)}` : 'a few hundred MB';
       const why = offer.replacing ? `The CUDA binaries downloaded earlier are for another node-llama-cpp version than ${version}.` : 'CUDA needs node-llama-cpp\'s CUDA binaries, which are too large to ship with Llama Lens.';
-      const choice = await vscode.window.showInformationMessage(`Llama Lens: ${why} Download them from the npm registry (${size})?`, 'Download', 'Not Now');
-      if (choice === 'Download') await download(deps, offer.packages);
+      // Read when asked, so the download goes where the message said.
+      const registry = readConfig().cudaRegistry;
+      const from = registry === NPM_REGISTRY ? 'the npm registry' : `the npm registry at ${registry}`;
+      const choice = await vscode.window.showInformationMessage(`Llama Lens: ${why} Download them from ${from} (${size})?`, 'Download', 'Not Now');
+      if (choice === 'Download') await download(deps, offer.packages, registry);
       return;
     }
     default: {
@@ -82,11 +84,11 @@ async function checkCuda(deps: CudaBinariesDeps, mayOffer: () => boolean): Promi
   }
 }
 
-async function download(deps: CudaBinariesDeps, packages: BinaryPackage[]): Promise<void> {
+async function download(deps: CudaBinariesDeps, packages: BinaryPackage[], registry: string): Promise<void> {
   const { session, log } = deps;
   try {
     const result = await withDownloadProgress('Llama Lens: downloading the CUDA binaries', (signal, onProgress) =>
-      session.direct('installBinaries', { packages, registry: NPM_REGISTRY, folder: deps.binariesFolder }, { signal, onProgress }));
+      session.direct('installBinaries', { packages, registry, folder: deps.binariesFolder }, { signal, onProgress }));
     log.info(`Installed ${result.installed.map((p) => `${label(p)} in ${p.path}`).join(', ')} (${formatBytes(result.downloadedBytes)} downloaded). Restarting the engine to use CUDA.`);
     void vscode.window.showInformationMessage('Llama Lens: the CUDA binaries are installed. The engine restarts to use them.');
     // A running engine has looked for CUDA already; a fresh one finds the new packages.
