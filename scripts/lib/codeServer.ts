@@ -65,6 +65,11 @@ export interface CodeServerOptions {
   port?: number;
   /** Extra environment for code-server; its extension host inherits it. */
   env?: Record<string, string>;
+  /**
+   * A command that code-server's own command line is appended to, and that must `exec` it (so that the process
+   * stop() ends is code-server's), e.g. one that starts it in a namespace of its own. Default: none.
+   */
+  launchPrefix?: readonly string[];
   /** How long to wait for code-server to answer /healthz. Default 90 s. */
   startTimeoutMs?: number;
   /** Keep the temp dirs after stop() (also: LLAMA_LENS_E2E_KEEP=1), for looking at logs. */
@@ -247,7 +252,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   ];
   const tail = new OutputTail(6000);
   const logFile = createWriteStream(join(root, 'code-server.log'));
-  const child: ChildProcess = spawn(paths.node24Binary, args, {
+  const [command, ...commandArgs] = [...(options.launchPrefix ?? []), paths.node24Binary, ...args];
+  const child: ChildProcess = spawn(command ?? paths.node24Binary, commandArgs, {
     cwd: options.workspace,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

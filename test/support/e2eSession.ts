@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCodeServer, type CodeServer } from '../../scripts/lib/codeServer';
+import { outputChannelLog, startCodeServer, type CodeServer, type CodeServerOptions } from '../../scripts/lib/codeServer';
 import { installedLlamaLens, STATUS_BAR_ID_PREFIX } from '../../scripts/lib/llamaLensStage';
 import { focusActiveEditor, openFileFromExplorer, openWorkbench, screenshot, statusBarText, waitFor, type Workbench } from './workbench';
 
@@ -13,14 +13,18 @@ export interface Session {
   workbench: Workbench;
 }
 
+/** How code-server is started, beyond its workspace, extensions and settings. */
+export type SessionServerOptions = Pick<CodeServerOptions, 'launchPrefix' | 'env'>;
+
 /**
  * Registers hooks on the enclosing describe: a workspace holding `files`, its own code-server with Llama Lens and
  * `settings()` (read when it starts, so a missing model fails the hook, not the loading of the suite), and a workbench in Chromium; a failed test leaves a screenshot and the extension host's log.
+ * `server()`, also read when it starts, adds to how code-server is started.
  * Returns the running session (for use inside tests).
  */
-export function useCodeServer(name: string, files: Record<string, string>, settings: () => Record<string, unknown>): () => Session {
+export function useCodeServer(name: string, files: Record<string, string>, settings: () => Record<string, unknown>, server: () => SessionServerOptions = () => ({})): () => Session {
   let scratch: string | undefined;
-  let server: CodeServer | undefined;
+  let codeServer: CodeServer | undefined;
   let session: Session | undefined;
 
   before(async function () {
@@ -28,24 +32,25 @@ export function useCodeServer(name: string, files: Record<string, string>, setti
     const workspace = join(scratch, 'workspace');
     mkdirSync(workspace);
     for (const [file, text] of Object.entries(files)) writeFileSync(join(workspace, file), text);
-    server = await startCodeServer({ workspace, extensions: [await installedLlamaLens()], settings: settings() });
-    const workbench = await openWorkbench(server.url);
+    codeServer = await startCodeServer({ ...server(), workspace, extensions: [await installedLlamaLens()], settings: settings() });
+    const workbench = await openWorkbench(codeServer.url);
     // Llama Lens activates, and starts loading its model, once a document is open: as for a user opening a file.
     const first = Object.keys(files)[0];
     if (first) await openFileFromExplorer(workbench.page, first);
-    session = { workspace, server, workbench };
+    session = { workspace, server: codeServer, workbench };
   });
 
   afterEach(async function () {
     if (this.currentTest?.state === 'failed' && session) {
       console.log(`    failure screenshot: ${await screenshot(session.workbench.page, `${name}-failed-${this.currentTest.title}`)}`);
-      console.log(`--- extension host log ---\n${server?.extensionHostLog().slice(-4000)}`);
+      console.log(`--- extension host log ---\n${codeServer?.extensionHostLog().slice(-4000)}`);
+      if (codeServer) console.log(`--- Llama Lens log ---\n${outputChannelLog(codeServer.userDataDir, 'Llama Lens').slice(-4000)}`);
     }
   });
 
   after(async function () {
     await session?.workbench.close();
-    await server?.stop();
+    await codeServer?.stop();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
