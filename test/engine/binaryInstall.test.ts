@@ -10,13 +10,12 @@ import { promisify } from 'node:util';
 import { isCancellation } from '../../src/client/EngineClient';
 import type { DownloadProgress, InstallBinariesParams, InstallBinariesResult } from '../../src/protocol/engineProtocol';
 import { isDownloadFailure, startEngine, waitUntil, type EngineUnderTest } from '../support/engineHarness';
-import { packFakePackage, type FakePackage } from '../support/fakeBinaryPackage';
+import { NODE_LLAMA_CPP_VERSION, packFakePackage, publishFakePackage, type FakePackage, type PublishOptions } from '../support/fakeBinaryPackage';
 import { RangeServer } from '../support/rangeServer';
 import { REPO_ROOT } from '../support/repoPaths';
 
 const NODE_LLAMA_CPP = join(REPO_ROOT, 'node_modules', 'node-llama-cpp');
-/** The fake packages must have node-llama-cpp's version, or it ignores them. */
-const VERSION = (JSON.parse(readFileSync(join(NODE_LLAMA_CPP, 'package.json'), 'utf8')) as { version: string }).version;
+const VERSION = NODE_LLAMA_CPP_VERSION;
 const CUDA = '@node-llama-cpp/linux-x64-cuda';
 const CUDA_EXT = '@node-llama-cpp/linux-x64-cuda-ext';
 /** Longer than a tar header's 100-byte name field: pax 'path' records and GNU 'L' entries carry it. */
@@ -65,12 +64,7 @@ describe('installing binary packages in the engine', function () {
     if (this.currentTest?.state === 'failed') console.log(engine.logs.slice(-20).join('\n'));
   });
 
-  /** The registry's entry for the package's version; `integrity` overrides the true one. */
-  function publish(pkg: FakePackage, integrity = pkg.integrity, tarball = pkg.path.split('/').at(-1) ?? ''): void {
-    server.documents.set(`/${pkg.name}/${pkg.version}`, {
-      name: pkg.name, version: pkg.version, dist: { tarball: `${server.endpoint}npm/tarballs/resolve/main/${tarball}`, integrity, shasum: 'ignored' },
-    });
-  }
+  const publish = (pkg: FakePackage, options?: PublishOptions) => publishFakePackage(server, pkg, options);
 
   function install(names: string[], events: DownloadProgress[] = [], signal?: AbortSignal): Promise<InstallBinariesResult> {
     const params: InstallBinariesParams = { packages: names.map((name) => ({ name, version: VERSION })), registry: `${server.endpoint}`, folder };
@@ -128,7 +122,7 @@ describe('installing binary packages in the engine', function () {
 
   it('installs nothing when a tarball does not match the registry checksum, and says so', async function () {
     // The second package is the bad one: the first, already unpacked, must not stay either.
-    publish(cudaExt, cuda.integrity);
+    publish(cudaExt, { integrity: cuda.integrity });
     await assert.rejects(install([CUDA, CUDA_EXT]), isDownloadFailure(new RegExp(`${CUDA_EXT}@${VERSION} does not match the registry's checksum .* nothing was installed`)));
     assert.deepEqual(listing(), []);
   });
@@ -142,7 +136,7 @@ describe('installing binary packages in the engine', function () {
   });
 
   it('fails with the status when the tarball itself is missing, leaving nothing', async function () {
-    publish(cuda, cuda.integrity, 'gone.tgz');
+    publish(cuda, { tarball: 'gone.tgz' });
     await assert.rejects(install([CUDA]), isDownloadFailure(/404 .*@node-llama-cpp\/linux-x64-cuda@/));
     assert.deepEqual(listing(), []);
   });

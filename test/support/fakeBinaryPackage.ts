@@ -6,6 +6,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { RangeServer } from './rangeServer';
+import { REPO_ROOT } from './repoPaths';
+
+/** node-llama-cpp's version: binary packages must have it, or it ignores them. */
+export const NODE_LLAMA_CPP_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'node-llama-cpp', 'package.json'), 'utf8')) as { version: string }).version;
 
 export interface FakePackage {
   name: string;
@@ -61,4 +66,22 @@ export function packFakePackage(outDir: string, name: string, version: string, o
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+export interface PublishOptions {
+  /** The integrity the registry gives (default: the true one). */
+  integrity?: string;
+  /** The tarball's file name on the server (default: the package's). */
+  tarball?: string;
+}
+
+/**
+ * Makes `server` (a RangeServer serving the package's .tgz) answer as the npm registry does for the package's version:
+ * its entry names the tarball behind a Hugging Face-style path, which the server serves, or redirects to its /cdn/.
+ */
+export function publishFakePackage(server: RangeServer, pkg: FakePackage, options: PublishOptions = {}): void {
+  const tarball = options.tarball ?? pkg.path.split('/').at(-1) ?? '';
+  server.documents.set(`/${pkg.name}/${pkg.version}`, {
+    name: pkg.name, version: pkg.version, dist: { tarball: `${server.endpoint}npm/tarballs/resolve/main/${tarball}`, integrity: options.integrity ?? pkg.integrity, shasum: 'ignored' },
+  });
 }
