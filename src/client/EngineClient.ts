@@ -198,12 +198,15 @@ export class EngineClient {
       this.child = undefined;
       this.ready = undefined;
     }
+    const expected = this.stopping === child;
     for (const [id, pending] of [...this.pending]) {
       if (pending.child !== child) continue;
       this.pending.delete(id);
-      pending.reject(new EngineRequestError('engineDied', `${reason} The "${pending.method}" request was lost; the next request starts a fresh engine.`));
+      // A stop we asked for (a restart, new GPU settings) is not a crash: no signal name to alarm anyone.
+      pending.reject(new EngineRequestError('engineDied', expected
+        ? `The Llama Lens engine was stopped to start afresh; its "${pending.method}" request was dropped.`
+        : `${reason} The "${pending.method}" request was lost; the next request starts a fresh engine.`));
     }
-    const expected = this.stopping === child;
     if (expected) this.stopping = undefined;
     for (const listener of this.exitListeners) listener(reason, expected);
   }

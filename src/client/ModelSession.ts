@@ -21,6 +21,8 @@ export class ModelSession {
   private loading: { params: LoadParams; promise: Promise<ModelInfo> } | undefined;
   /** A failed load is not retried on every keystroke; a settings change or a restart retries it. */
   private failedLoad: { params: LoadParams; error: EngineRequestError } | undefined;
+  /** Counts restarts: a load begun before the last one (on the engine it killed) no longer sets the state. */
+  private restarts = 0;
   private currentState: EngineState = { kind: 'noModel' };
   private readonly listeners = new Set<(state: EngineState) => void>();
   /** Aborted when the model changes: work for the old model is cancelled, not left to finish. */
@@ -69,6 +71,9 @@ export class ModelSession {
     this.backoff.reset();
     this.failedLoad = undefined;
     this.loaded = undefined;
+    // A load in flight dies with this engine: the next one goes to the fresh engine, not back to that failure.
+    this.loading = undefined;
+    this.restarts++;
     this.client.dispose();
     return this.params ? this.ensureLoaded() : undefined;
   }
@@ -108,24 +113,26 @@ export class ModelSession {
   }
 
   private async load(params: LoadParams): Promise<ModelInfo> {
+    const restarts = this.restarts;
+    const current = () => restarts === this.restarts && sameParams(this.params, params);
     await this.sleep(this.backoff.delayMs);
     this.setState({ kind: 'loading', modelPath: params.modelPath, fraction: 0 });
     try {
       const info = await this.client.request('load', params, {
         signal: this.epoch.signal,
         onProgress: ({ fraction }) => {
-          if (sameParams(this.params, params)) this.setState({ kind: 'loading', modelPath: params.modelPath, fraction });
+          if (current()) this.setState({ kind: 'loading', modelPath: params.modelPath, fraction });
         },
       });
       const generation = this.client.generation;
-      if (sameParams(this.params, params)) {
+      if (current()) {
         this.loaded = { params, generation, info };
         this.setState({ kind: 'ready', info });
       }
       return info;
     } catch (error) {
       const failure = error instanceof EngineRequestError ? error : new EngineRequestError('loadFailed', String(error));
-      if (sameParams(this.params, params)) {
+      if (current()) {
         this.failedLoad = { params, error: failure };
         this.setState({ kind: 'error', message: `Could not load the model: ${failure.message}` });
       }
