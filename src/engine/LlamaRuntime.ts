@@ -1,7 +1,7 @@
 // Owns the node-llama-cpp objects: one Llama backend, one model, one context with one sequence.
 import { basename } from 'node:path';
 import {
-  getLlama, InputLookupTokenPredictor, LlamaLogLevel, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token,
+  getLlama, InputLookupTokenPredictor, LlamaLogLevel, NoBinaryFoundError, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token,
 } from 'node-llama-cpp';
 import type { GpuSetting, LoadParams, ModelInfo } from '../protocol/engineProtocol';
 import type { FimTokens } from '../core/fimPrompt';
@@ -137,10 +137,21 @@ export class LlamaRuntime {
       this.llama = { gpu, instance };
       return instance;
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = error instanceof NoBinaryFoundError ? noBinaryReason(gpu) : error instanceof Error ? error.message : String(error);
       throw new CodedError('loadFailed', `The ${gpu} backend is not available on this machine (${reason}). Set llamaLens.gpu to "auto" or "cpu".`);
     }
   }
+}
+
+/**
+ * Why node-llama-cpp found no binary for a backend, in words: its NoBinaryFoundError says only its own name. It is
+ * thrown both when the binaries are missing and when they are there but fail node-llama-cpp's test load (no driver,
+ * a driver too old for them); we never build from source, so that is all it can mean.
+ */
+function noBinaryReason(gpu: GpuSetting): string {
+  return gpu === 'cuda'
+    ? "node-llama-cpp's CUDA binaries are missing, or did not load: the NVIDIA driver may be missing, not working or too old for them"
+    : `node-llama-cpp has no ${gpu} binaries that load here`;
 }
 
 function fimTokensOf(model: LlamaModel): FimTokens | null {

@@ -92,7 +92,12 @@ async function download(deps: CudaBinariesDeps, packages: BinaryPackage[], regis
     log.info(`Installed ${result.installed.map((p) => `${label(p)} in ${p.path}`).join(', ')} (${formatBytes(result.downloadedBytes)} downloaded). Restarting the engine to use CUDA.`);
     void vscode.window.showInformationMessage('Llama Lens: the CUDA binaries are installed. The engine restarts to use them.');
     // A running engine has looked for CUDA already; a fresh one finds the new packages.
-    await session.restart().catch((error: unknown) => log.error(error instanceof Error ? error.message : String(error)));
+    await session.restart().catch((error: unknown) => {
+      // Said out loud: the user was just told the engine restarts to use CUDA.
+      const message = error instanceof Error ? error.message : String(error);
+      log.error(message);
+      void vscode.window.showErrorMessage(`Llama Lens: the CUDA binaries are installed, but the engine could not use them. ${message}`);
+    });
   } catch (error) {
     if (isCancellation(error)) {
       void vscode.window.showInformationMessage('Llama Lens: the CUDA download was cancelled; nothing was kept.');
