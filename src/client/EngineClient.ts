@@ -148,7 +148,7 @@ export class EngineClient {
       child.on('exit', (code, signal) => {
         clearTimeout(timer);
         const reason = this.exitReason(code, signal);
-        reject(new EngineRequestError('engineDied', reason));
+        reject(new EngineRequestError('engineDied', this.stopping === child ? 'The Llama Lens engine was stopped to start afresh before it was ready.' : reason));
         this.onProcessExit(child, reason);
       });
     });

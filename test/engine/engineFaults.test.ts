@@ -63,6 +63,18 @@ describe('engine killed mid-work', function () {
     assert.ok(result.text.length > 0);
   });
 
+  it('"Restart Engine" during a load loads again on the fresh engine, not answering with the stopped load\'s failure', async function () {
+    const first = session.ensureLoaded();
+    first.catch(() => undefined);
+    // The engine starts with the first request: while it starts, the load is surely in flight.
+    await waitUntil(() => session.state.kind === 'loading', 10_000, () => 'the load to begin');
+    const info = await settlesWithin(session.restart(), 60_000, 'Restart Engine');
+    assert.equal(info?.hasFim, true);
+    const outcome = await settlesWithin(first.then(() => 'loaded', (error: unknown) => error), 10_000, 'the first load');
+    assert.ok(outcome === 'loaded' || (outcome instanceof EngineRequestError && /^The Llama Lens engine was stopped to start afresh/.test(outcome.message)), `first load: ${String(outcome)}`);
+    assert.equal(session.state.kind, 'ready', 'the stopped load did not overwrite the state');
+  });
+
   it('stops restarting after 3 crashes within a minute, says so, and "Restart Engine" resumes', async function () {
     for (let crash = 1; crash <= 3; crash++) {
       await session.ensureLoaded();
