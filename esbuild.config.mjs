@@ -31,9 +31,24 @@ const common = {
   logLevel: 'info',
 };
 
+/**
+ * Every `import * as vscode from 'vscode'` in a CommonJS bundle becomes its own `__toESM(require('vscode'))`, which
+ * copies each of the API's hundreds of members onto a fresh object: 23 such copies were half of the extension's code
+ * loading time (about 20 ms). Routing the imports through one ES module that re-exports 'vscode' makes a single copy.
+ */
+const shareVscodeImport = {
+  name: 'share-vscode-import',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) =>
+      args.namespace === 'shared-vscode' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'shared-vscode' });
+    build.onLoad({ filter: /.*/, namespace: 'shared-vscode' }, () => ({ contents: "export * from 'vscode';", loader: 'js' }));
+  },
+};
+
 const allBuilds = [
   // The extension host side. `vscode` is provided by the host; node-llama-cpp never enters this bundle.
-  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', format: 'cjs', external: ['vscode', 'node-llama-cpp'] },
+  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', format: 'cjs', external: ['node-llama-cpp'],
+    plugins: [shareVscodeImport] },
   // The engine child process: the only code that imports node-llama-cpp, which ships in node_modules.
   { ...common, entryPoints: ['src/engine/main.ts'], outfile: 'dist/engine.mjs', format: 'esm', external: ['node-llama-cpp'],
     banner: { js: "import { createRequire as __llCreateRequire } from 'node:module'; const require = __llCreateRequire(import.meta.url);" } },

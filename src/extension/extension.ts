@@ -23,7 +23,7 @@ import { createStatusBar } from './statusBar';
 import { welcomeOnce } from './firstRun';
 import { COMPLETION_DOCUMENTS, warmWhenEditing } from './warmWhenEditing';
 import { EXTRA_BINARIES_ENV } from '../protocol/binariesProtocol';
-import { registerCudaBinaries } from './cuda/offerCudaBinaries';
+import { watchCudaSetting } from './cuda/offerCudaBinaries';
 
 /** What the extension exports: read by the integration tests, and by anyone scripting the extension. */
 export interface LlamaLensApi {
@@ -86,6 +86,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
   const statusBar = createStatusBar(session.state, completionView());
   const refreshCompletions = () => statusBar.updateCompletions(completionView());
   const extraContext = new ExtraContextTracker();
+  const checkCuda = watchCudaSetting({ session, log, extensionPath: context.extensionPath, binariesFolder, settings: () => config });
   const provider = new InlineCompletionProvider(pipeline, session, gate, extraContext, () => config.completions, log, (result) => {
     refreshCompletions();
     if (result) lens.showTrace(result);
@@ -118,6 +119,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
       reconfigure();
       pipeline.reset();
       refreshCompletions();
+      checkCuda();
       if (affectsEngine(event)) warm();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
@@ -125,7 +127,6 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
       warm();
     }),
     warmWhenEditing(warm),
-    registerCudaBinaries({ session, log, extensionPath: context.extensionPath, binariesFolder }),
   );
   void welcomeOnce(context.globalState, config.load !== undefined, log);
   return {

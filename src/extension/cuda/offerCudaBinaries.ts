@@ -10,7 +10,7 @@ import { NPM_REGISTRY } from '../../core/gpu/cudaRegistry';
 import { formatBytes } from '../../core/statusText';
 import { type BinaryPackage, packageLabel as label } from '../../protocol/binariesProtocol';
 import type { GpuSetting } from '../../protocol/engineProtocol';
-import { readConfig } from '../config';
+import type { ConfigSnapshot } from '../config';
 import { withDownloadProgress } from '../models/downloadWithProgress';
 import { hasNvidiaGpu, installedVersions, packageVersion } from './cudaMachineFacts';
 
@@ -21,14 +21,19 @@ export interface CudaBinariesDeps {
   extensionPath: string;
   /** Where downloaded packages go (`<folder>/node_modules`); the engine is started with it in LLAMA_LENS_EXTRA_BINARIES. */
   binariesFolder: string;
+  /** The settings as the extension last read them (activation reads them once; so does each change). */
+  settings: () => ConfigSnapshot;
 }
 
-/** Checks now and whenever llamaLens.gpu becomes "cuda". */
-export function registerCudaBinaries(deps: CudaBinariesDeps): vscode.Disposable {
+/**
+ * Checks now, and then whenever the returned function is called after a settings change: acts when llamaLens.gpu
+ * becomes "cuda".
+ */
+export function watchCudaSetting(deps: CudaBinariesDeps): () => void {
   let previousGpu: GpuSetting | undefined;
   let offered = false;
   const check = () => {
-    const gpu = readConfig().load?.gpu;
+    const gpu = deps.settings().load?.gpu;
     const becameCuda = gpu === 'cuda' && previousGpu !== 'cuda';
     previousGpu = gpu;
     if (!becameCuda) return;
@@ -39,9 +44,7 @@ export function registerCudaBinaries(deps: CudaBinariesDeps): vscode.Disposable 
     }).catch((error: unknown) => deps.log.error(`Checking for CUDA binaries failed: ${error instanceof Error ? error.message : String(error)}`));
   };
   check();
-  return vscode.workspace.onDidChangeConfiguration((event) => {
-    if (event.affectsConfiguration('llamaLens')) check();
-  });
+  return check;
 }
 
 /** `mayOffer` says whether this window may still ask (and counts the asking). */
@@ -71,7 +74,7 @@ async function checkCuda(deps: CudaBinariesDeps, mayOffer: () => boolean): Promi
       const size = offer.approxBytes ? `about ${formatBytes(offer.approxBytes)}` : 'a few hundred MB';
       const why = offer.replacing ? `The CUDA binaries downloaded earlier are for another node-llama-cpp version than ${version}.` : 'CUDA needs node-llama-cpp\'s CUDA binaries, which are too large to ship with Llama Lens.';
       // Read when asked, so the download goes where the message said.
-      const registry = readConfig().cudaRegistry;
+      const registry = deps.settings().cudaRegistry;
       const from = registry === NPM_REGISTRY ? 'the npm registry' : `the npm registry at ${registry}`;
       const choice = await vscode.window.showInformationMessage(`Llama Lens: ${why} Download them from ${from} (${size})?`, 'Download', 'Not Now');
       if (choice === 'Download') await download(deps, offer.packages, registry);
