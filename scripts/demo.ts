@@ -15,8 +15,10 @@ counts from a small code corpus. Its suggestions are short and often silly; they
 predictable, which is what the test suite needs.
 
 What to try:
-1. Open \`example.js\` and type at the end of a line, for example \`const items = [\` — the
-   suggestion appears as ghost text; press **Tab** to accept it.
+1. Open \`example.js\` and type on the last line, for example \`const total = sum\` — the
+   suggestion (\`in\`: the model knows one character back) appears as ghost text; press **Tab** to
+   accept it. After an opening bracket it usually suggests nothing: its guess is the closing
+   bracket, which the editor has already typed.
 2. Click **Llama Lens** in the status bar: show the log, pick another model file, restart the engine.
 3. Point \`llamaLens.modelPath\` (Settings) at a real Llama-family GGUF such as CodeLlama-7B for real
    completions.

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { e2ePaths, missingE2eComponents } from './e2ePaths';
-import { OutputTail, killProcessTree } from './processes';
+import { OutputTail, killProcessTree, mustRun } from './processes';
 
 /** Settings every test workbench starts with; a test's own settings are merged over them. */
 export const DEFAULT_TEST_SETTINGS: Readonly<Record<string, unknown>> = {
@@ -74,6 +74,13 @@ export interface CodeServerOptions {
   startTimeoutMs?: number;
   /** Keep the temp dirs after stop() (also: LLAMA_LENS_E2E_KEEP=1), for looking at logs. */
   keepTemp?: boolean;
+  /**
+   * A fresh profile as a new user has it: no settings written (`settings` is ignored), workspace trust asked for and
+   * VS Code's own welcome page shown, as code-server does by default.
+   */
+  asNewUser?: boolean;
+  /** VSIX files installed into the fresh extensions dir with code-server's `--install-extension`, before it starts. */
+  vsixFiles?: readonly string[];
 }
 
 export interface CodeServer {
@@ -230,8 +237,13 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const userDataDir = join(root, 'user-data');
   const extensionsDir = join(root, 'extensions');
   mkdirSync(extensionsDir, { recursive: true });
-  writeUserSettings(userDataDir, options.settings);
+  if (!options.asNewUser) writeUserSettings(userDataDir, options.settings);
   const extensionIds = (options.extensions ?? []).map((folder) => installExtensionFolder(folder, extensionsDir));
+  for (const vsix of options.vsixFiles ?? []) {
+    await mustRun(paths.node24Binary, [paths.codeServerEntry, '--config', join(root, 'config.yaml'), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], {
+      env: codeServerEnv(), timeoutMs: 180_000, echo: false,
+    });
+  }
 
   const port = options.port ?? (await freePort());
   const env = codeServerEnv(options.env);
@@ -245,8 +257,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     '--extensions-dir', extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
-    '--disable-getting-started-override',
+    ...(options.asNewUser ? [] : ['--disable-workspace-trust', '--disable-getting-started-override']),
     '--ignore-last-opened',
     options.workspace,
   ];

@@ -3,8 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { SURPRISAL_COLOURS, translucent } from '../../src/core/lens/surprisalScale';
+import { heatmapPaint } from '../support/heatmapPaint';
 import { detokenizeOracle, generatedModelPath, lastOracleToken, loadOracleTable, nextTokenDistribution, tokenizeLikeOracle } from '../support/oracle';
 import { typeAtEndOf, useCodeServer, waitForFileText, waitForLoadedModel } from '../support/e2eSession';
 import { focusActiveEditor, runCommand, saveWithKeyboard, screenshot, visibleEditorText, waitFor } from '../support/workbench';
@@ -15,13 +14,6 @@ const HEADER = '// Llama Lens end-to-end test\n';
 const TYPED = 'const total = items.map(';
 /** Display rounding of "42.17%" plus the engine's float error. */
 const PERCENT_TOLERANCE = 0.00006;
-
-/** Elements of the editor painted in one of the heatmap's colours. */
-function heatmapPaint(page: Page): Promise<number> {
-  const colours = SURPRISAL_COLOURS.map((colour) => translucent(colour));
-  return page.evaluate((wanted) => Array.from(document.querySelectorAll('.monaco-editor .view-overlays div, .monaco-editor .view-lines span'))
-    .filter((element) => wanted.includes(getComputedStyle(element).backgroundColor)).length, colours);
-}
 
 function ranked(distribution: Float64Array): number[] {
   return [...distribution.keys()].sort((a, b) => (distribution[b] ?? 0) - (distribution[a] ?? 0));
