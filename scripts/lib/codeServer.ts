@@ -225,6 +225,19 @@ export function codeServerEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv 
   return env;
 }
 
+/**
+ * Installs a VSIX into `extensionsDir` with code-server's own `--install-extension`, as `code --install-extension`
+ * does for a user. `root` holds code-server's config file.
+ */
+export async function installVsix(vsix: string, dirs: { root: string; userDataDir: string; extensionsDir: string }): Promise<void> {
+  const paths = e2ePaths();
+  await mustRun(
+    paths.node24Binary,
+    [paths.codeServerEntry, '--config', join(dirs.root, 'config.yaml'), '--user-data-dir', dirs.userDataDir, '--extensions-dir', dirs.extensionsDir, '--install-extension', vsix],
+    { env: codeServerEnv(), timeoutMs: 180_000, echo: false },
+  );
+}
+
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   const paths = e2ePaths();
   const missing = missingE2eComponents(paths);
@@ -239,11 +252,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   mkdirSync(extensionsDir, { recursive: true });
   if (!options.asNewUser) writeUserSettings(userDataDir, options.settings);
   const extensionIds = (options.extensions ?? []).map((folder) => installExtensionFolder(folder, extensionsDir));
-  for (const vsix of options.vsixFiles ?? []) {
-    await mustRun(paths.node24Binary, [paths.codeServerEntry, '--config', join(root, 'config.yaml'), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], {
-      env: codeServerEnv(), timeoutMs: 180_000, echo: false,
-    });
-  }
+  for (const vsix of options.vsixFiles ?? []) await installVsix(vsix, { root, userDataDir, extensionsDir });
 
   const port = options.port ?? (await freePort());
   const env = codeServerEnv(options.env);

@@ -4,10 +4,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
-import { codeServerEnv } from './codeServer';
+import { installVsix } from './codeServer';
 import { hostTarget, vsixPath } from './package/targets';
 import { e2ePaths } from './e2ePaths';
-import { mustRun } from './processes';
 
 /** The DOM id VS Code gives our status bar item starts with the extension id. */
 export const STATUS_BAR_ID_PREFIX = 'llama-lens.llama-lens';
@@ -50,11 +49,7 @@ export async function installedLlamaLens(): Promise<string> {
   const work = `${root}.partial-${process.pid}`;
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  await mustRun(
-    paths.node24Binary,
-    [paths.codeServerEntry, '--config', join(work, 'config.yaml'), '--user-data-dir', join(work, 'user-data'), '--extensions-dir', join(work, 'extensions'), '--install-extension', vsix],
-    { env: codeServerEnv(), timeoutMs: 180_000, echo: false },
-  );
+  await installVsix(vsix, { root: work, userDataDir: join(work, 'user-data'), extensionsDir: join(work, 'extensions') });
   try {
     renameSync(work, root);
   } catch (error) {

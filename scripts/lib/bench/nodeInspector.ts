@@ -13,8 +13,6 @@ interface CdpReply {
 }
 
 export interface NodeInspector {
-  /** A CDP command. */
-  send(method: string, params?: Record<string, unknown>): Promise<unknown>;
   /** A full GC, then the used JS heap in MiB. */
   heapUsedAfterGcMiB(): Promise<number>;
   /** The value of a JS expression in the process's main context (JSON-serialisable values only). */
@@ -55,7 +53,6 @@ export async function openNodeInspector(pid: number): Promise<NodeInspector> {
     });
   };
   return {
-    send,
     async heapUsedAfterGcMiB() {
       await send('HeapProfiler.collectGarbage');
       const { usedSize } = (await send('Runtime.getHeapUsage')) as { usedSize: number };
