@@ -23,6 +23,9 @@ import {
   buildShapeGguf,
   readSpmVocab,
 } from './lib/models/shapeModels';
+import {
+  SPM_ORACLE_FILE, SPM_ORACLE_GENERATOR_VERSION, SPM_ORACLE_STATES, buildSpmOracleGguf, buildSpmOracleTable, codeLlamaVocab,
+} from './lib/models/spmOracleModel';
 
 const USAGE = `usage: generateModels [--shapes all|${SHAPE_MODEL_NAMES.join(',')}] [--force] [--out DIR]`;
 
@@ -154,7 +157,7 @@ async function generateShapes(root: string, outDir: string, names: ShapeModelNam
   for (const name of names) {
     const path = join(outDir, `${name}.gguf`);
     const stampPath = join(outDir, `${name}.stamp.json`);
-    vocab ??= await readSpmVocab(join(root, 'test', 'fixtures', 'ggml-vocab-llama-spm.gguf'));
+    vocab ??= await readSpmVocab(join(root, VOCAB_FIXTURE));
     const writer: GgufWriter = buildShapeGguf(SHAPE_MODELS[name], vocab);
     const wanted: ShapeStamp = { generatorVersion: SHAPE_GENERATOR_VERSION, bytes: writer.fileSize() };
     const upToDate = existsSync(path) && existsSync(stampPath) && statSync(path).size === wanted.bytes
@@ -172,6 +175,34 @@ async function generateShapes(root: string, outDir: string, names: ShapeModelNam
   }
 }
 
+const VOCAB_FIXTURE = join('test', 'fixtures', 'ggml-vocab-llama-spm.gguf');
+
+/** The oracle over the real vocabulary (oracle-spm.gguf and its table), unless its stamp says it is up to date. */
+async function generateSpmOracle(root: string, outDir: string, force: boolean): Promise<void> {
+  const vocabSha256 = createHash('sha256').update(readFileSync(join(root, VOCAB_FIXTURE))).digest('hex');
+  const files = [`${SPM_ORACLE_FILE}.gguf`, `${SPM_ORACLE_FILE}.table.json`];
+  const stampPath = join(outDir, `${SPM_ORACLE_FILE}.stamp.json`);
+  // The designed states are part of the stamp, so changing them regenerates the model.
+  const statesSha256 = createHash('sha256').update(JSON.stringify(SPM_ORACLE_STATES)).digest('hex');
+  const wanted = JSON.stringify({ generatorVersion: SPM_ORACLE_GENERATOR_VERSION, vocabSha256, statesSha256, files });
+  if (!force && existsSync(stampPath) && files.every((f) => existsSync(join(outDir, f)))
+    && JSON.stringify(JSON.parse(readFileSync(stampPath, 'utf8'))) === wanted) {
+    console.log(`${SPM_ORACLE_FILE} model is up to date in ${relative(root, outDir)}`);
+    return;
+  }
+  rmSync(stampPath, { force: true });
+  const startedAt = Date.now();
+  const vocab = codeLlamaVocab(await readSpmVocab(join(root, VOCAB_FIXTURE)));
+  const table = buildSpmOracleTable(vocab);
+  const path = join(outDir, files[0] ?? '');
+  let bytes = 0;
+  writeAtomically(path, (temp) => (bytes = buildSpmOracleGguf(vocab, table).writeFile(temp)));
+  console.log(describe(path, root, bytes, startedAt));
+  const tableJson = JSON.stringify(table, null, 1) + '\n';
+  writeAtomically(join(outDir, files[1] ?? ''), (temp) => writeFileSync(temp, tableJson));
+  writeAtomically(stampPath, (temp) => writeFileSync(temp, wanted + '\n'));
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const root = findRepoRoot();
@@ -179,6 +210,7 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   removeStaleTempFiles(outDir);
   for (const set of ORACLE_MODEL_SETS) generateOracleSet(root, outDir, set, options.force);
+  await generateSpmOracle(root, outDir, options.force);
   if (options.shapes.length > 0) await generateShapes(root, outDir, options.shapes, options.force);
 }
 

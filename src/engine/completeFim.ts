@@ -55,10 +55,10 @@ export async function completeFim(
     trace: params.trace,
   };
   if (params.alternatives <= 1) {
-    const main = await greedyGenerate(model, sequence, [last], limits, onText);
+    const main = await greedyGenerate(model, sequence, [last], prompt.tokens as Token[], limits, onText);
     return finish(base, main, [], sequence, predictionsBefore, started, promptDone);
   }
-  const [main, ...others] = await generateAlternatives(model, sequence, last, params.alternatives, limits, onText);
+  const [main, ...others] = await generateAlternatives(model, sequence, prompt.tokens as Token[], params.alternatives, limits, onText);
   return finish(base, main ?? emptyGeneration(signal), others, sequence, predictionsBefore, started, promptDone);
 }
 
@@ -67,8 +67,10 @@ export async function completeFim(
  * prompt's KV state again: only the generated tokens are erased between them.
  */
 async function generateAlternatives(
-  model: LlamaModel, sequence: LlamaContextSequence, last: Token, count: number, limits: GenerationLimits, onText: (text: string) => void,
+  model: LlamaModel, sequence: LlamaContextSequence, prompt: Token[], count: number, limits: GenerationLimits, onText: (text: string) => void,
 ): Promise<Generation[]> {
+  const last = prompt[prompt.length - 1];
+  if (last === undefined) return [];
   const { tokens: firstTokens, probabilities } = await likelyFirstTokens(model, sequence, last, count);
   const promptLength = sequence.nextTokenIndex;
   const generations: Generation[] = [];
@@ -76,7 +78,7 @@ async function generateAlternatives(
     if (limits.signal.aborted) break;
     if (sequence.nextTokenIndex > promptLength) await sequence.eraseContextTokenRanges([{ start: promptLength, end: sequence.nextTokenIndex }]);
     const trace = limits.trace && probabilities ? traceStep(model, first, probabilities) : undefined;
-    generations.push(await greedyGenerate(model, sequence, [first], limits, index === 0 ? onText : () => undefined, { token: first, trace }));
+    generations.push(await greedyGenerate(model, sequence, [first], prompt, limits, index === 0 ? onText : () => undefined, { token: first, trace }));
   }
   return generations;
 }

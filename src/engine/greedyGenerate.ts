@@ -1,6 +1,7 @@
 // Greedy generation on a sequence whose KV state already holds the prompt (but its last token).
 import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import type { StopReason, TraceStep } from '../protocol/engineProtocol';
+import { ContinuationDecoder } from './continuationText';
 import { displayPieces } from './tokenPieces';
 
 /** Alternatives kept per traced step. */
@@ -28,19 +29,22 @@ export interface Generation {
 /**
  * Feeds `input` and follows the model's greedy choices. With `first`, that token is taken as the
  * first generated one (an alternative suggestion) and `input` must end with it; `first.trace` is
- * its step for the trace.
+ * its step for the trace. `prompt` is what the sequence held before generating: the text is
+ * decoded as its continuation.
  * Checks the signal after every token: a cancelled or superseded request stops within one token.
  */
 export async function greedyGenerate(
   model: LlamaModel,
   sequence: LlamaContextSequence,
   input: Token[],
+  prompt: readonly Token[],
   limits: GenerationLimits,
   onText: (text: string) => void,
   first?: { token: Token; trace: TraceStep | undefined },
 ): Promise<Generation> {
+  const decoder = new ContinuationDecoder(model, prompt);
   const tokens: Token[] = first === undefined ? [] : [first.token];
-  let text = first === undefined ? '' : model.detokenize(tokens);
+  let text = decoder.text(tokens);
   let stopReason: StopReason | undefined = checkText(text, limits);
   if (stopReason === 'newline') text = text.slice(0, text.indexOf('\n'));
   let afterStop = 0;
@@ -63,7 +67,7 @@ export async function greedyGenerate(
     }
     tokens.push(token);
     const before = text.length;
-    text = model.detokenize(tokens);
+    text = decoder.text(tokens);
     stopReason = checkText(text, limits);
     if (stopReason === 'newline') text = text.slice(0, text.indexOf('\n'));
     // A token cut away whole at the newline is not part of the suggestion, nor of its trace.

@@ -1,8 +1,9 @@
 // The model's distribution over the token that follows a text (and a path of tokens after it),
 // for the Lens: top candidates, candidates consistent with a half-typed word, entropy, tail mass.
-import type { LlamaModel, Token } from 'node-llama-cpp';
+import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import { encodeProbabilities, entropyBits, tailMass } from '../core/lens/distributionMath';
 import type { DistributionParams, DistributionResult, TokenProbability } from '../protocol/engineProtocol';
+import { continuationText } from './continuationText';
 import type { LlamaRuntime } from './LlamaRuntime';
 import { displayPieces, tokenPieces } from './tokenPieces';
 
@@ -17,31 +18,36 @@ export async function nextTokenDistribution(runtime: LlamaRuntime, params: Distr
   const contextTokens = [...(bos === null ? [] : [bos]), ...(backUp ? textTokens.slice(0, -1) : textTokens), ...(params.path as Token[])];
   if (contextTokens.length === 0) throw new Error('The text is empty and the model has no BOS token to start from.');
   const plan = await runtime.alignSequence(contextTokens);
-  const generator = sequence.evaluateWithMetadata(contextTokens.slice(plan.reuse), { probabilities: true }, { temperature: 0 });
-  try {
-    const first = await generator.next();
-    if (first.done) throw new Error('The model produced no next token.');
-    const ranked = [...first.value.probabilities.entries()];
-    const probabilities = ranked.map(([, probability]) => probability);
-    const shown = displayPieces(model);
-    const row = ([id, probability]: [Token, number]): TokenProbability => ({ id, text: shown[id] ?? '', probability });
-    return {
-      contextTokens,
-      fragment,
-      // Decoded together, byte tokens that spell one character give that character, not one "�" each.
-      pathText: params.path.length === 0 ? '' : model.detokenize(params.path as Token[], false, contextTokens.slice(-params.path.length - 4, -params.path.length)),
-      top: ranked.slice(0, params.topK).map(row),
-      consistent: backUp ? consistentWith(fragment, ranked, pieces, model).slice(0, params.topK).map(row) : [],
-      sortedProbabilities: encodeProbabilities(probabilities),
-      entropyBits: entropyBits(probabilities),
-      tailMass: tailMass(probabilities, params.topK),
-      evaluatedTokens: plan.evaluate,
-      reusedTokens: plan.reuse,
-    };
-  } finally {
-    // Stop before the sampled token is fed back: the sequence keeps just the context.
-    await generator.return();
-  }
+  const ranked = [...(await nextTokenProbabilities(sequence, contextTokens.slice(plan.reuse))).entries()];
+  const probabilities = ranked.map(([, probability]) => probability);
+  const shown = displayPieces(model);
+  const row = ([id, probability]: [Token, number]): TokenProbability => ({ id, text: shown[id] ?? '', probability });
+  return {
+    contextTokens,
+    fragment,
+    // Decoded together, byte tokens that spell one character give that character, not one "�" each.
+    pathText: continuationText(model, params.path as Token[], contextTokens.slice(0, contextTokens.length - params.path.length)),
+    top: ranked.slice(0, params.topK).map(row),
+    consistent: backUp ? consistentWith(fragment, ranked, pieces, model).slice(0, params.topK).map(row) : [],
+    sortedProbabilities: encodeProbabilities(probabilities),
+    entropyBits: entropyBits(probabilities),
+    tailMass: tailMass(probabilities, params.topK),
+    evaluatedTokens: plan.evaluate,
+    reusedTokens: plan.reuse,
+  };
+}
+
+/**
+ * The distribution after `pending` (at least one token), most likely first. Nothing is sampled or fed back, so the
+ * sequence keeps just the context, and an end-of-text token at the top is a candidate like any other.
+ */
+async function nextTokenProbabilities(sequence: LlamaContextSequence, pending: Token[]): Promise<Map<Token, number>> {
+  const last = pending.pop();
+  if (last === undefined) throw new Error('There is no token to ask the model about.');
+  const outputs = await sequence.controlledEvaluate([...pending, [last, { generateNext: { probabilities: true } }]]);
+  const probabilities = outputs.at(-1)?.next.probabilities;
+  if (!probabilities) throw new Error('The model produced no next-token distribution.');
+  return probabilities;
 }
 
 /** Candidates that continue the typed fragment, or are a start of it (more would follow). */

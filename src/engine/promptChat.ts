@@ -5,6 +5,7 @@ import { LlamaChat, type ChatHistoryItem, type LlamaModel, type Token } from 'no
 import { planContextFit } from '../core/prompts/contextFit';
 import { userMessage } from '../core/prompts/userMessage';
 import type { ContextCut, PromptParams, PromptResult, PromptStopReason } from '../protocol/engineProtocol';
+import { ContinuationDecoder, ContinuationStream, continuationText } from './continuationText';
 import { CodedError } from './EngineError';
 import type { LlamaRuntime, LoadedModel } from './LlamaRuntime';
 
@@ -15,6 +16,8 @@ export async function promptChat(runtime: LlamaRuntime, params: PromptParams, si
   const history = chatHistory(params, context);
   const chat = new LlamaChat({ contextSequence: loaded.sequence, chatWrapper: loaded.chat.wrapper, autoDisposeSequence: false });
   const rendered = renderTokens(loaded, history);
+  // The answer is decoded here, as the continuation of the rendered prompt, like every other generated text.
+  const answer = new ContinuationStream(new ContinuationDecoder(loaded.model, rendered));
   let generatedTokens = 0;
   try {
     const response = await chat.generateResponse(history, {
@@ -26,8 +29,9 @@ export async function promptChat(runtime: LlamaRuntime, params: PromptParams, si
       contextShift: { size: params.maxTokens },
       onToken: (tokens) => {
         generatedTokens += tokens.length;
+        const chunk = answer.push(tokens);
+        if (chunk.length > 0) onText(chunk);
       },
-      onTextChunk: onText,
     });
     const evaluated = loaded.sequence.contextTokens.slice(0, rendered.length);
     if (evaluated.some((token, index) => token !== rendered[index])) {
@@ -35,7 +39,7 @@ export async function promptChat(runtime: LlamaRuntime, params: PromptParams, si
     }
     const stopReason: PromptStopReason = signal.aborted ? 'cancelled' : response.metadata.stopReason === 'maxTokens' ? 'maxTokens' : 'endOfText';
     return {
-      text: response.response,
+      text: answer.text(),
       chatWrapper: loaded.chat.wrapper.wrapperName,
       // What the sequence evaluated before the answer: checked above to be the wrapper's rendering.
       promptTokens: evaluated,
@@ -96,6 +100,7 @@ function cutToFit(loaded: LoadedModel, params: PromptParams, ids: Token[], keepT
   throw new CodedError('contextFull', `${params.contextName} could not be cut to fit the model's context of ${loaded.info.contextSize} tokens.`);
 }
 
+/** The text of the first `keep` tokens, with the leading space a text that starts with one has. */
 function detokenizeStart(model: LlamaModel, ids: Token[], keep: number): string {
-  return model.detokenize(ids.slice(0, keep));
+  return continuationText(model, ids.slice(0, keep));
 }

@@ -5,6 +5,7 @@ import type { ControlledEvaluateInputItem, LlamaModel, Token } from 'node-llama-
 import { surprisalBits } from '../core/lens/distributionMath';
 import type { SurprisalParams, SurprisalResult, TokenSurprisal } from '../protocol/engineProtocol';
 import type { LlamaRuntime } from './LlamaRuntime';
+import { continuationText } from './continuationText';
 import { tokenPieces } from './tokenPieces';
 
 /** Positions per batch: progress and cancellation between batches, bounded memory for the distributions. */
@@ -46,38 +47,35 @@ export async function tokenSurprisal(
 }
 
 /**
- * [start, end) of each token in the text; BOS (index 0 when present) covers nothing. A character
- * that byte tokens spell out (non-ASCII text) decodes only as a whole: each token of such a run
- * gets the run's whole span.
+ * [start, end) of each token in the text; BOS (index 0 when present) covers nothing. Each token's text is its piece
+ * as a continuation, the first one's too: the text was tokenized without an added space, so a leading "▁" is a
+ * space the text has. A character that byte tokens spell out (non-ASCII text) decodes only as a whole: each token of
+ * such a run gets the character's span.
  */
 function characterOffsets(model: LlamaModel, tokens: Token[], hasBos: boolean): [number, number][] {
   const pieces = tokenPieces(model);
   const offsets: [number, number][] = [];
   let at = 0;
-  let run: Token[] = [];
-  const closeRun = () => {
-    if (run.length === 0) return;
-    const length = model.detokenize(run, false, tokens.slice(Math.max(0, offsets.length - run.length - 4), offsets.length - run.length)).length;
-    for (let index = offsets.length - run.length; index < offsets.length; index++) offsets[index] = [at, at + length];
-    at += length;
-    run = [];
-  };
+  let runStart = -1;
   tokens.forEach((token, index) => {
     if (hasBos && index === 0) {
       offsets.push([0, 0]);
       return;
     }
-    // The text's first token was tokenized without a leading space ('trimLeadingSpace').
-    const piece = index === (hasBos ? 1 : 0) ? model.detokenize([token]) : pieces[token] ?? '';
-    if (piece === '\uFFFD' && model.getTokenAttributes(token).byte) {
-      run.push(token);
-      offsets.push([at, at]);
+    const piece = pieces[token] ?? '';
+    if (runStart === -1 && !(piece === '\uFFFD' && model.getTokenAttributes(token).byte)) {
+      offsets.push([at, at + piece.length]);
+      at += piece.length;
       return;
     }
-    closeRun();
-    offsets.push([at, at + piece.length]);
-    at += piece.length;
+    if (runStart === -1) runStart = index;
+    offsets.push([at, at]);
+    // The run closes once its bytes decode to whole characters.
+    const text = continuationText(model, tokens.slice(runStart, index + 1), tokens.slice(0, runStart));
+    if (text.endsWith('\uFFFD') && index + 1 < tokens.length) return;
+    for (let member = runStart; member <= index; member++) offsets[member] = [at, at + text.length];
+    at += text.length;
+    runStart = -1;
   });
-  closeRun();
   return offsets;
 }

@@ -10,6 +10,7 @@ import {
   constantFloat32Data,
   float32ToFloat16Bits,
 } from '../gguf/GgufWriter';
+import { writeFimTokenIds, writeLlamaHyperparameters, writeSpmTokenizer } from './ggufParts';
 
 export interface ShapeModelSpec {
   name: string;
@@ -144,33 +145,10 @@ export function buildShapeGguf(spec: ShapeModelSpec, baseVocab: SpmVocab): GgufW
   w.setString('general.architecture', 'llama');
   w.setString('general.name', `Llama Lens random-weight ${spec.name} shape (benchmarks only, not a language model)`);
   w.setUint32('general.file_type', 2); // mostly Q4_0
-  w.setUint32('llama.context_length', spec.contextLength);
-  w.setUint32('llama.embedding_length', spec.nEmbd);
-  w.setUint32('llama.block_count', spec.nLayer);
-  w.setUint32('llama.feed_forward_length', spec.nFf);
-  w.setUint32('llama.attention.head_count', spec.nHead);
-  w.setUint32('llama.attention.head_count_kv', spec.nHeadKv);
-  w.setUint32('llama.rope.dimension_count', headDim);
-  w.setFloat32('llama.rope.freq_base', spec.ropeFreqBase);
-  w.setFloat32('llama.attention.layer_norm_rms_epsilon', spec.rmsEps);
-  w.setUint32('llama.vocab_size', nVocab);
+  writeLlamaHyperparameters(w, spec, nVocab);
 
-  w.setString('tokenizer.ggml.model', 'llama');
-  w.setString('tokenizer.ggml.pre', 'default');
-  w.setStringArray('tokenizer.ggml.tokens', vocab.tokens);
-  w.setFloat32Array('tokenizer.ggml.scores', vocab.scores);
-  w.setInt32Array('tokenizer.ggml.token_type', vocab.tokenTypes);
-  w.setUint32('tokenizer.ggml.bos_token_id', vocab.bos);
-  w.setUint32('tokenizer.ggml.eos_token_id', vocab.eos);
-  w.setUint32('tokenizer.ggml.unknown_token_id', vocab.unk);
-  w.setBool('tokenizer.ggml.add_bos_token', vocab.addBos);
-  w.setBool('tokenizer.ggml.add_eos_token', vocab.addEos);
-  if (spec.codeLlamaFim) {
-    w.setUint32('tokenizer.ggml.fim_pre_token_id', CODELLAMA_FIM.pre);
-    w.setUint32('tokenizer.ggml.fim_suf_token_id', CODELLAMA_FIM.suf);
-    w.setUint32('tokenizer.ggml.fim_mid_token_id', CODELLAMA_FIM.mid);
-    w.setUint32('tokenizer.ggml.eot_token_id', CODELLAMA_FIM.eot);
-  }
+  writeSpmTokenizer(w, vocab);
+  if (spec.codeLlamaFim) writeFimTokenIds(w, CODELLAMA_FIM);
 
   const q4 = (name: string, shape: [number, number]) =>
     w.addTensor(name, shape, GgmlType.Q4_0, randomQ4_0Data(shape[0] * shape[1], hashSeed(`${spec.name}/${name}`)));

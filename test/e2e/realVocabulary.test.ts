@@ -1,0 +1,125 @@
+// What a user of Llama-2/CodeLlama sees, in a real VS Code (code-server in Chromium), on the oracle over the real
+// vocabulary (oracle-spm.gguf): a suggestion whose tokens start with "▁" keeps its leading space through ghost text,
+// Tab, an alternative, the Lens's Insert path and Generate at Cursor, and a character spelled in byte-fallback
+// tokens arrives whole. Expected tokens come from the closed form (test/support/spmOracle.ts); the texts below are
+// those tokens' pieces, spelled out by hand.
+import * as assert from 'node:assert/strict';
+import { typeAtEndOf, useCodeServer, waitForFileText, waitForLoadedModel } from '../support/e2eSession';
+import { lensFrame } from '../support/lensFrame';
+import { generatedModelPath } from '../support/oracle';
+import { CODELLAMA_FIM_IDS, SPM_ORACLE_MODEL, loadSpmOracleTable, spmArgmax, spmGreedyTokens } from '../support/spmOracle';
+import {
+  answerInputBox, focusActiveEditor, openFileFromExplorer, runCommand, runCommandThatAsks, saveWithKeyboard, screenshot, visibleEditorText, waitFor, waitForGhostText,
+} from '../support/workbench';
+
+const HEADER = '// Llama Lens end-to-end test\n';
+/** Pieces of the Llama-2 vocabulary, by id: ▁x, ▁=, ▁, 5, ;, ▁+ and ]. */
+const PIECE = { x: 921, equals: 353, space: 29871, five: 29945, semicolon: 29936, plus: 718, closeBracket: 29962 } as const;
+
+describe('E2E: completions keep their spaces and characters on the real vocabulary', function () {
+  this.timeout(600_000);
+  const table = loadSpmOracleTable();
+  const session = useCodeServer('real-vocabulary', { 'assign.js': HEADER, 'alternative.js': HEADER, 'cjk.js': HEADER }, () => ({
+    'llamaLens.modelPath': generatedModelPath(SPM_ORACLE_MODEL),
+    'llamaLens.gpu': 'cpu',
+    'llamaLens.completions.maxTokens': 16,
+    'llamaLens.completions.maxLines': 1,
+    'llamaLens.completions.alternatives': 3,
+    'llamaLens.completions.maxPromptMs': 0,
+    'llamaLens.completions.maxGenerationMs': 0,
+    'editor.fontSize': 22,
+  }));
+
+  before(async function () {
+    // The closed form: after ▁x come ▁= ▁ 5 ; (then ▁<EOT>), and the second most likely first token is ▁+.
+    assert.deepEqual(spmGreedyTokens(table, PIECE.x, 16), [PIECE.equals, PIECE.space, PIECE.five, PIECE.semicolon]);
+    assert.deepEqual(spmGreedyTokens(table, PIECE.plus, 16), [29922 /* = */, PIECE.space, PIECE.five, PIECE.semicolon]);
+    assert.equal(spmArgmax(table, PIECE.semicolon), CODELLAMA_FIM_IDS.eot);
+    await waitForLoadedModel(session().workbench);
+  });
+
+  it('shows " = 5;" after "const x", and Tab writes "const x = 5;"', async function () {
+    const { workbench, workspace } = session();
+    await typeAtEndOf(workbench, 'assign.js', 'const x');
+    await waitForGhostText(workbench.page, { timeoutMs: 90_000, message: 'ghost text " = 5;"', until: (text) => text === ' = 5;' });
+    await screenshot(workbench.page, 'real-vocabulary-ghost-text');
+    await workbench.page.keyboard.press('Tab');
+    await saveWithKeyboard(workbench.page);
+    await waitForFileText(workspace, 'assign.js', `${HEADER}const x = 5;`);
+  });
+
+  it('keeps the space of an alternative suggestion: Alt+] shows " += 5;", and Tab writes it', async function () {
+    const { workbench, workspace } = session();
+    const { page } = workbench;
+    await typeAtEndOf(workbench, 'alternative.js', 'const x');
+    await waitForGhostText(page, { timeoutMs: 90_000, message: 'ghost text " = 5;"', until: (text) => text === ' = 5;' });
+    await page.keyboard.press('Alt+BracketRight');
+    await waitForGhostText(page, { message: 'the next suggestion, " += 5;"', until: (text) => text === ' += 5;' });
+    await page.keyboard.press('Tab');
+    await saveWithKeyboard(page);
+    await waitForFileText(workspace, 'alternative.js', `${HEADER}const x += 5;`);
+  });
+
+  it('shows and inserts a CJK identifier spelled in byte-fallback tokens whole', async function () {
+    const { workbench, workspace } = session();
+    await typeAtEndOf(workbench, 'cjk.js', 'obj.');
+    await waitForGhostText(workbench.page, { timeoutMs: 90_000, message: 'ghost text "鱷();"', until: (text) => text === '鱷();' });
+    await screenshot(workbench.page, 'real-vocabulary-cjk');
+    await workbench.page.keyboard.press('Tab');
+    await saveWithKeyboard(workbench.page);
+    await waitForFileText(workspace, 'cjk.js', `${HEADER}obj.鱷();`);
+  });
+});
+
+describe('E2E: Insert path and Generate at Cursor keep their spaces on the real vocabulary', function () {
+  this.timeout(600_000);
+  const table = loadSpmOracleTable();
+  const session = useCodeServer('real-vocabulary-lens', { 'path.js': HEADER, 'generate.js': `${HEADER}const x = ` }, () => ({
+    'llamaLens.modelPath': generatedModelPath(SPM_ORACLE_MODEL),
+    'llamaLens.gpu': 'cpu',
+    'llamaLens.completions.enabled': false,
+    'llamaLens.prompts.temperature': 0,
+    'llamaLens.prompts.maxTokens': 16,
+    'editor.fontSize': 18,
+  }));
+
+  before(async function () {
+    await waitForLoadedModel(session().workbench);
+  });
+
+  it('Insert path writes " = 5" after "const x": ▁= ▁ 5 expanded in the token tree', async function () {
+    const { workbench, workspace } = session();
+    await typeAtEndOf(workbench, 'path.js', 'const x');
+    await runCommand(workbench.page, 'Llama Lens: Open the Lens');
+    const lens = lensFrame(workbench.page);
+    await lens.locator(`[data-testid="top-row"][data-token-id="${PIECE.equals}"] [data-testid="expand"]`).click({ timeout: 60_000 });
+    const second = lens.locator(`[data-testid="tree-node"][data-path="${PIECE.equals},${PIECE.space}"]`).first();
+    await second.waitFor({ state: 'visible', timeout: 60_000 });
+    await second.locator('[data-testid="expand"]').first().click();
+    const third = lens.locator(`[data-testid="tree-node"][data-path="${PIECE.equals},${PIECE.space},${PIECE.five}"]`).first();
+    await third.waitFor({ state: 'visible', timeout: 60_000 });
+    await screenshot(workbench.page, 'real-vocabulary-lens-tree');
+    await third.locator('[data-testid="insert-path"]').first().click();
+    // The host asks the engine to decode the path before it edits: save once the edit is in the editor.
+    await waitFor(() => visibleEditorText(workbench.page), { message: 'the editor to show "const x = 5"', until: (text) => text.includes('const x = 5') });
+    await focusActiveEditor(workbench.page);
+    await saveWithKeyboard(workbench.page);
+    await waitForFileText(workspace, 'path.js', `${HEADER}const x = 5`);
+  });
+
+  it('Generate at Cursor after "const x = " writes the answer "5;": the line reads "const x = 5;"', async function () {
+    const { workbench, workspace } = session();
+    const { page } = workbench;
+    // Llama-2's chat prompt ends with "] ▁": the answer is the closed form's continuation of ▁.
+    assert.deepEqual(spmGreedyTokens(table, PIECE.space, 16), [PIECE.five, PIECE.semicolon]);
+    await openFileFromExplorer(page, 'generate.js');
+    await focusActiveEditor(page);
+    await page.keyboard.press('Control+End');
+    await runCommandThatAsks(page, 'Llama Lens: Generate at Cursor…', 'Llama Lens: Generate at Cursor');
+    await answerInputBox(page, 'finish the line');
+    await waitFor(() => visibleEditorText(page), { timeoutMs: 120_000, message: 'the editor to show "const x = 5;"', until: (text) => text.includes('const x = 5;') });
+    await focusActiveEditor(page);
+    await saveWithKeyboard(page);
+    await waitForFileText(workspace, 'generate.js', `${HEADER}const x = 5;`);
+  });
+});

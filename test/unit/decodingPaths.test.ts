@@ -1,0 +1,38 @@
+// Generated tokens become text in one place, src/engine/continuationText.ts, which decodes them as the continuation
+// of the tokens before them. A bare `model.detokenize(tokens)` treats its tokens as the start of a text and drops
+// the leading space of a "▁" piece, so this keeps any other file from decoding text that way.
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { REPO_ROOT } from '../support/repoPaths';
+
+/** Files allowed to call detokenize, and why. */
+const ALLOWED = new Map([
+  ['src/engine/continuationText.ts', 'the one decoder of continuations'],
+  // Special tokens' own names (`▁<EOT>`, `<PRE>`): a name, not text that continues anything.
+  ['src/engine/tokenPieces.ts', 'special tokens shown by name'],
+  ['src/engine/LlamaRuntime.ts', 'reads the FIM prefix token by name'],
+]);
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? sourceFiles(path) : entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+describe('decoding generated tokens', function () {
+  it('happens only through the continuation decoder (or for special tokens by name)', function () {
+    const offenders = sourceFiles(join(REPO_ROOT, 'src'))
+      .map((path) => relative(REPO_ROOT, path).split('\\').join('/'))
+      .filter((path) => !ALLOWED.has(path) && /\.detokenize\(/.test(readFileSync(join(REPO_ROOT, path), 'utf8')));
+    assert.deepEqual(offenders, [], 'decode with continuationText / ContinuationDecoder instead');
+  });
+
+  it('allows special-token names only where the call passes specialTokens = true', function () {
+    for (const path of ['src/engine/tokenPieces.ts', 'src/engine/LlamaRuntime.ts']) {
+      const calls = readFileSync(join(REPO_ROOT, path), 'utf8').match(/\.detokenize\([^)]*\)/g) ?? [];
+      assert.ok(calls.length > 0 && calls.every((call) => /,\s*true\)$/.test(call)), `${path}: ${calls.join(' ')}`);
+    }
+  });
+});
