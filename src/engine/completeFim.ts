@@ -8,6 +8,7 @@ import { mostReusable } from '../core/kvReuse';
 import { greedyGenerate, traceStep, stopReasonOf, type Generation, type GenerationLimits } from './greedyGenerate';
 import type { LlamaRuntime } from './LlamaRuntime';
 import { prefill } from './prefill';
+import { tokenizeFimParts } from './tokenizeFimParts';
 
 /** Special tokens around the prompt: BOS and up to three FIM markers. */
 const SPECIAL_TOKENS_ROOM = 4;
@@ -20,8 +21,7 @@ export async function completeFim(
 ): Promise<CompleteResult> {
   const started = performance.now();
   const { model, sequence, fim, info, promptLookup } = runtime.current;
-  const tokenize = (text: string) => (text.length === 0 ? [] : model.tokenize(text, false, 'trimLeadingSpace'));
-  const parts = { extraTokens: tokenize(params.extraContext), prefixTokens: tokenize(params.prefix), suffixTokens: fim ? tokenize(params.suffix) : [] };
+  const parts = tokenizeFimParts(model, { extraContext: params.extraContext, prefix: params.prefix, suffix: fim ? params.suffix : '' });
   const room = info.contextSize - params.maxTokens - SPECIAL_TOKENS_ROOM;
   // The prefix may run one trim step over its budget when that keeps the KV state usable: a prefetch
   // (prefix + suggestion) that crossed a step must not make the next keystroke re-evaluate the prefix.
