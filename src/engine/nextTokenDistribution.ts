@@ -4,12 +4,13 @@ import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import { encodeProbabilities, entropyBits, tailMass } from '../core/lens/distributionMath';
 import type { DistributionParams, DistributionResult, TokenProbability } from '../protocol/engineProtocol';
 import { continuationText } from './continuationText';
+import { tokenizeContinuation } from './textTokens';
 import type { LlamaRuntime } from './LlamaRuntime';
 import { displayPieces, tokenPieces } from './tokenPieces';
 
 export async function nextTokenDistribution(runtime: LlamaRuntime, params: DistributionParams): Promise<DistributionResult> {
   const { model, sequence } = runtime.current;
-  const textTokens = params.text.length === 0 ? [] : model.tokenize(params.text, false, 'trimLeadingSpace');
+  const textTokens = tokenizeContinuation(model, params.text) as Token[];
   const pieces = tokenPieces(model);
   // Mid-word, the last token is only what was typed so far: ask what the model expects at its start.
   const backUp = params.backUpToBoundary && textTokens.length > 0;

@@ -6,6 +6,7 @@ import { planContextFit } from '../core/prompts/contextFit';
 import { userMessage } from '../core/prompts/userMessage';
 import type { ContextCut, PromptParams, PromptResult, PromptStopReason } from '../protocol/engineProtocol';
 import { ContinuationDecoder, ContinuationStream, continuationText } from './continuationText';
+import { tokenizeContinuation } from './textTokens';
 import { CodedError } from './EngineError';
 import type { LlamaRuntime, LoadedModel } from './LlamaRuntime';
 
@@ -66,7 +67,7 @@ function renderTokens(loaded: LoadedModel, history: ChatHistoryItem[]): Token[] 
 function fitContext(loaded: LoadedModel, params: PromptParams): { context: string; cut: ContextCut | null } {
   const promptTokens = renderTokens(loaded, chatHistory(params, params.context)).length;
   const overheadTokens = renderTokens(loaded, chatHistory(params, '')).length;
-  const contextIds = params.context.length > 0 ? loaded.model.tokenize(params.context, false, 'trimLeadingSpace') : [];
+  const contextIds = tokenizeContinuation(loaded.model, params.context) as Token[];
   const plan = planContextFit({
     promptTokens, overheadTokens, contextTokens: contextIds.length, windowTokens: loaded.info.contextSize, answerTokens: params.maxTokens,
   }, params.contextName, params.allowCut);

@@ -6,6 +6,7 @@ import { surprisalBits } from '../core/lens/distributionMath';
 import type { SurprisalParams, SurprisalResult, TokenSurprisal } from '../protocol/engineProtocol';
 import type { LlamaRuntime } from './LlamaRuntime';
 import { continuationText } from './continuationText';
+import { tokenizeContinuation } from './textTokens';
 import { tokenPieces } from './tokenPieces';
 
 /** Positions per batch: progress and cancellation between batches, bounded memory for the distributions. */
@@ -15,7 +16,7 @@ export async function tokenSurprisal(
   runtime: LlamaRuntime, params: SurprisalParams, signal: AbortSignal, onProgress: (fraction: number) => void,
 ): Promise<SurprisalResult> {
   const { model, sequence, info } = runtime.current;
-  const textTokens = params.text.length === 0 ? [] : model.tokenize(params.text, false, 'trimLeadingSpace');
+  const textTokens = tokenizeContinuation(model, params.text) as Token[];
   const bos = model.tokens.bos;
   // A text longer than the context is scored up to the context's end: the host sees where scoring stopped.
   const tokens: Token[] = [...(bos === null ? [] : [bos]), ...textTokens].slice(0, info.contextSize);
