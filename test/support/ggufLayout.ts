@@ -8,9 +8,10 @@ export interface EntryLayout {
   typeAt: number;
   /** Offset of the value: for a string its length, for an array its element type. */
   valueAt: number;
-  /** For an array: its element count's offset and value. */
+  /** For an array: its element count's offset and value, and where its last value starts. */
   countAt?: number;
   count?: number;
+  lastAt?: number;
   /** One past the entry's last byte. */
   end: number;
 }
@@ -61,7 +62,10 @@ export function ggufLayout(file: Buffer): GgufLayout {
       entry.countAt = pos + 4;
       entry.count = Number(file.readBigUInt64LE(pos + 4));
       pos += 12;
-      for (let j = 0; j < entry.count; j++) skipValue(elementType);
+      for (let j = 0; j < entry.count; j++) {
+        entry.lastAt = pos;
+        skipValue(elementType);
+      }
     } else skipValue(type);
     entry.end = pos;
     entries.push(entry);
@@ -101,19 +105,28 @@ export function withU64(file: Buffer, at: number, value: bigint | number): Buffe
 }
 
 /**
- * A copy whose vocabulary's scores array is one shorter than its tokens, with nothing else moved: the last score's
- * 4 bytes are removed and 4 characters are added to the `general.name` string, so every later offset still holds.
+ * A copy in which each array named in `keys` loses its last value, with nothing else moved: as many characters as
+ * were removed are added to the `general.name` string, so every offset after the edits still holds.
  */
-export function withShortScores(file: Buffer): Buffer {
+export function withLastValuesRemoved(file: Buffer, keys: readonly string[]): Buffer {
   const layout = ggufLayout(file);
-  const scores = entryNamed(layout, 'tokenizer.ggml.scores');
   const name = entryNamed(layout, 'general.name');
-  if (scores.countAt === undefined || scores.count === undefined) throw new Error('scores is not an array');
   const copy = Buffer.from(file);
-  copy.writeBigUInt64LE(BigInt(scores.count - 1), scores.countAt);
-  copy.writeBigUInt64LE(copy.readBigUInt64LE(name.valueAt) + 4n, name.valueAt);
-  // Splice the later edit first, so the earlier offset still holds.
-  const cuts = [{ at: scores.end - 4, remove: 4, insert: Buffer.alloc(0) }, { at: name.end, remove: 0, insert: Buffer.from(' (x)') }]
-    .sort((a, b) => b.at - a.at);
-  return cuts.reduce((bytes, cut) => Buffer.concat([bytes.subarray(0, cut.at), cut.insert, bytes.subarray(cut.at + cut.remove)]), copy);
+  const cuts = keys.map((key) => {
+    const entry = entryNamed(layout, key);
+    if (entry.countAt === undefined || entry.count === undefined || entry.lastAt === undefined) throw new Error(`${key} is not an array`);
+    copy.writeBigUInt64LE(BigInt(entry.count - 1), entry.countAt);
+    return { at: entry.lastAt, remove: entry.end - entry.lastAt, insert: Buffer.alloc(0) };
+  });
+  const removed = cuts.reduce((sum, cut) => sum + cut.remove, 0);
+  copy.writeBigUInt64LE(copy.readBigUInt64LE(name.valueAt) + BigInt(removed), name.valueAt);
+  cuts.push({ at: name.end, remove: 0, insert: Buffer.from('x'.repeat(removed)) });
+  // Splice the later edits first, so the earlier offsets still hold.
+  return cuts.sort((a, b) => b.at - a.at)
+    .reduce((bytes, cut) => Buffer.concat([bytes.subarray(0, cut.at), cut.insert, bytes.subarray(cut.at + cut.remove)]), copy);
+}
+
+/** A copy whose vocabulary's scores array is one shorter than its tokens, with nothing else moved. */
+export function withShortScores(file: Buffer): Buffer {
+  return withLastValuesRemoved(file, ['tokenizer.ggml.scores']);
 }

@@ -233,6 +233,11 @@ export class GgufWriter {
     return header.length + (offsets[last] ?? 0) + tensorByteSize(lastTensor.shape, lastTensor.type);
   }
 
+  /** The header alone, padded to the alignment: with fileSize(), a header check needs no tensor data. */
+  headerBytes(): Buffer {
+    return this.layout().header;
+  }
+
   /** Writes the file at `path` (overwriting it). Returns the number of bytes written. */
   writeFile(path: string): number {
     const { header, offsets } = this.layout();

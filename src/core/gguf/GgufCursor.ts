@@ -1,6 +1,7 @@
 // Reads little-endian GGUF fields from the first bytes of a file whose full length is known. Running out of bytes
 // is one of two things: the file itself ends there (a cut-off header), or the caller read too little and must read
 // more. Both are thrown, so the header walk reads as straight-line code.
+import type { IntegerValueType } from './ggmlTypes';
 
 /** The file ends at `fileLength`, inside its header. */
 export class HeaderCutOff extends Error {}
@@ -43,6 +44,21 @@ export class GgufCursor {
   u64Exact(): bigint {
     const at = this.take(8);
     return this.view.getBigUint64(at, true);
+  }
+
+  /** A GGUF integer value of `type`; 64-bit values past 2^53 lose precision. */
+  integer(type: IntegerValueType): number {
+    const view = this.view;
+    switch (type) {
+      case 0: return view.getUint8(this.take(1));
+      case 1: return view.getInt8(this.take(1));
+      case 2: return view.getUint16(this.take(2), true);
+      case 3: return view.getInt16(this.take(2), true);
+      case 4: return view.getUint32(this.take(4), true);
+      case 5: return view.getInt32(this.take(4), true);
+      case 10: return Number(view.getBigUint64(this.take(8), true));
+      case 11: return Number(view.getBigInt64(this.take(8), true));
+    }
   }
 
   /** The next `n` bytes as Latin-1 text, without moving past them. */

@@ -60,9 +60,17 @@ export const GGUF_ARRAY = 9;
 export const GGUF_UINT32 = 4;
 export const GGUF_FLOAT32 = 6;
 export const GGUF_INT32 = 5;
+/** u8, i8, u16, i16, u32, i32, u64, i64. */
+const INTEGER_VALUE_TYPES = [0, 1, 2, 3, 4, 5, 10, 11] as const;
+export type IntegerValueType = (typeof INTEGER_VALUE_TYPES)[number];
 const FIXED_VALUE_BYTES: Readonly<Record<number, number>> = { 0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8 };
 
 /** Bytes one value of a fixed-size type takes; undefined for strings, arrays and unknown types. */
 export function fixedValueBytes(type: number): number | undefined {
   return Object.prototype.hasOwnProperty.call(FIXED_VALUE_BYTES, type) ? FIXED_VALUE_BYTES[type] : undefined;
+}
+
+/** Whether values of `type` are integers (the kinds llama.cpp reads counts and sizes from). */
+export function isIntegerType(type: number): type is IntegerValueType {
+  return (INTEGER_VALUE_TYPES as readonly number[]).includes(type);
 }

@@ -2,6 +2,8 @@
 // terms, and what to do; the engine puts the file's path in front ("Cannot load PATH: ...").
 
 const CORRUPT = 'The file is probably incomplete or corrupt: download it again or pick another model file.';
+/** For a header whose facts contradict each other or its tensors: the file is whole, but made or changed wrongly. */
+const MISMADE = 'The file was converted wrongly or has been damaged: get the model again or pick another model file.';
 
 /** A key or tensor name for a message: quoted, control characters escaped, and cut short if long. */
 export function quote(text: string): string {
@@ -57,4 +59,29 @@ export const ggufProblems = {
     `the file is incomplete: its tensor data should run to byte ${end}, but the file ends at byte ${fileLength} ` +
     `(${Math.floor((fileLength / Number(end)) * 100)}% of it is there). It was probably cut short by an interrupted download or copy: ` +
     'download it again or pick another model file.',
+};
+
+/**
+ * The sentences for a model whose shape facts contradict each other or its tensors (modelShapeChecks.ts). `fact` is
+ * the header's own words, such as "its llama.attention.head_count is 0" or "... is 0 for block 3".
+ */
+export const shapeProblems = {
+  noContext: (fact: string) => `${fact}; a model needs a context of at least one token. ${MISMADE}`,
+  noBlocks: (fact: string) => `${fact}; a model needs at least one block (layer). ${MISMADE}`,
+  missingBlock: (fact: string, block: number) =>
+    `${fact}, but it has no tensors for block ${block} (blk.${block}.*), so it holds fewer blocks than it says. ${MISMADE}`,
+  extraBlock: (fact: string, block: number) =>
+    `${fact}, but it also has tensors for block ${block} (blk.${block}.*), so it holds more blocks than it says. ${MISMADE}`,
+  tooManyBlocks: (fact: string, limit: number) => `${fact}; llama.cpp loads models of at most ${limit} blocks (layers). Pick another model file.`,
+  perBlockLength: (key: string, length: number, blockFact: string) =>
+    `its ${key} lists ${length} values, but ${blockFact}: it needs one value per block. ${MISMADE}`,
+  noHeads: (fact: string, tensor: string) =>
+    `${fact}, but ${tensor} is an attention weight; a model with attention needs at least one attention head. ${MISMADE}`,
+  headsDontDivide: (fact: string, embedding: string) => `${fact}, which does not divide ${embedding} into whole heads. ${MISMADE}`,
+  noKvHeads: (fact: string, tensor: string) =>
+    `${fact}, but ${tensor} is an attention weight; attention needs at least one key/value head. ${MISMADE}`,
+  kvDontDivide: (fact: string, heads: string) =>
+    `${fact}, which does not divide ${heads}: each key/value head must serve the same whole number of attention heads. ${MISMADE}`,
+  vocabMismatch: (fact: string, tensor: string, rows: bigint) =>
+    `${fact}, but ${tensor} has ${rows} rows (one per token); the two must agree. ${MISMADE}`,
 };

@@ -1,10 +1,12 @@
 // Checks a GGUF header against the file's length before llama.cpp sees the file: a crafted or cut-short header can
 // make native code abort (taking the engine process down) or read past the end of the file. Every count, length,
 // type and offset is checked, in the order the format lays them out, and the first problem is reported as a
-// sentence a user can act on. The checks follow the GGUF format and the limits llama.cpp itself enforces.
+// sentence a user can act on. The checks follow the GGUF format and the limits llama.cpp itself enforces; then the
+// model's shape facts are checked against each other and its tensors (modelShapeChecks.ts).
 import { GgufCursor, HeaderCutOff, HeaderProblem, NeedMoreBytes } from './GgufCursor';
 import { ggufProblems as problems, quote } from './ggufProblems';
-import { fixedValueBytes, ggmlTypeInfo, GGUF_ARRAY, GGUF_STRING, GGUF_UINT32 } from './ggmlTypes';
+import { fixedValueBytes, ggmlTypeInfo, GGUF_ARRAY, GGUF_STRING, GGUF_UINT32, isIntegerType } from './ggmlTypes';
+import { MAX_BLOCKS, modelShapeProblem, type TensorShape } from './modelShapeChecks';
 
 /**
  * `needBytes`: the header goes on past the bytes given; call again with the file's first `needBytes` bytes. It is
@@ -36,9 +38,12 @@ const VOCAB_ARRAYS = ['tokenizer.ggml.tokens', 'tokenizer.ggml.scores', 'tokeniz
 interface Metadata {
   alignment: number;
   arrayLengths: Map<string, number>;
+  architecture: string | undefined;
+  /** Integer values, and integer arrays short enough to hold one value per block. */
+  integers: Map<string, number | number[]>;
 }
 
-interface TensorInfo {
+interface TensorInfo extends TensorShape {
   label: string;
   bytes: bigint;
   offset: bigint;
@@ -75,6 +80,8 @@ function walkHeader(c: GgufCursor): { dataStart: number; tensorCount: number } {
   // The data section starts at the next multiple of the alignment (llama.cpp pads only when there are tensors).
   const dataStart = tensorCount > 0 ? Math.ceil(c.pos / metadata.alignment) * metadata.alignment : c.pos;
   checkTensorLayout(tensors, dataStart, metadata.alignment, c.fileLength);
+  const shapeProblem = modelShapeProblem({ ...metadata, tensors });
+  if (shapeProblem !== undefined) fail(shapeProblem);
   return { dataStart, tensorCount };
 }
 
@@ -120,14 +127,16 @@ function stringLength(c: GgufCursor, where: string): number {
 }
 
 function readMetadata(c: GgufCursor, entryCount: number): Metadata {
-  const metadata: Metadata = { alignment: DEFAULT_ALIGNMENT, arrayLengths: new Map() };
+  const metadata: Metadata = { alignment: DEFAULT_ALIGNMENT, arrayLengths: new Map(), architecture: undefined, integers: new Map() };
   for (let i = 1; i <= entryCount; i++) {
     const key = c.text(stringLength(c, `the key of metadata entry ${i}`));
     const type = c.u32();
     const where = `metadata entry ${i} (${quote(key)})`;
-    if (type === GGUF_ARRAY) metadata.arrayLengths.set(key, skipArray(c, where));
+    if (type === GGUF_ARRAY) readArray(c, key, where, metadata);
     else if (VOCAB_ARRAYS.includes(key)) fail(problems.notAnArray(key));
     else if (key === 'general.alignment') metadata.alignment = readAlignment(c, type);
+    else if (key === 'general.architecture' && type === GGUF_STRING) metadata.architecture = c.text(stringLength(c, where));
+    else if (isIntegerType(type)) metadata.integers.set(key, c.integer(type));
     else skipValue(c, type, where);
   }
   return metadata;
@@ -143,20 +152,25 @@ function skipValue(c: GgufCursor, type: number, where: string): void {
   c.skip(size);
 }
 
-/** Skips an array's values, checking each string; returns its length. */
-function skipArray(c: GgufCursor, where: string): number {
+/**
+ * Records an array's length, and its values when it is a short integer array (a per-block value such as head
+ * counts has at most MAX_BLOCKS); skips other values, checking each string.
+ */
+function readArray(c: GgufCursor, key: string, where: string, metadata: Metadata): void {
   const type = c.u32();
   const count = c.u64();
   if (type === GGUF_ARRAY) fail(problems.nestedArray(where));
   const size = type === GGUF_STRING ? 8 : fixedValueBytes(type);
   if (size === undefined) fail(problems.unknownValueType(where, type));
   if (overruns(c, count * size)) fail(problems.arrayTooLong(where, count, c.left));
-  if (type !== GGUF_STRING) {
+  metadata.arrayLengths.set(key, count);
+  if (isIntegerType(type) && count <= MAX_BLOCKS) {
+    metadata.integers.set(key, Array.from({ length: count }, () => c.integer(type)));
+  } else if (type !== GGUF_STRING) {
     c.skip(count * size);
-    return count;
+  } else {
+    for (let j = 1; j <= count; j++) c.skip(stringLength(c, `value ${j} of ${where}`));
   }
-  for (let j = 1; j <= count; j++) c.skip(stringLength(c, `value ${j} of ${where}`));
-  return count;
 }
 
 function readAlignment(c: GgufCursor, type: number): number {
@@ -178,10 +192,11 @@ function readTensorInfos(c: GgufCursor, tensorCount: number): TensorInfo[] {
   for (let i = 1; i <= tensorCount; i++) {
     const nameBytes = stringLength(c, `the name of tensor ${i}`);
     if (nameBytes > MAX_TENSOR_NAME_BYTES) fail(problems.nameTooLong(i, nameBytes));
-    const label = `tensor ${i} (${quote(c.text(nameBytes))})`;
+    const name = c.text(nameBytes);
+    const label = `tensor ${i} (${quote(name)})`;
     const dims = readDims(c, label);
     const bytes = tensorBytes(dims, c.u32(), label);
-    tensors.push({ label, bytes, offset: c.u64Exact() });
+    tensors.push({ name, dims, label, bytes, offset: c.u64Exact() });
   }
   return tensors;
 }
