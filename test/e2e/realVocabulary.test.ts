@@ -13,8 +13,10 @@ import {
 } from '../support/workbench';
 
 const HEADER = '// Llama Lens end-to-end test\n';
-/** Pieces of the Llama-2 vocabulary, by id: ▁x, ▁=, ▁, 5, ;, ▁+ and ]. */
-const PIECE = { x: 921, equals: 353, space: 29871, five: 29945, semicolon: 29936, plus: 718, closeBracket: 29962 } as const;
+/** Pieces of the Llama-2 vocabulary, by id: ▁x, ▁=, ▁, 5, ;, ▁+, ), ▁▁▁▁, // and ▁ok. */
+const PIECE = {
+  x: 921, equals: 353, space: 29871, five: 29945, semicolon: 29936, plus: 718, closeParen: 29897, fourSpaces: 268, comment: 458, ok: 3431,
+} as const;
 
 describe('E2E: completions keep their spaces and characters on the real vocabulary', function () {
   this.timeout(600_000);
@@ -71,7 +73,7 @@ describe('E2E: completions keep their spaces and characters on the real vocabula
   });
 });
 
-describe('E2E: Insert path and Generate at Cursor keep their spaces on the real vocabulary', function () {
+describe('E2E: Generate at Cursor and Insert path keep their spaces on the real vocabulary', function () {
   this.timeout(600_000);
   const table = loadSpmOracleTable();
   const session = useCodeServer('real-vocabulary-lens', { 'path.js': HEADER, 'generate.js': `${HEADER}const x = ` }, () => ({
@@ -85,26 +87,6 @@ describe('E2E: Insert path and Generate at Cursor keep their spaces on the real 
 
   before(async function () {
     await waitForLoadedModel(session().workbench);
-  });
-
-  it('Insert path writes " = 5" after "const x": ▁= ▁ 5 expanded in the token tree', async function () {
-    const { workbench, workspace } = session();
-    await typeAtEndOf(workbench, 'path.js', 'const x');
-    await runCommand(workbench.page, 'Llama Lens: Open the Lens');
-    const lens = lensFrame(workbench.page);
-    await lens.locator(`[data-testid="top-row"][data-token-id="${PIECE.equals}"] [data-testid="expand"]`).click({ timeout: 60_000 });
-    const second = lens.locator(`[data-testid="tree-node"][data-path="${PIECE.equals},${PIECE.space}"]`).first();
-    await second.waitFor({ state: 'visible', timeout: 60_000 });
-    await second.locator('[data-testid="expand"]').first().click();
-    const third = lens.locator(`[data-testid="tree-node"][data-path="${PIECE.equals},${PIECE.space},${PIECE.five}"]`).first();
-    await third.waitFor({ state: 'visible', timeout: 60_000 });
-    await screenshot(workbench.page, 'real-vocabulary-lens-tree');
-    await third.locator('[data-testid="insert-path"]').first().click();
-    // The host asks the engine to decode the path before it edits: save once the edit is in the editor.
-    await waitFor(() => visibleEditorText(workbench.page), { message: 'the editor to show "const x = 5"', until: (text) => text.includes('const x = 5') });
-    await focusActiveEditor(workbench.page);
-    await saveWithKeyboard(workbench.page);
-    await waitForFileText(workspace, 'path.js', `${HEADER}const x = 5`);
   });
 
   it('Generate at Cursor after "const x = " writes the answer "5;": the line reads "const x = 5;"', async function () {
@@ -121,5 +103,28 @@ describe('E2E: Insert path and Generate at Cursor keep their spaces on the real 
     await focusActiveEditor(page);
     await saveWithKeyboard(page);
     await waitForFileText(workspace, 'generate.js', `${HEADER}const x = 5;`);
+  });
+
+  it('Insert path writes "    // ok" after "f(a)": ▁▁▁▁ // ▁ok expanded in the token tree', async function () {
+    const { workbench, workspace } = session();
+    // After a non-word character the Lens asks for the next token itself (mid-word it would step back over the word).
+    const path = [PIECE.fourSpaces, PIECE.comment, PIECE.ok];
+    assert.deepEqual(spmGreedyTokens(table, PIECE.closeParen, 16), path, 'the closed form after ")"');
+    await typeAtEndOf(workbench, 'path.js', 'f(a)');
+    await runCommand(workbench.page, 'Llama Lens: Open the Lens');
+    const lens = lensFrame(workbench.page);
+    await lens.locator(`[data-testid="top-row"][data-token-id="${path[0]}"] [data-testid="expand"]`).click({ timeout: 60_000 });
+    const second = lens.locator(`[data-testid="tree-node"][data-path="${path.slice(0, 2).join(',')}"]`).first();
+    await second.waitFor({ state: 'visible', timeout: 60_000 });
+    await second.locator('[data-testid="expand"]').first().click();
+    const third = lens.locator(`[data-testid="tree-node"][data-path="${path.join(',')}"]`).first();
+    await third.waitFor({ state: 'visible', timeout: 60_000 });
+    await screenshot(workbench.page, 'real-vocabulary-lens-tree');
+    await third.locator('[data-testid="insert-path"]').first().click();
+    // The host asks the engine to decode the path before it edits: save once the edit is in the editor.
+    await waitFor(() => visibleEditorText(workbench.page), { message: 'the editor to show "f(a)    // ok"', until: (text) => text.includes('f(a)    // ok') });
+    await focusActiveEditor(workbench.page);
+    await saveWithKeyboard(workbench.page);
+    await waitForFileText(workspace, 'path.js', `${HEADER}f(a)    // ok`);
   });
 });
