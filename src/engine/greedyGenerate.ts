@@ -51,7 +51,7 @@ export async function greedyGenerate(
   // The first token, chosen before generation, is traced from the distribution it was chosen from.
   const trace: TraceStep[] = first?.trace && text.length > 0 ? [first.trace] : [];
   if (stopReason !== undefined || tokens.length >= limits.maxTokens) {
-    return { tokens, text, stopReason: stopReason ?? 'maxTokens', tokensAfterStop: 0, trace };
+    return { tokens, text: settled(text), stopReason: stopReason ?? 'maxTokens', tokensAfterStop: 0, trace };
   }
   for await (const step of sequence.evaluateWithMetadata(input, { probabilities: limits.trace }, { temperature: 0 })) {
     const { token } = step;
@@ -83,7 +83,7 @@ export async function greedyGenerate(
       break;
     }
   }
-  return { tokens, text, stopReason: stopReason ?? 'endOfText', tokensAfterStop: afterStop, trace };
+  return { tokens, text: settled(text), stopReason: stopReason ?? 'endOfText', tokensAfterStop: afterStop, trace };
 }
 
 export function traceStep(model: LlamaModel, chosen: Token, probabilities: Map<Token, number>): TraceStep {
@@ -95,6 +95,11 @@ export function traceStep(model: LlamaModel, chosen: Token, probabilities: Map<T
     if (id !== chosen) alternatives.push(id);
   }
   return { chosen: row(chosen), alternatives: alternatives.map(row) };
+}
+
+/** Stopped inside a character spelled in byte tokens, its first bytes decode to "�", which is not text to show. */
+function settled(text: string): string {
+  return text.replace(/\uFFFD+$/u, '');
 }
 
 function checkText(text: string, limits: GenerationLimits): StopReason | undefined {

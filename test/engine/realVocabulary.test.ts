@@ -104,6 +104,14 @@ describe('Real Llama-2/CodeLlama vocabulary (oracle-spm): text keeps its spaces 
       assert.equal((await engine.client.request('complete', fimParams('obj.', '\n'))).text, '鱷();');
     });
 
+    it('leaves out a character cut short by the token limit instead of showing "�"', async function () {
+      const result = await engine.client.request('complete', fimParams('const s = "', '\n', { maxTokens: 2 }));
+      assert.equal(result.stopReason, 'maxTokens');
+      assert.equal(result.text, '', 'two of the emoji\'s four bytes are no text');
+      const whole = await engine.client.request('complete', fimParams('const s = "', '\n', { maxTokens: 4 }));
+      assert.equal(whole.text, '🦙');
+    });
+
     it('traces each step with its text as shown mid-line and the closed-form probabilities', async function () {
       const result = await engine.client.request('complete', fimParams('const x', '\n', { trace: true }));
       assert.deepEqual(result.trace.map((step) => step.chosen.text), [' =', ' ', '5', ';']);
