@@ -67,8 +67,8 @@ function entry(spec: EntrySpec): CatalogueEntry {
 }
 
 // Exact sizes are the Hugging Face LFS sizes of TheBloke's files, as recorded (with matching SHA-256s) by several
-// independent projects. codellama-7b.Q4_K_M.gguf's byte size could not be confirmed offline, so it carries the
-// model card's "4.08 GB" and the download takes the size from the server.
+// independent projects; the SHA-256s and revisions are in cataloguePins.ts. codellama-7b.Q4_K_M.gguf's size, SHA-256
+// and revision could not be confirmed offline, so it carries the model card's "4.08 GB" and is not downloadable.
 export const MODEL_CATALOGUE: readonly CatalogueEntry[] = [
   entry({
     id: 'codellama-7b', label: 'CodeLlama 7B', purpose: 'completion',
