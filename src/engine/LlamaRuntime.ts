@@ -1,4 +1,5 @@
 // Owns the node-llama-cpp objects: one Llama backend, one model, one context with one sequence.
+import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import {
   getLlama, InputLookupTokenPredictor, LlamaLogLevel, NoBinaryFoundError, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token,
@@ -6,6 +7,7 @@ import {
 import type { GpuSetting, LoadParams, ModelInfo } from '../protocol/engineProtocol';
 import type { FimTokens } from '../core/fimPrompt';
 import { planKvReuse, type ReusePlan } from '../core/kvReuse';
+import { engineThreads } from '../core/settings/threadCount';
 import { CodedError } from './EngineError';
 import { checkModelPath } from './checkModelFile';
 import { assertModelFits } from './inspectModel';
@@ -66,8 +68,9 @@ export class LlamaRuntime {
       throw new CodedError('loadFailed', `Could not load ${params.modelPath}: ${error instanceof Error ? error.message : String(error)}`);
     }
     // node-llama-cpp's default thread count can exceed the cores that do math (4 threads on a
-    // 2-core machine decoded 40x slower here), so size it from cpuMathCores unless overridden.
-    const threads = params.threads > 0 ? params.threads : llama.cpuMathCores;
+    // 2-core machine decoded 40x slower here), so size it from cpuMathCores unless overridden,
+    // and never past the machine's cores (100,000 threads hung the engine).
+    const threads = engineThreads(params.threads, llama.cpuMathCores, availableParallelism());
     try {
       const context = await model.createContext({
         contextSize: params.contextSize > 0 ? Math.min(params.contextSize, model.trainContextSize) : 'auto',

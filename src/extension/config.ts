@@ -1,8 +1,9 @@
 // The one reader of Llama Lens settings. It validates every value, says what it ignored and why,
 // and knows which settings need the engine to reload the model.
-import { homedir } from 'node:os';
+import { availableParallelism, homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { cudaRegistry } from '../core/gpu/cudaRegistry';
+import { threadSetting } from '../core/settings/threadCount';
 import { trustedModelPath } from '../core/trustedModelPath';
 import type { DebounceSetting } from '../core/completion/AdaptiveDebounce';
 import { isBoolean, isFiniteNumber, isNonNegativeInteger, isRecord, isString } from '../protocol/guards';
@@ -55,7 +56,9 @@ export function readConfig(): ConfigSnapshot {
   const modelPath = modelPathSetting(config, problems);
   const gpu = pick<GpuSetting>(config, 'gpu', 'auto', isGpuSetting, `one of ${GPU_SETTINGS.join(', ')}`, problems);
   const gpuLayers = pick<'auto' | number>(config, 'gpuLayers', 'auto', (v): v is 'auto' | number => v === 'auto' || isNonNegativeInteger(v), '"auto" or a whole number ≥ 0', problems);
-  const threads = pick(config, 'threads', 0, isNonNegativeInteger, 'a whole number ≥ 0 (0 = auto)', problems);
+  const threadChoice = threadSetting(pick(config, 'threads', 0, isNonNegativeInteger, 'a whole number ≥ 0 (0 = auto)', problems), availableParallelism());
+  if (threadChoice.problem) problems.push(threadChoice.problem);
+  const { threads } = threadChoice;
   const contextSize = pick(config, 'contextSize', 4096, isNonNegativeInteger, 'a whole number ≥ 0 (0 = the model\'s own)', problems);
   const completions = completionSettings(config, problems);
   const promptLookup = pick(config, 'completions.promptLookup', true, isBoolean, 'true or false', problems);
@@ -101,6 +104,15 @@ export function affectsEngine(event: vscode.ConfigurationChangeEvent): boolean {
 
 export function affectsLlamaLens(event: vscode.ConfigurationChangeEvent): boolean {
   return event.affectsConfiguration(SECTION);
+}
+
+/**
+ * Whether VS Code applied the workspace's value of `key` (with `folder`: that folder's value in a multi-root
+ * workspace). A value VS Code dropped, as machine-scoped or restricted, is not there at all.
+ */
+export function workspaceApplied(key: string, folder?: vscode.Uri): boolean {
+  const inspected = vscode.workspace.getConfiguration(undefined, folder).inspect(key);
+  return (folder ? inspected?.workspaceFolderValue : inspected?.workspaceValue) !== undefined;
 }
 
 /** Stores the model path in the user settings, never the workspace's. */

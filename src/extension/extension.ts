@@ -24,6 +24,7 @@ import { welcomeOnce } from './firstRun';
 import { COMPLETION_DOCUMENTS, warmWhenEditing } from './warmWhenEditing';
 import { EXTRA_BINARIES_ENV } from '../protocol/binariesProtocol';
 import { watchCudaSetting } from './cuda/offerCudaBinaries';
+import { watchWorkspaceSettings } from './workspaceSettings';
 
 /** What the extension exports: read by the integration tests, and by anyone scripting the extension. */
 export interface LlamaLensApi {
@@ -127,6 +128,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
       warm();
     }),
     warmWhenEditing(warm),
+    ...watchWorkspaceSettings(log),
   );
   void welcomeOnce(context.globalState, config.load !== undefined, log);
   return {

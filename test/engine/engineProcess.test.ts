@@ -42,6 +42,14 @@ describe('engine process on the oracle model', function () {
     await engine.client.request('load', cpuLoadParams(generatedModelPath('oracle.gguf')));
   });
 
+  it('caps a thread count past the cores at the cores, and stays up (100,000 once hung it)', async function () {
+    const info = await engine.client.request('load', { ...cpuLoadParams(generatedModelPath('oracle.gguf')), threads: 100_000 });
+    assert.equal(info.threads, availableParallelism());
+    const health = await engine.client.request('health', {});
+    assert.ok(health, 'the engine still answers');
+    await engine.client.request('load', cpuLoadParams(generatedModelPath('oracle.gguf')));
+  });
+
   for (const context of ['for (let i = 0; i', 'return x', 'const value = ', '}\n']) {
     it(`gives the closed-form bigram distribution after ${JSON.stringify(context)}`, async function () {
       const expected = nextTokenDistribution(table, lastOracleToken(table, context));

@@ -1,7 +1,8 @@
 // Recommended Llama-2-family GGUF models the picker offers for download, with what each is for and whether it
 // fits this machine. Pure data and arithmetic: the engine's `inspect` gives node-llama-cpp's own estimate once a
 // file is on disk; this one only has to rank and warn before the download.
-import type { MachineInfo } from '../../protocol/engineProtocol';
+import type { DownloadParams, MachineInfo } from '../../protocol/engineProtocol';
+import { CATALOGUE_PINS } from './cataloguePins';
 import { memoryFit, type MemoryFit } from './memoryFit';
 
 export type CataloguePurpose = 'completion' | 'prompts' | 'smallMachine';
@@ -12,8 +13,11 @@ export interface CatalogueEntry {
   purpose: CataloguePurpose;
   /** One line for the picker. */
   description: string;
-  /** node-llama-cpp model URI: `hf:<user>/<repo>/<file>`. */
+  /** node-llama-cpp model URI: `hf:<user>/<repo>/<file>#<revision>`, or without `#…` when unpinned (not downloadable). */
   uri: string;
+  /** The file's SHA-256 and the repository commit it is fetched at; both or neither (see cataloguePins.ts). */
+  sha256: string | undefined;
+  revision: string | undefined;
   fileName: string;
   quantisation: string;
   /** The file's size as published: to the byte where `exactSize`, else the rounded figure from the model card. */
@@ -48,16 +52,23 @@ export function estimateRamBytes(sizeBytes: number, shape: Shape, contextSize: n
 const LLAMA_7B: Shape = { layers: 32, kvWidth: 4096 };
 const TINYLLAMA: Shape = { layers: 22, kvWidth: 256 };
 
-type EntrySpec = Omit<CatalogueEntry, 'estimatedRamBytes' | 'uri'> & { repo: string; shape: Shape };
+type EntrySpec = Omit<CatalogueEntry, 'estimatedRamBytes' | 'uri' | 'sha256' | 'revision'> & { repo: string; shape: Shape };
 
 function entry(spec: EntrySpec): CatalogueEntry {
   const { repo, shape, ...rest } = spec;
-  return { ...rest, uri: `hf:${repo}/${spec.fileName}`, estimatedRamBytes: estimateRamBytes(spec.sizeBytes, shape, spec.contextSize) };
+  const pin = CATALOGUE_PINS[spec.id];
+  return {
+    ...rest,
+    uri: `hf:${repo}/${spec.fileName}${pin ? `#${pin.revision}` : ''}`,
+    sha256: pin?.sha256,
+    revision: pin?.revision,
+    estimatedRamBytes: estimateRamBytes(spec.sizeBytes, shape, spec.contextSize),
+  };
 }
 
 // Exact sizes are the Hugging Face LFS sizes of TheBloke's files, as recorded (with matching SHA-256s) by several
-// independent projects. codellama-7b.Q4_K_M.gguf's byte size could not be confirmed offline, so it carries the
-// model card's "4.08 GB" and the download takes the size from the server.
+// independent projects; the SHA-256s and revisions are in cataloguePins.ts. codellama-7b.Q4_K_M.gguf's size, SHA-256
+// and revision could not be confirmed offline, so it carries the model card's "4.08 GB" and is not downloadable.
 export const MODEL_CATALOGUE: readonly CatalogueEntry[] = [
   entry({
     id: 'codellama-7b', label: 'CodeLlama 7B', purpose: 'completion',
@@ -84,6 +95,20 @@ export const MODEL_CATALOGUE: readonly CatalogueEntry[] = [
     sizeBytes: 668_788_096, exactSize: true, hasFim: false, contextSize: 2048, shape: TINYLLAMA,
   }),
 ];
+
+export type CatalogueDownload = { params: Omit<DownloadParams, 'dirPath'>; refused?: undefined } | { params?: undefined; refused: string };
+
+/**
+ * The download of an entry, pinned to its revision and SHA-256 (the engine deletes a file that does not match), or
+ * why it is refused: an entry without both pins is never downloaded, since nothing would say the bytes are the ones
+ * the catalogue describes.
+ */
+export function catalogueDownload(entry: CatalogueEntry): CatalogueDownload {
+  if (!entry.sha256 || !entry.revision) {
+    return { refused: `${entry.label} is not offered for download: its SHA-256 and Hugging Face revision are not pinned. Download ${entry.fileName} yourself, check it, and pick it with "Select Model File…".` };
+  }
+  return { params: { uri: entry.uri, expectedBytes: expectedDownloadBytes(entry), expectedSha256: entry.sha256 } };
+}
 
 /** What to pass as DownloadParams.expectedBytes: the exact size, or 0 (unknown) for a rounded one. */
 export function expectedDownloadBytes(entry: CatalogueEntry): number {

@@ -1,7 +1,8 @@
 // Turns a model's answer into a doc comment in the language's own style, indented like the
 // function it documents. Models answer with a comment, a fenced comment, or plain prose: all three
-// become the same well-formed comment.
+// become the same well-formed comment, which nothing in the answer can end early (commentSafety.ts).
 import { codeFromAnswer } from './codeAnswer';
+import { blockSafe, docstringSafe, needsOwnClosingLine, plainLines, rustdocSafe } from './commentSafety';
 
 export type CommentStyle = 'block' | 'slashes' | 'tripleSlashes' | 'hash' | 'docstring';
 
@@ -18,7 +19,7 @@ export function commentStyleFor(languageId: string): CommentStyle {
 
 /** The comment's lines, each starting with `indent`, ending with a newline. */
 export function formatDocComment(answer: string, style: CommentStyle, indent: string): string {
-  const body = proseOf(codeFromAnswer(answer), style).filter((line, index, all) => line !== '' || (index > 0 && index < all.length - 1));
+  const body = proseOf(codeFromAnswer(plainLines(answer)), style).filter((line, index, all) => line !== '' || (index > 0 && index < all.length - 1));
   const lines = wrap(body.length > 0 ? body : ['TODO: describe this function.'], style);
   return lines.map((line) => (line === '' ? '' : `${indent}${line}`).trimEnd()).join('\n') + '\n';
 }
@@ -38,9 +39,10 @@ function proseOf(text: string, style: CommentStyle): string[] {
     const stop = run.findIndex((line) => !marker.test(line));
     return run.slice(0, stop === -1 ? undefined : stop).map((line) => line.replace(marker, '').trimEnd());
   }
-  if (style === 'docstring' && /^("""|''')/.test(start)) {
-    const quote = start.slice(0, 3);
-    const joined = lines.slice(first).join('\n').slice(3);
+  const docstring = /^[rRuU]?("""|''')/.exec(start);
+  if (style === 'docstring' && docstring) {
+    const quote = docstring[1] ?? '"""';
+    const joined = lines.slice(first).join('\n').slice(docstring[0].length);
     const close = joined.indexOf(quote);
     return (close === -1 ? joined : joined.slice(0, close)).split('\n').map((line) => line.trim());
   }
@@ -50,15 +52,19 @@ function proseOf(text: string, style: CommentStyle): string[] {
 function wrap(body: string[], style: CommentStyle): string[] {
   switch (style) {
     case 'block':
-      return ['/**', ...body.map((line) => (line === '' ? ' *' : ` * ${line}`)), ' */'];
+      return ['/**', ...body.map((line) => (line === '' ? ' *' : ` * ${blockSafe(line)}`)), ' */'];
     case 'slashes':
       return body.map((line) => (line === '' ? '//' : `// ${line}`));
     case 'tripleSlashes':
-      return body.map((line) => (line === '' ? '///' : `/// ${line}`));
+      return rustdocSafe(body).map((line) => (line === '' ? '///' : `/// ${line}`));
     case 'hash':
       return body.map((line) => (line === '' ? '#' : `# ${line}`));
-    case 'docstring':
-      return body.length === 1 ? [`"""${body[0]}"""`] : [`"""${body[0]}`, ...body.slice(1), '"""'];
+    case 'docstring': {
+      const { lines, raw } = docstringSafe(body);
+      const open = raw ? 'r"""' : '"""';
+      const [first = '', ...rest] = lines;
+      return rest.length === 0 && !needsOwnClosingLine(first) ? [`${open}${first}"""`] : [`${open}${first}`, ...rest, '"""'];
+    }
     default: {
       const unreachable: never = style;
       return unreachable;

@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { listModelFiles } from '../../client/modelFolder';
 import type { ModelSession } from '../../client/ModelSession';
-import { catalogueFit, expectedDownloadBytes, MODEL_CATALOGUE, type CatalogueEntry } from '../../core/models/catalogue';
+import { catalogueDownload, catalogueFit, MODEL_CATALOGUE, type CatalogueEntry } from '../../core/models/catalogue';
 import { formatBytes } from '../../core/statusText';
 import type { LoadParams, MachineInfo } from '../../protocol/engineProtocol';
 import { setModelPath } from '../config';
@@ -68,6 +68,9 @@ function separator(label: string): Choice {
 
 function catalogueItem(entry: CatalogueEntry, machine: MachineInfo | undefined): Choice {
   const fit = machine ? catalogueFit(entry, machine) : undefined;
+  if (catalogueDownload(entry).refused) {
+    return { action: 'download', entry, label: `$(circle-slash) ${entry.label}`, description: `${entry.quantisation} · not offered`, detail: 'No pinned SHA-256 and revision: download it yourself and use "Select Model File…".' };
+  }
   return {
     action: 'download', entry,
     label: `$(cloud-download) ${entry.label}`,
@@ -103,11 +106,13 @@ async function pathOf(deps: SelectModelDeps, picked: Choice, folder: string): Pr
     }
     case 'download': {
       const { entry } = picked;
+      const download = catalogueDownload(entry);
+      if (download.refused !== undefined) return void vscode.window.showInformationMessage(`Llama Lens: ${download.refused}`);
       const confirm = await vscode.window.showInformationMessage(
         `Download ${entry.label} (${entry.quantisation}, ${formatBytes(entry.sizeBytes)}) from Hugging Face into ${folder}?`, { modal: true }, 'Download',
       );
       if (confirm !== 'Download') return undefined;
-      return downloadWithProgress(deps.session, deps.log, entry.label, { uri: entry.uri, dirPath: folder, expectedBytes: expectedDownloadBytes(entry), expectedSha256: '' });
+      return downloadWithProgress(deps.session, deps.log, entry.label, { ...download.params, dirPath: folder });
     }
     default:
       return undefined;
