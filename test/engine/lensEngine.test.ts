@@ -1,6 +1,7 @@
 // The Lens's engine methods on the oracle model: every value is compared with the closed-form
 // bigram table (test/support/oracle.ts), never with an earlier run of our code.
 import { strict as assert } from 'node:assert';
+import { EngineRequestError } from '../../src/client/EngineClient';
 import { decodeProbabilities } from '../../src/core/lens/distributionMath';
 import type { DistributionParams } from '../../src/protocol/engineProtocol';
 import { fimParams, useOracleEngine, type EngineUnderTest } from '../support/engineHarness';
@@ -125,6 +126,22 @@ describe('Lens engine methods on the oracle model', function () {
     assert.equal(plain.pathText, '');
     const e2 = plain.top.find((row) => row.id === bytes[0]);
     assert.equal(e2?.text, '<0xE2>', 'a byte token that is part of a character shows its name, not "\uFFFD"');
+  });
+
+  it('refuses a path token outside the vocabulary (2^32 + 5 must not wrap around to 5), and keeps working', async function () {
+    const size = table.vocab.length;
+    for (const id of [2 ** 32 + 5, size]) {
+      await assert.rejects(engine.client.request('distribution', query('x = ', { path: [id] })), (error: unknown) => {
+        assert.ok(error instanceof EngineRequestError, String(error));
+        assert.equal(error.code, 'badRequest');
+        assert.equal(error.message, `The Lens path names token ${id}, which is not in the model's vocabulary (ids 0 to ${size - 1}).`);
+        return true;
+      });
+    }
+    // The last id is in the vocabulary: its children are the closed form after it.
+    const expected = nextTokenDistribution(table, size - 1);
+    const result = await engine.client.request('distribution', query('x = ', { path: [size - 1] }));
+    for (const row of result.top) assert.ok(Math.abs(row.probability - (expected[row.id] ?? NaN)) <= TOLERANCE, `P(${row.id}) = ${row.probability}`);
   });
 
   it('after an edit, scores only from the first changed token', async function () {
