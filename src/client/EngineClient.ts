@@ -5,7 +5,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import {
   isEngineToHost, PROGRESS_GUARDS, RESULT_GUARDS, type EngineErrorCode, type EngineMethod, type EngineMethods,
 } from '../protocol/engineProtocol';
-import { previewForLog } from '../protocol/guards';
+import { isNonNegativeInteger, isRecord, previewForLog } from '../protocol/guards';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 export type EngineLog = (level: LogLevel, message: string) => void;
@@ -164,6 +164,10 @@ export class EngineClient {
   private onMessage(raw: unknown): void {
     if (!isEngineToHost(raw)) {
       this.options.log('warn', `Dropped a malformed message from the engine: ${previewForLog(raw)}`);
+      // A broken answer still answers its request: left pending, it would wait until the engine exits.
+      const id = isRecord(raw) && raw.kind === 'response' && isNonNegativeInteger(raw.id) ? raw.id : -1;
+      const pending = this.pending.get(id);
+      if (pending) this.failPending(id, malformed(pending.method));
       return;
     }
     switch (raw.kind) {
@@ -183,7 +187,7 @@ export class EngineClient {
         this.pending.delete(raw.id);
         if (!raw.ok) pending.reject(new EngineRequestError(raw.error.code, raw.error.message));
         else if (RESULT_GUARDS[pending.method](raw.result)) pending.resolve(raw.result);
-        else pending.reject(new EngineRequestError('internal', `The engine sent a malformed ${pending.method} result.`));
+        else pending.reject(malformed(pending.method));
         return;
       }
       default: {
@@ -223,6 +227,10 @@ export class EngineClient {
     const tail = this.stderrTail.trim().split('\n').slice(-3).join(' | ');
     return `The Llama Lens engine process ${how}.${tail ? ` Last output: ${tail}` : ''}`;
   }
+}
+
+function malformed(method: EngineMethod): EngineRequestError {
+  return new EngineRequestError('internal', `The engine sent a malformed ${method} response.`);
 }
 
 function cancelled(): EngineRequestError {

@@ -3,6 +3,8 @@
 // instead of a native abort that takes the engine process down, a read of garbage, or an open that never returns.
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { splitModelProblem, splitPartNames, type SplitHeader } from '../core/gguf/splitModel';
 import { validateGgufHeader } from '../core/gguf/validateGguf';
 import { IN_PROGRESS_SUFFIXES } from '../protocol/modelFileNames';
 import { CodedError } from './EngineError';
@@ -10,8 +12,43 @@ import { CodedError } from './EngineError';
 /** Enough for most headers at once (a 32k-token vocabulary makes a header of about 1 MB). */
 const FIRST_READ_BYTES = 1024 ** 2;
 
-/** The file's size once its path and GGUF header have passed every check; throws 'loadFailed' otherwise. */
+/**
+ * The model's size (all its parts, for a split model) once its path and GGUF header, and those of every other part
+ * of a split model, have passed every check; throws 'loadFailed' otherwise.
+ */
 export async function checkModelPath(modelPath: string): Promise<number> {
+  const first = await checkModelFile(modelPath);
+  return first.split ? checkSplitModel(modelPath, first.size, first.split) : first.size;
+}
+
+/** llama.cpp opens parts 2.. itself, so each is checked as part 1 was, and the parts against each other. */
+async function checkSplitModel(modelPath: string, firstSize: number, split: SplitHeader): Promise<number> {
+  if (split.no !== 0) {
+    throw new CodedError('loadFailed', `${modelPath} is part ${split.no + 1} of a model split into ${split.count} files; load its first part (…-00001-of-…gguf).`);
+  }
+  const names = splitPartNames(basename(modelPath), split.count);
+  if (!names) {
+    throw new CodedError('loadFailed', `${modelPath} is part 1 of a model split into ${split.count} files, but its name does not end in ` +
+      `-00001-of-${String(split.count).padStart(5, '0')}.gguf, so llama.cpp cannot find the other parts. Rename the parts as they were downloaded.`);
+  }
+  const parts = [{ name: names[0] ?? '', size: firstSize, split: split as SplitHeader | undefined }];
+  for (const [index, name] of names.entries()) {
+    if (index === 0) continue;
+    const path = join(dirname(modelPath), name);
+    try {
+      parts.push({ name, ...(await checkModelFile(path)) });
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      throw new CodedError('loadFailed', `${modelPath} is part 1 of a model split into ${split.count} files, and part ${index + 1} cannot be used: ${why}`);
+    }
+  }
+  const problem = splitModelProblem(parts);
+  if (problem !== undefined) throw new CodedError('loadFailed', `Cannot load ${modelPath}: ${problem}`);
+  return parts.reduce((sum, part) => sum + part.size, 0);
+}
+
+/** One file's checks: its size, and what its header says of a split. */
+async function checkModelFile(modelPath: string): Promise<{ size: number; split: SplitHeader | undefined }> {
   await refuseUnfinishedDownload(modelPath);
   const info = await statModelPath(modelPath);
   if (info.isDirectory()) throw new CodedError('loadFailed', `${modelPath} is a folder, not a GGUF model file.`);
@@ -25,8 +62,7 @@ export async function checkModelPath(modelPath: string): Promise<number> {
   }
   try {
     const { size } = await handle.stat();
-    await checkHeader(handle, size, modelPath);
-    return size;
+    return { size, split: await checkHeader(handle, size, modelPath) };
   } finally {
     await handle.close();
   }
@@ -71,12 +107,15 @@ function fileKind(info: Stats): string {
   return 'it is not a plain file';
 }
 
-/** Reads the header in growing chunks, as far as the validator asks (64 MiB at most), and turns a problem into 'loadFailed'. */
-async function checkHeader(handle: FileHandle, size: number, modelPath: string): Promise<void> {
+/**
+ * Reads the header in growing chunks, as far as the validator asks (64 MiB at most), and turns a problem into
+ * 'loadFailed'. Returns what the header says of a split.
+ */
+async function checkHeader(handle: FileHandle, size: number, modelPath: string): Promise<SplitHeader | undefined> {
   let bytes = await readPrefix(handle, Math.min(size, FIRST_READ_BYTES), new Uint8Array(0), modelPath);
   for (;;) {
     const check = validateGgufHeader(bytes, size);
-    if (check.ok) return;
+    if (check.ok) return check.split;
     if ('problem' in check) throw new CodedError('loadFailed', `Cannot load ${modelPath}: ${check.problem}`);
     bytes = await readPrefix(handle, check.needBytes, bytes, modelPath);
   }

@@ -4,14 +4,16 @@ import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import { encodeProbabilities, entropyBits, tailMass } from '../core/lens/distributionMath';
 import type { DistributionParams, DistributionResult, TokenProbability } from '../protocol/engineProtocol';
 import { continuationText } from './continuationText';
+import { CodedError } from './EngineError';
 import { tokenizeContinuation } from './textTokens';
 import type { LlamaRuntime } from './LlamaRuntime';
 import { displayPieces, tokenPieces } from './tokenPieces';
 
 export async function nextTokenDistribution(runtime: LlamaRuntime, params: DistributionParams): Promise<DistributionResult> {
   const { model, sequence } = runtime.current;
-  const textTokens = tokenizeContinuation(model, params.text) as Token[];
   const pieces = tokenPieces(model);
+  assertInVocabulary(params.path, pieces.length);
+  const textTokens = tokenizeContinuation(model, params.text) as Token[];
   // Mid-word, the last token is only what was typed so far: ask what the model expects at its start.
   const backUp = params.backUpToBoundary && textTokens.length > 0;
   const fragment = backUp ? pieces[textTokens[textTokens.length - 1] ?? -1] ?? '' : '';
@@ -36,6 +38,13 @@ export async function nextTokenDistribution(runtime: LlamaRuntime, params: Distr
     evaluatedTokens: plan.evaluate,
     reusedTokens: plan.reuse,
   };
+}
+
+/** Native code takes token ids as 32-bit: 2^32 + 5 would wrap to 5, and an id past the vocabulary reads garbage. */
+function assertInVocabulary(path: readonly number[], vocabularySize: number): void {
+  const bad = path.find((id) => !Number.isSafeInteger(id) || id < 0 || id >= vocabularySize);
+  if (bad === undefined) return;
+  throw new CodedError('badRequest', `The Lens path names token ${bad}, which is not in the model's vocabulary (ids 0 to ${vocabularySize - 1}).`);
 }
 
 /**

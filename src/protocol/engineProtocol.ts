@@ -191,8 +191,10 @@ export const ENGINE_METHODS = ['load', 'complete', 'distribution', 'surprisal', 
  */
 export const UNQUEUED_METHODS: readonly EngineMethod[] = ['inspect', 'machine', 'download', 'installBinaries', 'health'];
 
-export type EngineErrorCode =
-  | 'badRequest' | 'noModel' | 'loadFailed' | 'tooLarge' | 'contextFull' | 'downloadFailed' | 'cancelled' | 'engineDied' | 'internal';
+export const ENGINE_ERROR_CODES = [
+  'badRequest', 'noModel', 'loadFailed', 'tooLarge', 'contextFull', 'downloadFailed', 'cancelled', 'engineDied', 'internal',
+] as const;
+export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
 
 export interface EngineError {
   code: EngineErrorCode;
@@ -325,7 +327,7 @@ export function isHostToEngine(value: unknown): value is HostToEngine {
   return value.kind === 'request' && isEngineMethod(value.method);
 }
 
-const isEngineError = hasFields<EngineError>({ code: isString as Guard<EngineErrorCode>, message: isString });
+const isEngineError = hasFields<EngineError>({ code: isOneOf(ENGINE_ERROR_CODES), message: isString });
 
 export function isEngineToHost(value: unknown): value is EngineToHost {
   if (!isRecord(value)) return false;

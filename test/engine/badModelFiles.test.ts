@@ -3,12 +3,13 @@
 // files are copies of the generated oracle model with one field corrupted (test/support/ggufLayout.ts finds it).
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { EngineRequestError } from '../../src/client/EngineClient';
 import { cpuLoadParams, fimParams, startEngine, waitUntil, type EngineUnderTest } from '../support/engineHarness';
 import { entryNamed, ggufLayout, withLastValuesRemoved, withShortScores, withU32, withU64 } from '../support/ggufLayout';
+import { splitGguf } from '../support/ggufSplit';
 import { generatedModelPath, greedyContinuation, lastOracleToken, loadOracleTable } from '../support/oracle';
 
 /** Far longer than any of these requests takes on the oracle model; reaching it means a hang. */
@@ -143,6 +144,40 @@ describe('bad model files (engine)', function () {
     const checking = write('checking.gguf', oracle);
     write('checking.gguf.unverified', '');
     await assertRefused(checking, /is still being downloaded or checked \(.*checking\.gguf\.unverified exists\)/);
+  });
+
+  /** The oracle split in two; part 1 holds token_embd only, so block 0's tensors are all in part 2. */
+  function writeSplit(name: string): [string, string] {
+    assert.equal(layout.tensors[0]?.name, 'token_embd.weight');
+    const [one, two] = splitGguf(oracle, 1);
+    return [write(`${name}-00001-of-00002.gguf`, one), write(`${name}-00002-of-00002.gguf`, two)];
+  }
+  const literally = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+  it('loads a model split into two files, judging its shape by the tensors of both, and completes as the whole one does', async function () {
+    const [first, second] = writeSplit('split');
+    const info = await engine.client.request('load', cpuLoadParams(first));
+    assert.equal(info.sizeBytes, statSync(first).size + statSync(second).size);
+    assert.equal((await complete()).text, expectedText);
+  });
+
+  it('refuses a split model whose part 2 is missing, naming that part, and keeps working', async function () {
+    const [first, second] = writeSplit('missing');
+    unlinkSync(second);
+    await assertRefused(first, new RegExp(`is part 1 of a model split into 2 files, and part 2 cannot be used: Cannot open model file ${literally(second)}: the file does not exist\\.`));
+  });
+
+  it('refuses a split model whose part 2 is cut short, naming that part, and keeps working', async function () {
+    const [first, second] = writeSplit('cut');
+    const whole = readFileSync(second);
+    writeFileSync(second, whole.subarray(0, whole.length - 64));
+    await assertRefused(first, new RegExp(`and part 2 cannot be used: Cannot load ${literally(second)}: the file is incomplete: its tensor data should run to byte ${whole.length}, but the file ends at byte ${whole.length - 64}`));
+  });
+
+  it('refuses a split model whose part 2 is another copy of part 1, naming it, and keeps working', async function () {
+    const [first, second] = writeSplit('twice');
+    copyFileSync(first, second);
+    await assertRefused(first, new RegExp(`: part 2 of 2, ${literally(basename(second))}, says it is part 1 of 2\\.`));
   });
 
   it('refuses a folder given as the model path, and keeps working', async function () {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { EngineRequestError } from '../../src/client/EngineClient';
 import { ModelSession } from '../../src/client/ModelSession';
 import { cpuLoadParams, fimParams, startEngine, waitUntil, type EngineUnderTest } from '../support/engineHarness';
-import { generatedModelPath } from '../support/oracle';
+import { closedFormSurprisal, generatedModelPath, greedyContinuation, lastOracleToken, loadOracleTable } from '../support/oracle';
 
 /** Rejects when `promise` has not settled in time: a hung request fails the test instead of the suite's timeout. */
 function settlesWithin<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -28,6 +28,7 @@ function killEngine(engine: EngineUnderTest): number {
 const isEngineDied = (error: unknown) => error instanceof EngineRequestError && error.code === 'engineDied' && /SIGKILL/.test(error.message);
 
 describe('engine killed mid-work', function () {
+  const table = loadOracleTable();
   let engine: EngineUnderTest;
   let session: ModelSession;
   beforeEach(() => {
@@ -47,7 +48,9 @@ describe('engine killed mid-work', function () {
     await assert.rejects(settlesWithin(pass, 10_000, 'the killed pass'), isEngineDied);
     assert.equal(session.state.kind, 'error');
     const again = await settlesWithin(session.request('surprisal', { text: 'let x = 1;', scoreFrom: 0 }), 60_000, 'the next pass');
-    assert.ok(again.tokens.length > 0);
+    const expected = closedFormSurprisal(table, 'let x = 1;');
+    assert.deepEqual(again.tokens.map((token) => token.id), expected.map((token) => token.id));
+    again.tokens.forEach((token, i) => assert.ok(Math.abs(token.bits - (expected[i]?.bits ?? NaN)) <= 1e-3, `token ${i}: ${token.bits} bits`));
   });
 
   it('during model load: the load is rejected and the next request loads again', async function () {
@@ -60,7 +63,7 @@ describe('engine killed mid-work', function () {
     // A load can finish between its last progress event and the kill; otherwise it must be rejected as engineDied.
     assert.ok(outcome === 'loaded' || isEngineDied(outcome), `load outcome: ${String(outcome)}`);
     const result = await settlesWithin(session.request('complete', fimParams('return x', '')), 60_000, 'the next completion');
-    assert.ok(result.text.length > 0);
+    assert.equal(result.text, greedyContinuation(table, lastOracleToken(table, 'return x'), { maxTokens: 12, stopAtNewline: true }));
   });
 
   it('"Restart Engine" during a load loads again on the fresh engine, not answering with the stopped load\'s failure', async function () {

@@ -156,10 +156,14 @@ describe('engine process: bad model files', function () {
   it('refuses a file that is not GGUF without crashing', async function () {
     const notGguf = join(tmpdir(), `llama-lens-not-a-model-${process.pid}.gguf`);
     writeFileSync(notGguf, 'this is a text file, not a model\n');
+    await engine.client.request('health', {});
     const pid = engine.client.pid;
+    assert.ok(pid !== undefined, 'the engine has started');
     await assert.rejects(engine.client.request('load', cpuLoadParams(notGguf)), (error: unknown) =>
       error instanceof EngineRequestError && error.code === 'loadFailed' && /not a GGUF/.test(error.message));
-    assert.equal(engine.client.pid ?? pid, engine.client.pid, 'the engine process is still the same');
+    // A process that died after answering would be replaced by this next request: its pid would differ.
+    await engine.client.request('health', {});
+    assert.equal(engine.client.pid, pid, 'the engine process is still the same');
   });
 
   it('rejects an unavailable GPU backend with a message that names the setting', async function () {
@@ -210,12 +214,16 @@ describe('engine restart on request', function () {
     });
     session.configure(cpuLoadParams(generatedModelPath('oracle.gguf')));
     try {
+      await session.ensureLoaded();
+      const pids = [engine.client.pid];
+      assert.ok(pids[0] !== undefined, 'the first engine has started');
       for (let round = 0; round < 3; round++) {
-        const before = engine.client.pid;
         const info = await session.restart();
         assert.equal(info?.hasFim, true);
-        assert.notEqual(engine.client.pid, before);
         assert.equal(session.state.kind, 'ready');
+        const pid = engine.client.pid;
+        assert.ok(pid !== undefined && !pids.includes(pid), `round ${round}: pid ${pid} after ${pids.join(', ')}`);
+        pids.push(pid);
       }
     } finally {
       engine.client.dispose();

@@ -1,10 +1,11 @@
 // The Lens's engine methods on the oracle model: every value is compared with the closed-form
 // bigram table (test/support/oracle.ts), never with an earlier run of our code.
 import { strict as assert } from 'node:assert';
+import { EngineRequestError } from '../../src/client/EngineClient';
 import { decodeProbabilities } from '../../src/core/lens/distributionMath';
 import type { DistributionParams } from '../../src/protocol/engineProtocol';
 import { fimParams, useOracleEngine, type EngineUnderTest } from '../support/engineHarness';
-import { detokenizeOracle, greedyContinuationTokens, lastOracleToken, loadOracleTable, nextTokenDistribution, tokenizeLikeOracle, type OracleTable } from '../support/oracle';
+import { closedFormSurprisal, detokenizeOracle, greedyContinuationTokens, lastOracleToken, loadOracleTable, nextTokenDistribution, tokenizeLikeOracle, type OracleTable } from '../support/oracle';
 
 const TOLERANCE = 1e-4;
 
@@ -87,13 +88,11 @@ describe('Lens engine methods on the oracle model', function () {
   it('scores every token of a text with its closed-form surprisal, at its characters', async function () {
     const text = 'let sum = 0;\nfor (const x of xs) sum += x;\n';
     const result = await engine.client.request('surprisal', { text, scoreFrom: 0 });
-    const ids = tokenizeLikeOracle(table, text);
-    assert.equal(result.tokens.length, ids.length);
+    const expected = closedFormSurprisal(table, text);
+    assert.deepEqual(result.tokens.map((token) => token.id), expected.map((token) => token.id));
     result.tokens.forEach((token, index) => {
-      const previous = index === 0 ? table.bos : ids[index - 1] ?? -1;
-      const expected = -Math.log2(nextTokenDistribution(table, previous)[ids[index] ?? -1] ?? NaN);
-      assert.equal(token.id, ids[index]);
-      assert.ok(Math.abs(token.bits - expected) <= 1e-3, `token ${index}: ${token.bits} bits, closed form ${expected}`);
+      const bits = expected[index]?.bits ?? NaN;
+      assert.ok(Math.abs(token.bits - bits) <= 1e-3, `token ${index}: ${token.bits} bits, closed form ${bits}`);
       assert.equal(text.slice(token.start, token.end), detokenizeOracle(table, [token.id]));
     });
   });
@@ -125,6 +124,22 @@ describe('Lens engine methods on the oracle model', function () {
     assert.equal(plain.pathText, '');
     const e2 = plain.top.find((row) => row.id === bytes[0]);
     assert.equal(e2?.text, '<0xE2>', 'a byte token that is part of a character shows its name, not "\uFFFD"');
+  });
+
+  it('refuses a path token outside the vocabulary (2^32 + 5 must not wrap around to 5), and keeps working', async function () {
+    const size = table.vocab.length;
+    for (const id of [2 ** 32 + 5, size]) {
+      await assert.rejects(engine.client.request('distribution', query('x = ', { path: [id] })), (error: unknown) => {
+        assert.ok(error instanceof EngineRequestError, String(error));
+        assert.equal(error.code, 'badRequest');
+        assert.equal(error.message, `The Lens path names token ${id}, which is not in the model's vocabulary (ids 0 to ${size - 1}).`);
+        return true;
+      });
+    }
+    // The last id is in the vocabulary: its children are the closed form after it.
+    const expected = nextTokenDistribution(table, size - 1);
+    const result = await engine.client.request('distribution', query('x = ', { path: [size - 1] }));
+    for (const row of result.top) assert.ok(Math.abs(row.probability - (expected[row.id] ?? NaN)) <= TOLERANCE, `P(${row.id}) = ${row.probability}`);
   });
 
   it('after an edit, scores only from the first changed token', async function () {

@@ -12,8 +12,8 @@ import { EngineRequestError } from '../../src/client/EngineClient';
 import { memoryFit } from '../../src/core/models/memoryFit';
 import { formatBytes } from '../../src/core/statusText';
 import type { InspectParams, ModelFacts } from '../../src/protocol/engineProtocol';
-import { cpuLoadParams, startEngine, type EngineUnderTest } from '../support/engineHarness';
-import { generatedModelPath, generatedModelsDir } from '../support/oracle';
+import { cpuLoadParams, fimParams, startEngine, type EngineUnderTest } from '../support/engineHarness';
+import { generatedModelPath, generatedModelsDir, greedyContinuation, lastOracleToken, loadOracleTable } from '../support/oracle';
 import { REPO_ROOT } from '../support/repoPaths';
 
 const GiB = 1024 ** 3;
@@ -24,6 +24,14 @@ const ORACLE_CONTEXT = 4096;
 const LLAMA2_VOCAB = 32000;
 const CODELLAMA_VOCAB = 32016;
 const F16_BYTES = 2;
+/** Loaded into the engine with --require: os reports LLAMA_LENS_TEST_RAM_BYTES of RAM, all of it free. */
+const SMALL_MACHINE_PRELOAD = `
+const os = require('node:os');
+const bytes = Number(process.env.LLAMA_LENS_TEST_RAM_BYTES);
+os.totalmem = () => bytes;
+os.freemem = () => bytes;
+require('node:module').syncBuiltinESMExports();
+`;
 
 /** Parameters of a Llama block stack as the generators lay it out: embeddings, output, norms, attention, FFN. */
 function llamaParameters(vocab: number, nEmbd: number, nEmbdKv: number, nFf: number, layers: number): number {
@@ -205,7 +213,7 @@ describe('model inspection and the memory-fit refusal (engine)', function () {
     assert.equal((await inspect(generatedModelPath('oracle.gguf'))).fits, true);
   });
 
-  it("refuses a model larger than the machine with 'tooLarge', and loads it only with allowOversize", async function () {
+  it("refuses a model larger than the machine with 'tooLarge'", async function () {
     // The same header twice: cut short after it, and extended to its declared size as a sparse file (no disk used).
     const cut = join(dir, 'oversize-cut.gguf');
     const declared = writeOversizeHeader(cut);
@@ -227,15 +235,34 @@ describe('model inspection and the memory-fit refusal (engine)', function () {
     assert.match(refused.message, /^oversize\.gguf is too large for this machine at context 512 with 0 GPU layers\. Needs /);
     assert.match(refused.message, /load it again with allowOversize\.$/);
 
-    // With the override the size check is skipped and llama.cpp gets the file; the cut one has no tensor data, so
-    // llama.cpp refuses it quickly instead of paging in a model twice the RAM.
-    const attempted = await rejection(engine.client.request('load', { ...cpuLoadParams(cut), contextSize: 512, allowOversize: true }));
-    assert.equal(attempted.code, 'loadFailed', attempted.message);
-    assert.match(attempted.message, /oversize-cut\.gguf/);
-
     const info = await engine.client.request('load', cpuLoadParams(generatedModelPath('oracle.gguf')));
     assert.equal(info.architecture, 'llama');
     const next = await engine.client.request('distribution', { text: 'return x', path: [], topK: 3, backUpToBoundary: false });
     assert.equal(next.top.length, 3);
   });
+
+  it('loads a complete model judged too large for the machine when allowOversize says so, and only then', async function () {
+    // The engine is told the machine has half the oracle's F32 weights in RAM, so any estimate of it is too large.
+    const table = JSON.parse(readFileSync(generatedModelPath('oracle.table.json'), 'utf8')) as { vocab: unknown[]; nEmbd: number };
+    const ramBytes = Math.floor((llamaParameters(table.vocab.length, table.nEmbd, table.nEmbd, ORACLE_FFN, 1) * 4) / 2);
+    const preload = join(dir, 'smallMachine.cjs');
+    writeFileSync(preload, SMALL_MACHINE_PRELOAD);
+    const small = startEngine({ NODE_OPTIONS: `--require ${preload}`, LLAMA_LENS_TEST_RAM_BYTES: String(ramBytes) });
+    try {
+      const oracle = generatedModelPath('oracle.gguf');
+      const facts = await small.client.request('inspect', { modelPath: oracle, gpu: 'cpu', gpuLayers: 0, contextSize: 512 });
+      assert.deepEqual([facts.machine.ramTotalBytes, facts.fits], [ramBytes, false], 'the engine sees the small machine');
+      const refused = await rejection(small.client.request('load', { ...cpuLoadParams(oracle), contextSize: 512 }));
+      assert.equal(refused.code, 'tooLarge', refused.message);
+      const info = await small.client.request('load', { ...cpuLoadParams(oracle), contextSize: 512, allowOversize: true });
+      assert.equal(info.filePath, oracle);
+      const prefix = 'return x';
+      const completion = await small.client.request('complete', fimParams(prefix, ''));
+      const oracleTable = loadOracleTable();
+      assert.equal(completion.text, greedyContinuation(oracleTable, lastOracleToken(oracleTable, prefix), { maxTokens: 12, stopAtNewline: true }));
+    } finally {
+      small.client.dispose();
+    }
+  });
 });
+

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { EngineRequestError } from '../../src/client/EngineClient';
 import { ModelSession } from '../../src/client/ModelSession';
 import { cpuLoadParams, fimParams, startEngine, waitUntil, type EngineUnderTest } from '../support/engineHarness';
-import { generatedModelPath } from '../support/oracle';
+import { generatedModelPath, greedyContinuation, lastOracleToken, loadOracleTable } from '../support/oracle';
 
 describe('switching models at run time', function () {
   let engine: EngineUnderTest;
@@ -24,7 +24,8 @@ describe('switching models at run time', function () {
     session.configure(cpuLoadParams(generatedModelPath('oracle-words.gguf')));
     await assert.rejects(inFlight, (error: unknown) => error instanceof EngineRequestError && error.code === 'cancelled');
     const next = await session.request('complete', fimParams('obj.', ''));
-    assert.ok(next.text.length > 0);
+    const words = loadOracleTable(generatedModelPath('oracle-words.table.json'));
+    assert.equal(next.text, greedyContinuation(words, lastOracleToken(words, 'obj.'), { maxTokens: 12, stopAtNewline: true }));
     assert.equal(session.state.kind, 'ready');
     assert.equal(session.state.kind === 'ready' ? session.state.info.filePath : '', generatedModelPath('oracle-words.gguf'));
   });
@@ -43,7 +44,8 @@ describe('switching models at run time', function () {
     assert.equal(session.state.kind, 'ready');
     assert.match(info.backend, /^(cpu|cuda|vulkan|metal)$/);
     const completion = await session.request('complete', fimParams('return x', ''));
-    assert.ok(completion.text.length > 0);
+    const table = loadOracleTable();
+    assert.equal(completion.text, greedyContinuation(table, lastOracleToken(table, 'return x'), { maxTokens: 12, stopAtNewline: true }));
   });
 
   it('keeps the engine when only the model changes', async function () {

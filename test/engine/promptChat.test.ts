@@ -5,9 +5,53 @@ import { strict as assert } from 'node:assert';
 import { EngineRequestError } from '../../src/client/EngineClient';
 import type { PromptParams } from '../../src/protocol/engineProtocol';
 import { cpuLoadParams, fimParams, useOracleEngine, type EngineUnderTest } from '../support/engineHarness';
-import { detokenizeOracle, generatedModelPath, loadOracleTable } from '../support/oracle';
+import {
+  detokenizeOracle, generatedModelPath, greedyContinuation, greedyContinuationTokens, lastOracleToken, loadOracleTable, nextTokenDistribution,
+  oracleTokenWithText, TIE_EPSILON, type OracleTable,
+} from '../support/oracle';
 
 const CONTEXT_SIZE = 512;
+/** Meta's Llama-2 format for prompt(); the space after [/INST] is where the answer's own leading space goes. */
+const ASK = '[INST] <<SYS>>\nYou are terse.\n<</SYS>>\n\nExplain this.\n\n```python\nx = 1\n``` [/INST] ';
+/** node-llama-cpp 3.21.1's sampler for LlamaChat when only the temperature is given: top-k, top-p, temperature, draw. */
+const TOP_K = 40;
+const TOP_P = 0.95;
+
+/** The byte a token spells, when it spells exactly one (a normal one-character ASCII token, ▁, or a byte token). */
+function byteOf(table: OracleTable, id: number): number | undefined {
+  const entry = table.vocab[id];
+  if (entry?.type === 6) return parseInt(/^<0x([0-9A-F]{2})>$/.exec(entry.text)?.[1] ?? 'x', 16);
+  const text = entry?.type === 1 ? entry.text.replace('\u2581', ' ') : '';
+  return text.length === 1 && text.charCodeAt(0) < 0x80 ? text.charCodeAt(0) : undefined;
+}
+
+/**
+ * The chance that sampling at `temperature` draws exactly `greedy` after `first`, from the closed form and the
+ * sampler above: top-k, then top-p over the top-k renormalised (the smallest kept set, so the largest chance), then
+ * P^(1/T) renormalised. Every kept candidate spells one byte, each a different one, and the greedy ones are ASCII:
+ * so a different token anywhere means a different answer text.
+ */
+function chanceOfGreedy(table: OracleTable, first: number, greedy: readonly number[], temperature: number): number {
+  let chance = 1;
+  let previous = first;
+  for (const id of greedy) {
+    const p = nextTokenDistribution(table, previous);
+    const ranked = [...p.keys()].sort((a, b) => (p[b] ?? 0) - (p[a] ?? 0));
+    const top = ranked.slice(0, TOP_K);
+    const mass = top.reduce((sum, t) => sum + (p[t] ?? 0), 0);
+    let kept = 0;
+    for (let cumulative = 0; kept < TOP_K && cumulative < TOP_P; kept++) cumulative += (p[top[kept] ?? -1] ?? 0) / mass;
+    assert.equal(top[0], id, 'the greedy token leads');
+    // Where the cut falls among equally likely tokens, the sampler may keep any of them: all must spell one byte.
+    const floor = (p[top[kept - 1] ?? -1] ?? 0) - TIE_EPSILON;
+    const bytes = ranked.filter((t) => (p[t] ?? 0) >= floor).map((t) => byteOf(table, t));
+    assert.ok(bytes.every((b) => b !== undefined) && new Set(bytes).size === bytes.length && (bytes[0] ?? 0x80) < 0x80, `after ${previous}: bytes ${bytes.join(', ')}`);
+    const weights = top.slice(0, kept).map((t) => (p[t] ?? 0) ** (1 / temperature));
+    chance *= (weights[0] ?? 0) / weights.reduce((sum, w) => sum + w, 0);
+    previous = id;
+  }
+  return chance;
+}
 
 function prompt(extra: Partial<PromptParams> = {}): PromptParams {
   return {
@@ -18,6 +62,9 @@ function prompt(extra: Partial<PromptParams> = {}): PromptParams {
 
 describe('Palette prompts with the chat template (oracle-chat)', function () {
   const table = loadOracleTable();
+  /** A bigram model's answer continues from the prompt's last token, the space after [/INST]. */
+  const space = oracleTokenWithText(table, ' ');
+  const greedyAnswer = (maxTokens: number) => greedyContinuation(table, space, { maxTokens, stopAtNewline: false });
   const oracleEngine = useOracleEngine('oracle-chat.gguf', { contextSize: CONTEXT_SIZE });
   let engine: EngineUnderTest;
   beforeEach(() => {
@@ -28,9 +75,9 @@ describe('Palette prompts with the chat template (oracle-chat)', function () {
     const result = await engine.client.request('prompt', prompt());
     assert.equal(result.chatWrapper, 'Llama2Chat');
     assert.equal(result.promptTokens[0], table.bos, 'the prompt starts with BOS');
-    // Meta's Llama-2 format; the space after [/INST] is where the answer's own leading space goes.
-    const expected = '[INST] <<SYS>>\nYou are terse.\n<</SYS>>\n\nExplain this.\n\n```python\nx = 1\n``` [/INST] ';
-    assert.equal(detokenizeOracle(table, result.promptTokens.slice(1), { specialTokens: true }), expected);
+    assert.equal(detokenizeOracle(table, result.promptTokens.slice(1), { specialTokens: true }), ASK);
+    assert.equal(result.promptTokens.at(-1), lastOracleToken(table, ASK));
+    assert.equal(result.text, greedyAnswer(16));
     assert.ok(!result.promptTokens.slice(1).includes(table.bos) && !result.promptTokens.includes(table.eos), 'no BOS or EOS inside the prompt');
     assert.equal(result.cut, null);
   });
@@ -52,10 +99,24 @@ describe('Palette prompts with the chat template (oracle-chat)', function () {
   it('streams the answer: the progress chunks add up to the result', async function () {
     const chunks: string[] = [];
     const result = await engine.client.request('prompt', prompt({ maxTokens: 24 }), { onProgress: ({ text }) => chunks.push(text) });
-    assert.ok(result.text.length > 0, 'the oracle answers something');
+    assert.equal(result.text, greedyAnswer(24));
     assert.ok(chunks.length > 1, `expected several chunks, got ${chunks.length}`);
     assert.equal(chunks.join(''), result.text);
-    assert.ok(result.generatedTokens > 0 && result.generatedTokens <= 24);
+    assert.equal(result.generatedTokens, greedyContinuationTokens(table, space, { maxTokens: 24 }).length);
+  });
+
+  it('samples at the asked temperature: the greedy answer at 0, another at 2 (where the closed form gives the greedy one P < 1e-9)', async function () {
+    // After the space, the greedy answer is more spaces (indentation), each at a modest probability: over 16 tokens
+    // the closed form puts the chance of drawing exactly them at 2.4e-15.
+    const maxTokens = 16;
+    const greedy = greedyContinuationTokens(table, space, { maxTokens });
+    assert.equal(greedy.length, maxTokens, 'no end of text in the greedy answer');
+    const chance = chanceOfGreedy(table, space, greedy, 2);
+    assert.ok(chance < 1e-9, `P(greedy answer at temperature 2) = ${chance}`);
+    const cold = await engine.client.request('prompt', prompt({ temperature: 0, maxTokens }));
+    assert.equal(cold.text, detokenizeOracle(table, greedy));
+    const hot = await engine.client.request('prompt', prompt({ temperature: 2, maxTokens }));
+    assert.notEqual(hot.text, cold.text);
   });
 
   it('cuts a context that does not fit from its end, and says how much', async function () {
@@ -78,7 +139,8 @@ describe('Palette prompts with the chat template (oracle-chat)', function () {
       return true;
     });
     const after = await engine.client.request('prompt', prompt());
-    assert.ok(after.promptTokens.length > 0);
+    assert.equal(detokenizeOracle(table, after.promptTokens.slice(1), { specialTokens: true }), ASK);
+    assert.equal(after.text, greedyAnswer(16));
   });
 
   it('stops when cancelled', async function () {
@@ -86,7 +148,7 @@ describe('Palette prompts with the chat template (oracle-chat)', function () {
     const request = engine.client.request('prompt', prompt({ maxTokens: 400 }), { signal: controller.signal, onProgress: () => controller.abort() });
     await assert.rejects(request, (error: unknown) => error instanceof EngineRequestError && error.code === 'cancelled');
     const after = await engine.client.request('prompt', prompt());
-    assert.equal(after.stopReason === 'cancelled', false);
+    assert.deepEqual([after.stopReason, after.text], ['maxTokens', greedyAnswer(16)]);
   });
 
   it('shares the loaded model with completions: a completion after a prompt needs no reload', async function () {
@@ -94,7 +156,7 @@ describe('Palette prompts with the chat template (oracle-chat)', function () {
     await engine.client.request('prompt', prompt());
     const completion = await engine.client.request('complete', fimParams('for (let i = 0; i', ''));
     assert.equal(engine.client.pid, pid);
-    assert.ok(completion.text.length > 0);
+    assert.equal(completion.text, greedyContinuation(table, lastOracleToken(table, 'for (let i = 0; i'), { maxTokens: 12, stopAtNewline: true }));
   });
 });
 

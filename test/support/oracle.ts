@@ -194,3 +194,9 @@ export function lastOracleToken(table: OracleTable, text: string): number {
   if (last === undefined) throw new Error('empty context');
   return last;
 }
+
+/** Each token of `text` (after BOS) with its closed-form surprisal, −log2 P(token | the token before it). */
+export function closedFormSurprisal(table: OracleTable, text: string): { id: number; bits: number }[] {
+  const ids = tokenizeLikeOracle(table, text);
+  return ids.map((id, index) => ({ id, bits: -Math.log2(nextTokenDistribution(table, index === 0 ? table.bos : ids[index - 1] ?? -1)[id] ?? NaN) }));
+}

@@ -43,6 +43,7 @@ describe('engine protocol guards', () => {
     assert.equal(isEngineToHost({ kind: 'response', id: 1, ok: true, result: {} }), true);
     assert.equal(isEngineToHost({ kind: 'response', id: 1, ok: false, error: { code: 'cancelled', message: 'x' } }), true);
     assert.equal(isEngineToHost({ kind: 'response', id: 1, ok: false }), false);
+    assert.equal(isEngineToHost({ kind: 'response', id: 1, ok: false, error: { code: 'explode', message: 'x' } }), false, 'an unknown error code');
     assert.equal(isEngineToHost({ kind: 'log', level: 'shout', message: 'x' }), false);
     assert.equal(isEngineToHost({ kind: 'other' }), false);
   });

@@ -57,6 +57,7 @@ export function ggmlTypeInfo(type: number): GgmlTypeInfo | undefined {
 /** GGUF metadata value types (the numbers are the file format's) and the bytes a fixed-size one takes. */
 export const GGUF_STRING = 8;
 export const GGUF_ARRAY = 9;
+export const GGUF_UINT16 = 2;
 export const GGUF_UINT32 = 4;
 export const GGUF_FLOAT32 = 6;
 export const GGUF_INT32 = 5;

@@ -38,6 +38,7 @@ export const ggufProblems = {
   unknownValueType: (where: string, type: number) => `${where} has an unknown value type (${type}). ${CORRUPT}`,
   nestedArray: (where: string) => `${where} is an array of arrays, which llama.cpp does not read. ${CORRUPT}`,
   notAnArray: (key: string) => `its ${key} entry should be an array but is not. ${CORRUPT}`,
+  splitKeyType: (key: string) => `its ${key} entry is not a 16-bit unsigned integer, as a part of a split model must have it. ${CORRUPT}`,
   alignmentType: () => `its general.alignment entry is not a 32-bit unsigned integer. ${CORRUPT}`,
   alignmentValue: (alignment: number) => `its general.alignment is ${alignment}, which is not a power of two. ${CORRUPT}`,
   vocabDisagrees: (lengths: string) => `its vocabulary's arrays disagree in length (${lengths}). ${CORRUPT}`,

@@ -5,15 +5,16 @@
 // model's shape facts are checked against each other and its tensors (modelShapeChecks.ts).
 import { GgufCursor, HeaderCutOff, HeaderProblem, NeedMoreBytes } from './GgufCursor';
 import { ggufProblems as problems, quote } from './ggufProblems';
-import { fixedValueBytes, ggmlTypeInfo, GGUF_ARRAY, GGUF_STRING, GGUF_UINT32, isIntegerType } from './ggmlTypes';
+import { fixedValueBytes, ggmlTypeInfo, GGUF_ARRAY, GGUF_STRING, GGUF_UINT16, GGUF_UINT32, isIntegerType } from './ggmlTypes';
 import { MAX_BLOCKS, modelShapeProblem, type TensorShape } from './modelShapeChecks';
+import type { SplitHeader } from './splitModel';
 
 /**
  * `needBytes`: the header goes on past the bytes given; call again with the file's first `needBytes` bytes. It is
  * at most the file's length and LONGEST_HEADER_BYTES, and at least twice what was given while those allow.
  */
 export type GgufHeaderCheck =
-  | { ok: true; dataStart: number; tensorCount: number }
+  | { ok: true; dataStart: number; tensorCount: number; split?: SplitHeader }
   | { ok: false; problem: string }
   | { ok: false; needBytes: number };
 
@@ -34,6 +35,8 @@ const MAX_TENSOR_NAME_BYTES = 63;
 /** What files from before GGUF start with: "ggml", "ggmf" and "ggjt" written as little-endian numbers. */
 const OLD_GGML_MAGICS = ['lmgg', 'fmgg', 'tjgg'];
 const VOCAB_ARRAYS = ['tokenizer.ggml.tokens', 'tokenizer.ggml.scores', 'tokenizer.ggml.token_type'];
+const SPLIT_NO = 'split.no';
+const SPLIT_COUNT = 'split.count';
 
 interface Metadata {
   alignment: number;
@@ -68,7 +71,7 @@ function moreBytes(needed: number, given: number, fileLength: number): GgufHeade
   return { ok: false, needBytes: Math.min(fileLength, Math.max(needed, Math.min(2 * given, LONGEST_HEADER_BYTES))) };
 }
 
-function walkHeader(c: GgufCursor): { dataStart: number; tensorCount: number } {
+function walkHeader(c: GgufCursor): { dataStart: number; tensorCount: number; split?: SplitHeader } {
   checkMagic(c);
   checkVersion(c.u32());
   const tensorCount = c.u64();
@@ -80,6 +83,12 @@ function walkHeader(c: GgufCursor): { dataStart: number; tensorCount: number } {
   // The data section starts at the next multiple of the alignment (llama.cpp pads only when there are tensors).
   const dataStart = tensorCount > 0 ? Math.ceil(c.pos / metadata.alignment) * metadata.alignment : c.pos;
   checkTensorLayout(tensors, dataStart, metadata.alignment, c.fileLength);
+  // A part of a split model holds only some of the tensors: its shape is judged with all parts (splitModel.ts).
+  const splitCount = metadata.integers.get(SPLIT_COUNT);
+  if (typeof splitCount === 'number' && splitCount > 1) {
+    const no = metadata.integers.get(SPLIT_NO);
+    return { dataStart, tensorCount, split: { no: typeof no === 'number' ? no : 0, count: splitCount, facts: { ...metadata, tensors } } };
+  }
   const shapeProblem = modelShapeProblem({ ...metadata, tensors });
   if (shapeProblem !== undefined) fail(shapeProblem);
   return { dataStart, tensorCount };
@@ -135,6 +144,8 @@ function readMetadata(c: GgufCursor, entryCount: number): Metadata {
     if (type === GGUF_ARRAY) readArray(c, key, where, metadata);
     else if (VOCAB_ARRAYS.includes(key)) fail(problems.notAnArray(key));
     else if (key === 'general.alignment') metadata.alignment = readAlignment(c, type);
+    // llama.cpp reads these as u16, and aborts on another type in a part after the first.
+    else if ((key === SPLIT_NO || key === SPLIT_COUNT) && type !== GGUF_UINT16) fail(problems.splitKeyType(key));
     else if (key === 'general.architecture' && type === GGUF_STRING) metadata.architecture = c.text(stringLength(c, where));
     else if (isIntegerType(type)) metadata.integers.set(key, c.integer(type));
     else skipValue(c, type, where);
