@@ -5,7 +5,9 @@ import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXTRA_BINARIES_ENV } from '../../src/protocol/binariesProtocol';
+import { MAX_BINARY_TARBALL_BYTES } from '../../src/core/gpu/binaryPins';
+import { binaryPins } from '../../src/engine/binaryPins';
+import { EXTRA_BINARIES_ENV, TEST_BINARY_PINS_ENV } from '../../src/protocol/binariesProtocol';
 import { CUDA, CUDA_EXT, installBinaries, listing, tarballRequests, useBinaryInstallFixture, VERSION } from '../support/binaryInstallFixture';
 import { isDownloadFailure, startEngine } from '../support/engineHarness';
 import { packFakePackage, publishFakePackage, writeBinaryPins } from '../support/fakeBinaryPackage';
@@ -89,5 +91,17 @@ describe('refusing binary packages that are not pinned', function () {
     await assert.rejects(installBinaries(fixture(), [CUDA], { version: '9.9.9' }), isDownloadFailure(escape(`installs ${CUDA} only at version ${VERSION}, not 9.9.9. Nothing was downloaded.`)));
     assert.deepEqual(server.requests.filter((r) => r.path.includes('vulkan') || r.path.includes('9.9.9')), []);
     assert.equal(existsSync(folder), false);
+  });
+
+  it("takes a test's pins only in their exact shape, and lets them lower the size cap but never raise it", function () {
+    const { pinsFile, cuda } = fixture();
+    const env = { [TEST_BINARY_PINS_ENV]: pinsFile };
+    writeBinaryPins(pinsFile, [cuda], 1024);
+    assert.deepEqual(binaryPins(env), { packages: [{ name: cuda.name, version: cuda.version, integrity: cuda.integrity }], maxTarballBytes: 1024, testFile: pinsFile });
+    writeBinaryPins(pinsFile, [cuda], MAX_BINARY_TARBALL_BYTES * 4);
+    assert.equal(binaryPins(env).maxTarballBytes, MAX_BINARY_TARBALL_BYTES);
+    writeFileSync(pinsFile, JSON.stringify({ packages: [{ name: 'left-pad', version: '1.0.0', integrity: cuda.integrity }] }));
+    assert.throws(() => binaryPins(env), /is not a list of binary pins/);
+    assert.equal(binaryPins({}).testFile, undefined, 'without the variable, the built-in pins');
   });
 });
