@@ -2,7 +2,7 @@
 // node-llama-cpp is ESM-only and must stay external), and transpiles tests and scripts into out/.
 // Type checking is not done here: `npm run typecheck` (tsc --noEmit) is the gate.
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
@@ -45,12 +45,40 @@ const shareVscodeImport = {
   },
 };
 
+/**
+ * `llama-lens:binary-pins`: the CUDA packages the engine may install, each with the sha512 integrity that
+ * package-lock.json records for it at node-llama-cpp's locked version. Compiled into the engine, so that a registry
+ * says where to fetch them from, never what they are. A lock file without them fails the build: an engine without
+ * pins would install nothing, and one that trusted the registry's hash would run whatever a mirror served.
+ */
+const pinBinaries = {
+  name: 'binary-pins',
+  setup(build) {
+    build.onResolve({ filter: /^llama-lens:binary-pins$/ }, (args) => ({ path: args.path, namespace: 'binary-pins' }));
+    build.onLoad({ filter: /.*/, namespace: 'binary-pins' }, () => ({ contents: `export default ${JSON.stringify(lockedCudaPins())};`, loader: 'js' }));
+  },
+};
+
+function lockedCudaPins() {
+  const { packages } = JSON.parse(readFileSync('package-lock.json', 'utf8'));
+  const version = packages['node_modules/node-llama-cpp']?.version;
+  const pins = Object.entries(packages)
+    .filter(([path]) => /^node_modules\/@node-llama-cpp\/[a-z0-9-]+-cuda(-ext)?$/.test(path))
+    .map(([path, entry]) => ({ name: path.slice('node_modules/'.length), version: entry.version, integrity: entry.integrity }));
+  for (const pin of pins) {
+    if (pin.version !== version) throw new Error(`package-lock.json has ${pin.name}@${pin.version}, not node-llama-cpp's ${version}.`);
+    if (!/^sha512-[A-Za-z0-9+/]+=*$/.test(pin.integrity ?? '')) throw new Error(`package-lock.json has no sha512 integrity for ${pin.name}.`);
+  }
+  if (pins.length === 0) throw new Error('package-lock.json lists no @node-llama-cpp/*-cuda packages to pin.');
+  return pins;
+}
+
 const allBuilds = [
   // The extension host side. `vscode` is provided by the host; node-llama-cpp never enters this bundle.
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', format: 'cjs', external: ['node-llama-cpp'],
     plugins: [shareVscodeImport] },
   // The engine child process: the only code that imports node-llama-cpp, which ships in node_modules.
-  { ...common, entryPoints: ['src/engine/main.ts'], outfile: 'dist/engine.mjs', format: 'esm', external: ['node-llama-cpp'],
+  { ...common, entryPoints: ['src/engine/main.ts'], outfile: 'dist/engine.mjs', format: 'esm', external: ['node-llama-cpp'], plugins: [pinBinaries],
     banner: { js: "import { createRequire as __llCreateRequire } from 'node:module'; const require = __llCreateRequire(import.meta.url);" } },
   // The engine's resolve hook, registered by the engine when CUDA binaries were downloaded: its own module, loaded by
   // Node's hooks thread.
@@ -59,7 +87,7 @@ const allBuilds = [
   { ...common, entryPoints: ['src/webview/lens/main.ts'], outfile: 'dist/webview/lens.js', platform: 'browser', target: 'es2022', format: 'iife' },
   // Tests and scripts: one CommonJS file per entry; packages stay external and load from node_modules.
   { ...common, entryPoints: [...findFiles('test', /(\.test|^index|^runnerExtension|^runElectron)\.ts$/), ...findFiles('scripts', /\.ts$/).filter((f) => !f.includes('/lib/'))],
-    outdir: 'out', outbase: '.', format: 'cjs', packages: 'external' },
+    outdir: 'out', outbase: '.', format: 'cjs', packages: 'external', plugins: [pinBinaries] },
 ];
 
 const builds = distOnly ? allBuilds.filter((options) => options.outfile?.startsWith('dist/')) : allBuilds;

@@ -1,28 +1,34 @@
 // Installs node-llama-cpp's binary packages (the CUDA ones, too large for the VSIX) from the npm registry into
 // `<folder>/node_modules`, where binaryResolveHook finds them.
 //
-// All or nothing: every package is unpacked into a hidden sibling folder, and only when every one has matched the
-// registry's sha512 are they renamed into place. A failure, a mismatch or a cancel removes what was unpacked. A
-// process killed mid-way leaves its hidden folder, which the next install removes once that process is gone.
+// Only packages this build pins (planBinaryInstall.ts), each downloaded into a hidden file, capped in size, and
+// unpacked only once its sha512 has matched the pin: a tarball that is not the pinned one is never read.
+// All or nothing: every package is unpacked into a hidden sibling folder, and only when every one is there are they
+// renamed into place. A failure, a mismatch or a cancel removes what was fetched and unpacked. A process killed
+// mid-way leaves its hidden files, which the next install removes once that process is gone.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import { shortDigest } from '../core/gpu/binaryPins';
 import { type BinaryPackage, type InstallBinariesParams, type InstallBinariesResult, packageLabel as label } from '../protocol/binariesProtocol';
 import type { DownloadProgress } from '../protocol/engineProtocol';
 import { DownloadProgressMeter } from './DownloadProgressMeter';
+import { downloadTarball } from './downloadTarball';
 import { errnoCode, writeFailure } from './downloadErrors';
 import { CodedError } from './EngineError';
-import { tarballInfo } from './npmRegistry';
+import { planBinaryInstall } from './planBinaryInstall';
 import { unpackTarball } from './unpackTarball';
 
 /** Folders this engine is installing into: two installs renaming into one folder would undo each other. */
 const installing = new Set<string>();
 
 /** `.<package>.<stage>-<pid>-<random>`: hidden, and tells whose it is. */
-const WORK_FOLDER = /^\.[a-z0-9-]+\.(?:partial|old)-(\d+)-[0-9a-f]+$/;
+const WORK_FOLDER = /^\.[a-z0-9-]+\.(?:download|partial|old)-(\d+)-[0-9a-f]+$/;
 
 interface Staged {
   pkg: BinaryPackage;
+  /** The downloaded tarball, removed once unpacked. */
+  tarball: string;
   dir: string;
 }
 
@@ -38,35 +44,36 @@ export async function installBinaries(params: InstallBinariesParams, signal: Abo
 }
 
 async function install(params: InstallBinariesParams, scopeDir: string, signal: AbortSignal, onProgress: (progress: DownloadProgress) => void): Promise<InstallBinariesResult> {
+  // Before anything is written: a refused install leaves no folder behind.
+  const plan = await planBinaryInstall(params, signal);
   await mkdir(scopeDir, { recursive: true }).catch((error: unknown) => {
     throw new CodedError('downloadFailed', writeFailure(error, scopeDir));
   });
   await removeAbandonedWork(scopeDir);
-  // Every package's registry entry first: one that is missing fails the install before hundreds of MB are fetched.
-  const infos = [];
-  for (const pkg of params.packages) infos.push({ pkg, ...(await tarballInfo(params.registry, pkg, signal)) });
-  const totalBytes = infos.every((info) => info.sizeBytes > 0) ? infos.reduce((sum, info) => sum + info.sizeBytes, 0) : 0;
+  const totalBytes = plan.packages.every((item) => item.sizeBytes > 0) ? plan.packages.reduce((sum, item) => sum + item.sizeBytes, 0) : 0;
   const meter = new DownloadProgressMeter(onProgress);
   const staged: Staged[] = [];
   let doneBytes = 0;
   try {
-    for (const info of infos) {
-      const dir = join(scopeDir, workName(info.pkg, 'partial'));
-      staged.push({ pkg: info.pkg, dir });
-      await mkdir(dir);
-      const unpacked = await unpackTarball(info.url, dir, label(info.pkg), signal, (bytes) => meter.update(doneBytes + bytes, totalBytes));
-      if (unpacked.sha512 !== info.sha512) {
-        throw new CodedError('downloadFailed', `The download of ${label(info.pkg)} does not match the registry's checksum `
-          + `(sha512-${info.sha512.slice(0, 16)}… expected, sha512-${unpacked.sha512.slice(0, 16)}… received), so nothing was installed.`);
+    for (const { pkg, url, sha512 } of plan.packages) {
+      const item = { pkg, tarball: join(scopeDir, workName(pkg, 'download')), dir: join(scopeDir, workName(pkg, 'partial')) };
+      staged.push(item);
+      const fetched = await downloadTarball(url, item.tarball, label(pkg), plan.maxTarballBytes, signal, (bytes) => meter.update(doneBytes + bytes, totalBytes));
+      if (fetched.sha512 !== sha512) {
+        throw new CodedError('downloadFailed', `The download of ${label(pkg)} does not match the sha512 this build of Llama Lens pinned `
+          + `(${shortDigest(sha512)} expected, ${shortDigest(fetched.sha512)} received), so it was not unpacked and nothing was installed.`);
       }
-      await checkPackageJson(dir, info.pkg);
-      doneBytes += unpacked.bytes;
+      await mkdir(item.dir);
+      await unpackTarball(item.tarball, item.dir, label(pkg), signal);
+      await rm(item.tarball, { force: true });
+      await checkPackageJson(item.dir, pkg);
+      doneBytes += fetched.bytes;
     }
     meter.finish(doneBytes);
     return { installed: await moveIntoPlace(staged, scopeDir), downloadedBytes: doneBytes };
   } finally {
     // After a success the folders were renamed away, so this removes only what a failure left.
-    await Promise.all(staged.map(({ dir }) => rm(dir, { recursive: true, force: true })));
+    await Promise.all(staged.flatMap(({ tarball, dir }) => [rm(tarball, { force: true }), rm(dir, { recursive: true, force: true })]));
   }
 }
 
@@ -101,11 +108,11 @@ async function moveIntoPlace(staged: readonly Staged[], scopeDir: string): Promi
   return installed;
 }
 
-function workName(pkg: BinaryPackage, stage: 'partial' | 'old'): string {
+function workName(pkg: BinaryPackage, stage: 'download' | 'partial' | 'old'): string {
   return `.${basename(pkg.name)}.${stage}-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
 
-/** Work folders of engines that were killed mid-install (another window's engine may be installing: its are kept). */
+/** Work files and folders of engines that were killed mid-install (another window's engine may be installing: its are kept). */
 async function removeAbandonedWork(scopeDir: string): Promise<void> {
   for (const name of await readdir(scopeDir)) {
     const pid = Number(WORK_FOLDER.exec(name)?.[1]);

@@ -2,7 +2,8 @@
 // in llama.cpp then ends only this process, never the extension host.
 // A namespace import: a named import of `register` would fail to link on a Node older than 20.6.
 import * as nodeModule from 'node:module';
-import { EXTRA_BINARIES_ENV, type EngineToHost } from '../protocol/engineProtocol';
+import { EXTRA_BINARIES_ENV, type EngineToHost, packageLabel as label, TEST_BINARY_PINS_ENV } from '../protocol/engineProtocol';
+import { binaryPins, installedPins } from './binaryPins';
 import { countUnhandledRejections } from './engineHealth';
 import { EngineServer } from './EngineServer';
 import { LlamaRuntime } from './LlamaRuntime';
@@ -29,15 +30,20 @@ function main(): void {
 
 /**
  * Downloaded binary packages (CUDA's, too large for the VSIX) live outside node_modules: a resolve hook lets
- * node-llama-cpp's `import("@node-llama-cpp/...")` find them. It must be registered before getLlama runs.
+ * node-llama-cpp's `import("@node-llama-cpp/...")` find them. It must be registered before getLlama runs, and only
+ * for the pinned packages installed at their pinned version: with none, nothing is looked up in the folder.
  */
 function useExtraBinaries(send: (message: EngineToHost) => void): void {
   const folder = process.env[EXTRA_BINARIES_ENV];
   if (!folder) return;
   try {
+    const pins = binaryPins();
+    if (pins.testFile) send({ kind: 'log', level: 'warn', message: `Binary packages are pinned by ${pins.testFile} (${TEST_BINARY_PINS_ENV}), not by this build.` });
+    const packages = installedPins(folder, pins.packages);
+    if (packages.length === 0) return;
     if (typeof nodeModule.register !== 'function') throw new Error(`this Node (${process.version}) has no module.register`);
-    nodeModule.register('./binaryResolveHook.mjs', import.meta.url, { data: { folder } });
-    send({ kind: 'log', level: 'info', message: `Binary packages are looked up in ${folder} first.` });
+    nodeModule.register('./binaryResolveHook.mjs', import.meta.url, { data: { folder, packages } });
+    send({ kind: 'log', level: 'info', message: `Binary packages ${packages.map(label).join(', ')} are looked up in ${folder} first.` });
   } catch (error) {
     // Without the hook only the bundled binaries are found: CUDA then reports itself unavailable, which says enough.
     send({ kind: 'log', level: 'warn', message: `Cannot look up binary packages in ${folder}: ${error instanceof Error ? error.message : String(error)}` });

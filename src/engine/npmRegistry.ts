@@ -1,5 +1,9 @@
-// What the npm registry says about one version of a package: where its tarball is and the checksum it must match.
-// Only the version's own document is fetched (`<registry>/<name>/<version>`), not the package's whole history.
+// What the npm registry says about one version of a package: where its tarball is, and the checksum it claims.
+// Only the version's own document is fetched (`<registry>/<name>/<version>`), not the package's whole history. What it
+// says is checked against the pins (planBinaryInstall.ts); every URL fetched, redirects included, must pass the
+// plain-http rule of core/net/plainHttp.
+import { sha512Of } from '../core/gpu/binaryPins';
+import { plainHttpProblem } from '../core/net/plainHttp';
 import { type BinaryPackage, packageLabel as label } from '../protocol/binariesProtocol';
 import { isRecord, isString } from '../protocol/guards';
 import { messageOf } from './downloadErrors';
@@ -7,7 +11,7 @@ import { CodedError } from './EngineError';
 
 export interface TarballInfo {
   url: string;
-  /** The sha512 digest the tarball must have, base64 (from `dist.integrity`, "sha512-<base64>"). */
+  /** The sha512 digest the registry says the tarball has, base64 (from `dist.integrity`, "sha512-<base64>"). */
   sha512: string;
   /** From a HEAD request; 0 when the server does not say. */
   sizeBytes: number;
@@ -19,11 +23,11 @@ export async function tarballInfo(registry: string, pkg: BinaryPackage, signal: 
   const response = await get(url, signal, `the registry's entry for ${label(pkg)}`);
   const document: unknown = await response.json().catch(() => undefined);
   const dist = isRecord(document) && isRecord(document.dist) ? document.dist : undefined;
-  if (!dist || !isString(dist.tarball) || !/^https?:\/\//.test(dist.tarball)) {
-    throw new CodedError('downloadFailed', `The registry's entry for ${label(pkg)} at ${url} names no tarball.`);
-  }
+  if (!dist || !isString(dist.tarball)) throw new CodedError('downloadFailed', `The registry's entry for ${label(pkg)} at ${url} names no tarball.`);
+  const transport = plainHttpProblem(dist.tarball);
+  if (transport) throw new CodedError('downloadFailed', `The registry's tarball of ${label(pkg)} is not fetched: ${transport}.`);
   // An integrity field may list several digests ("sha1-... sha512-..."); sha512 is the one npm publishes and checks.
-  const sha512 = isString(dist.integrity) ? /(?:^|\s)sha512-([A-Za-z0-9+/]+=*)/.exec(dist.integrity)?.[1] : undefined;
+  const sha512 = isString(dist.integrity) ? sha512Of(dist.integrity) : undefined;
   if (!sha512) throw new CodedError('downloadFailed', `The registry gives no sha512 integrity for ${label(pkg)}, so its download could not be checked.`);
   return { url: dist.tarball, sha512, sizeBytes: await contentLength(dist.tarball, signal) };
 }
@@ -50,6 +54,12 @@ export async function get(url: string, signal: AbortSignal, what: string): Promi
     // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, ...) is its cause.
     const cause = (error as { cause?: unknown }).cause;
     throw new CodedError('downloadFailed', `Cannot fetch ${what} from ${url}: ${messageOf(cause ?? error)}`);
+  }
+  // fetch follows a redirect from https to plain http: an answer that came that way is not used.
+  const transport = plainHttpProblem(response.url);
+  if (transport) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new CodedError('downloadFailed', `${what} was redirected to ${response.url}, which is not used: ${transport}.`);
   }
   if (!response.ok) {
     await response.body?.cancel().catch(() => undefined);

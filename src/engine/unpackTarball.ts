@@ -1,44 +1,23 @@
-// Streams an npm tarball from the network into a folder in one pass: the compressed bytes are hashed as they arrive,
-// gunzipped, and read by core's TarReader, whose files are written as they come. Nothing is buffered whole: the CUDA
-// packages are hundreds of MB. The caller checks the digest and decides whether the folder is kept.
-import { createHash } from 'node:crypto';
+// Unpacks an npm tarball that is already on disk, and whose sha512 has matched its pin (downloadTarball.ts), into a
+// folder: gunzipped and read by core's TarReader, whose files are written as they come. Nothing is buffered whole:
+// the CUDA packages are hundreds of MB.
+import { createReadStream } from 'node:fs';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
 import { packageEntryPath } from '../core/tar/entryPath';
 import { TarReader, type TarEntry, type TarEvent } from '../core/tar/TarReader';
 import { isWriteError, messageOf, writeFailure } from './downloadErrors';
 import { CodedError } from './EngineError';
-import { get } from './npmRegistry';
 
-export interface Unpacked {
-  /** sha512 of the compressed bytes, base64, as npm's integrity field has it. */
-  sha512: string;
-  bytes: number;
-}
-
-/** Unpacks the tarball at `url` into `dir` (which exists); `what` names it in messages. */
-export async function unpackTarball(url: string, dir: string, what: string, signal: AbortSignal, onBytes: (bytes: number) => void): Promise<Unpacked> {
-  const response = await get(url, signal, what);
-  const hash = createHash('sha512');
-  let bytes = 0;
+/** Unpacks the tarball `file` into `dir` (which exists); `what` names it in messages. */
+export async function unpackTarball(file: string, dir: string, what: string, signal: AbortSignal): Promise<void> {
   const reader = new TarReader();
   const writer = new FolderWriter(dir);
   try {
     await pipeline(
-      // The DOM and Node typings of a web stream differ; at run time it is Node's.
-      Readable.fromWeb(response.body as unknown as NodeReadableStream<Uint8Array>),
-      new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          hash.update(chunk);
-          bytes += chunk.length;
-          onBytes(bytes);
-          done(null, chunk);
-        },
-      }),
+      createReadStream(file),
       createGunzip(),
       async (source: AsyncIterable<Buffer>) => {
         for await (const chunk of source) for (const event of reader.push(chunk)) await writer.write(event);
@@ -53,7 +32,6 @@ export async function unpackTarball(url: string, dir: string, what: string, sign
   } finally {
     await writer.stop();
   }
-  return { sha512: hash.digest('base64'), bytes };
 }
 
 /** Writes the reader's files and directories below `root`; links and special files are not extracted. */

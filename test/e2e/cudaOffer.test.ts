@@ -2,7 +2,8 @@
 // offered the download where an NVIDIA driver is found, and told why CUDA cannot be used where none is (as on the
 // CI machines). Either way the notification names what to do; nothing is downloaded without a yes.
 // The second suite walks the download itself on a machine with a driver: the driver is faked for code-server's
-// process tree only (a private mount namespace), and the registry is a local one serving fake CUDA packages.
+// process tree only (a private mount namespace), and the registry is a local one serving fake CUDA packages, which the
+// engine installs only because this test pins them (TEST_BINARY_PINS_ENV, in code-server's environment).
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +14,9 @@ import { STATUS_BAR_ID_PREFIX } from '../../scripts/lib/llamaLensStage';
 import { cudaPackages } from '../../src/core/gpu/cudaOffer';
 import { formatBytes } from '../../src/core/statusText';
 import { hasNvidiaGpu } from '../../src/extension/cuda/cudaMachineFacts';
+import { TEST_BINARY_PINS_ENV } from '../../src/protocol/binariesProtocol';
 import { useCodeServer } from '../support/e2eSession';
-import { NODE_LLAMA_CPP_VERSION, packFakePackage, publishFakePackage, type FakePackage } from '../support/fakeBinaryPackage';
+import { NODE_LLAMA_CPP_VERSION, packFakePackage, publishFakePackage, writeBinaryPins, type FakePackage } from '../support/fakeBinaryPackage';
 import { assertFakeNvidiaDriverWorks, FAKE_NVIDIA_DRIVER_PREFIX } from '../support/fakeNvidiaDriver';
 import { generatedModelPath } from '../support/oracle';
 import { RangeServer } from '../support/rangeServer';
@@ -45,6 +47,7 @@ describe('E2E: downloading the CUDA binaries on a machine with an NVIDIA driver'
   let root: string;
   let registry: RangeServer;
   let packages: FakePackage[];
+  let pinsFile: string;
 
   before(async function () {
     assertFakeNvidiaDriverWorks();
@@ -59,6 +62,8 @@ describe('E2E: downloading the CUDA binaries on a machine with an NVIDIA driver'
     registry = await RangeServer.start(packages.map((pkg) => pkg.path));
     registry.throttleBytesPerSecond = 1 << 20;
     for (const pkg of packages) publishFakePackage(registry, pkg);
+    pinsFile = join(root, 'pins.json');
+    writeBinaryPins(pinsFile, packages);
   });
 
   after(async function () {
@@ -70,7 +75,7 @@ describe('E2E: downloading the CUDA binaries on a machine with an NVIDIA driver'
     'llamaLens.modelPath': generatedModelPath('oracle.gguf'),
     'llamaLens.gpu': 'cuda',
     'llamaLens.cuda.registry': registry.endpoint,
-  }), () => ({ launchPrefix: FAKE_NVIDIA_DRIVER_PREFIX }));
+  }), () => ({ launchPrefix: FAKE_NVIDIA_DRIVER_PREFIX, env: { [TEST_BINARY_PINS_ENV]: pinsFile } }));
 
   const binaries = () => join(session().server.userDataDir, 'User', 'globalStorage', 'llama-lens.llama-lens', 'binaries');
   const log = () => outputChannelLog(session().server.userDataDir, 'Llama Lens');

@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { BinaryPinsFile } from '../../src/protocol/binariesProtocol';
 import type { RangeServer } from './rangeServer';
 import { REPO_ROOT } from './repoPaths';
 
@@ -84,4 +85,22 @@ export function publishFakePackage(server: RangeServer, pkg: FakePackage, option
   server.documents.set(`/${pkg.name}/${pkg.version}`, {
     name: pkg.name, version: pkg.version, dist: { tarball: `${server.endpoint}npm/tarballs/resolve/main/${tarball}`, integrity: options.integrity ?? pkg.integrity, shasum: 'ignored' },
   });
+}
+
+/**
+ * Writes a pins file for TEST_BINARY_PINS_ENV: the engine then installs these fake packages, and only these, in place
+ * of the real ones this build pins. `maxTarballBytes` lowers its size cap.
+ */
+export function writeBinaryPins(path: string, packages: readonly FakePackage[], maxTarballBytes?: number): void {
+  const file: BinaryPinsFile = { packages: packages.map(({ name, version, integrity }) => ({ name, version, integrity })), maxTarballBytes };
+  writeFileSync(path, JSON.stringify(file));
+}
+
+/** Lays the package's files out in `<nodeModules>/<name>`, as an install would. */
+export function placeFakePackage(nodeModules: string, pkg: FakePackage): void {
+  for (const [path, { text }] of Object.entries(pkg.files)) {
+    const full = join(nodeModules, ...pkg.name.split('/'), path);
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, text);
+  }
 }

@@ -54,6 +54,8 @@ export class RangeServer {
    * early: a file larger than the disk, for the free-space check that runs before the transfer.
    */
   announcedBytes: number | undefined;
+  /** Whole-file responses say no Content-Length (the body is sent chunked): a server that will not tell a size. */
+  hideLength = false;
   drops = 0;
   /**
    * Ranged responses whose bytes still flow. One the client stopped reading (without closing it) stays open but stalls
@@ -105,6 +107,7 @@ export class RangeServer {
     this.linkedSha256 = undefined;
     this.linkedSize = undefined;
     this.announcedBytes = undefined;
+    this.hideLength = false;
   }
 
   /** Cuts every open connection and refuses new ones until `down` is cleared. */
@@ -175,7 +178,7 @@ export class RangeServer {
     const [start, end] = range ?? [0, size - 1];
     record.status = range ? 206 : 200;
     if (range) headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
-    headers['Content-Length'] = String(!range && this.announcedBytes !== undefined ? this.announcedBytes : end - start + 1);
+    if (range || !this.hideLength) headers['Content-Length'] = String(!range && this.announcedBytes !== undefined ? this.announcedBytes : end - start + 1);
     res.writeHead(record.status, headers);
     if (req.method === 'HEAD') {
       res.end();

@@ -7,9 +7,16 @@ describe('cudaRegistry', () => {
     assert.deepEqual(cudaRegistry(undefined), { registry: NPM_REGISTRY, problem: undefined });
   });
 
-  it("uses the user's http(s) mirror, path kept, without a trailing slash", () => {
+  it("uses the user's https mirror, or an http one on this machine, path kept, without a trailing slash", () => {
     assert.deepEqual(cudaRegistry({ globalValue: 'https://npm.example.com/artifactory/api/npm/npm/' }), { registry: 'https://npm.example.com/artifactory/api/npm/npm', problem: undefined });
     assert.deepEqual(cudaRegistry({ globalValue: ' http://127.0.0.1:4873 ' }), { registry: 'http://127.0.0.1:4873', problem: undefined });
+    assert.deepEqual(cudaRegistry({ globalValue: 'http://localhost:4873/' }), { registry: 'http://localhost:4873', problem: undefined });
+  });
+
+  it("refuses a plain http mirror on another machine, says why and uses npm's registry", () => {
+    const choice = cudaRegistry({ globalValue: 'http://npm.example.com/' });
+    assert.equal(choice.registry, NPM_REGISTRY);
+    assert.match(choice.problem ?? '', /^llamaLens\.cuda\.registry "http:\/\/npm\.example\.com\/" is not used \(plain http is used only on this machine .*use https\); using https:\/\/registry\.npmjs\.org instead\.$/);
   });
 
   it("refuses what is not an http(s) URL, says so and uses npm's registry", () => {

@@ -1,12 +1,14 @@
 // Which npm registry the CUDA binaries are downloaded from: npm's own unless the user names a mirror. Only the user's
 // own settings count (`llamaLens.cuda.registry` is machine-scoped): a workspace must not redirect a download of native
-// code. A value that is not an http(s) URL is refused with a message, and npm's registry is used.
+// code. A value that is not an http(s) URL, or plain http to another machine, is refused with a message, and npm's
+// registry is used. (The engine refuses those too, and installs only the tarballs it pins, whatever the registry.)
+import { plainHttpProblem } from '../net/plainHttp';
 import type { InspectedSetting } from '../trustedModelPath';
 
 export const NPM_REGISTRY = 'https://registry.npmjs.org';
 
 export interface RegistryChoice {
-  /** An http(s) URL, without a trailing slash. */
+  /** An https URL (or http on this machine), without a trailing slash. */
   registry: string;
   problem?: string;
 }
@@ -21,6 +23,8 @@ export function cudaRegistry(inspected: InspectedSetting | undefined): RegistryC
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     return { registry: NPM_REGISTRY, problem: `llamaLens.cuda.registry must be an http(s) URL such as "${NPM_REGISTRY}"; using ${NPM_REGISTRY} instead of ${JSON.stringify(value)}.` };
   }
+  const transport = plainHttpProblem(url.href);
+  if (transport) return { registry: NPM_REGISTRY, problem: `llamaLens.cuda.registry ${JSON.stringify(value)} is not used (${transport}); using ${NPM_REGISTRY} instead.` };
   return { registry: url.href.replace(/\/+$/, ''), problem: ignored };
 }
 
