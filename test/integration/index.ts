@@ -14,6 +14,7 @@ const SUITES: ReadonlyArray<readonly [name: string, load: () => unknown]> = [
   ['smoke', () => require('./suites/smoke')],
   ['llamaLens', () => require('./suites/llamaLens')],
   ['completionCommands', () => require('./suites/completionCommands')],
+  ['completionGate', () => require('./suites/completionGate')],
   ['prompts', () => require('./suites/prompts')],
 ];
 
