@@ -12,13 +12,28 @@ import { generatedModelPath } from '../support/oracle';
 import { writeSparseOversizeModel } from '../support/oversizeModel';
 import { runCommand, runCommandThatAsks, screenshot, SELECTORS, statusBarTooltip, waitFor } from '../support/workbench';
 
-/** The text of the panel's editors whose document is the "Llama Lens" log (its file is `Llama Lens.log`). */
-function shownLlamaLensLog(page: Page): Promise<string> {
-  return page.evaluate(() => Array.from(document.querySelectorAll('.part.panel .monaco-editor'))
-    .filter((editor) => editor.getClientRects().length > 0 && decodeURIComponent(editor.getAttribute('data-uri') ?? '').endsWith('/Llama Lens.log'))
-    .map((editor) => (editor.querySelector('.view-lines')?.textContent ?? '').replace(/\u00a0/g, ' '))
-    .join('\n'));
+interface PanelOutput {
+  /** The channel the Output view's picker has selected ('' when the panel is closed). */
+  channel: string;
+  /** The visible text of the panel's editors. */
+  text: string;
 }
+
+function panelOutput(page: Page): Promise<PanelOutput> {
+  return page.evaluate(() => {
+    const panel = document.querySelector('.part.panel');
+    if (!panel || panel.getClientRects().length === 0) return { channel: '', text: '' };
+    const picker = panel.querySelector<HTMLSelectElement>('select.monaco-select-box');
+    const editors = Array.from(panel.querySelectorAll('.monaco-editor')).filter((editor) => editor.getClientRects().length > 0);
+    return {
+      channel: picker?.selectedOptions[0]?.textContent?.trim() ?? '',
+      text: editors.map((editor) => (editor.querySelector('.view-lines')?.textContent ?? '').replace(/\u00a0/g, ' ')).join('\n'),
+    };
+  });
+}
+
+/** The Output view shows the "Llama Lens" channel, whose first line is the extension's own activation message. */
+const showsLlamaLensLog = (output: PanelOutput) => output.channel === 'Llama Lens' && output.text.includes('Activated in');
 
 const menuLabels = (page: Page) => page.locator(`${SELECTORS.quickInputRows} .label-name`).allTextContents();
 
@@ -36,11 +51,11 @@ describe('E2E: the status menu, the log and choosing a model file in code-server
   it('Show Log reveals the "Llama Lens" output channel', async function () {
     const { page } = session().workbench;
     await waitForLoadedModel(session().workbench);
-    assert.equal(await shownLlamaLensLog(page), '', 'the log is not on screen before the command');
+    assert.deepEqual(await panelOutput(page), { channel: '', text: '' }, 'no panel before the command');
     await runCommand(page, 'Llama Lens: Show Log');
-    await waitFor(() => shownLlamaLensLog(page), { message: 'the Llama Lens log in the panel', until: (text) => text.includes('Activated in') });
+    await waitFor(() => panelOutput(page), { message: 'the Llama Lens log in the panel', until: showsLlamaLensLog });
     await runCommand(page, 'View: Toggle Panel Visibility');
-    await waitFor(() => shownLlamaLensLog(page), { message: 'the panel to close', until: (text) => text === '' });
+    await waitFor(() => panelOutput(page), { message: 'the panel to close', until: (output) => output.text === '' });
   });
 
   it('the status bar item opens the menu, whose Show Log runs', async function () {
@@ -54,7 +69,7 @@ describe('E2E: the status menu, the log and choosing a model file in code-server
     console.log(`    status menu: ${JSON.stringify(labels.map((label) => label.trim()))}`);
     await screenshot(page, 'status-menu');
     await page.locator(SELECTORS.quickInputRows).filter({ has: page.locator('.label-name', { hasText: /^\s*Show Log\s*$/ }) }).first().click();
-    await waitFor(() => shownLlamaLensLog(page), { message: 'the Llama Lens log in the panel', until: (text) => text.includes('Activated in') });
+    await waitFor(() => panelOutput(page), { message: 'the Llama Lens log in the panel', until: showsLlamaLensLog });
   });
 
   it('Select Model File opens a file dialog, and the GGUF chosen there is loaded', async function () {
