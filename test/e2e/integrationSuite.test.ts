@@ -36,7 +36,7 @@ describe('E2E: integration suite inside the extension host', function () {
       intervalMs: 500,
     });
     const results = found ?? assert.fail('no results');
-    for (const test of results.tests) console.log(`    ${test.state === 'passed' ? '✔' : '✘'} ${test.title}${test.error ? `\n${test.error}` : ''}`);
+    for (const test of results.tests) console.log(`    ${{ passed: '✔', pending: '-', failed: '✘' }[test.state]} ${test.title}${test.error ? `\n${test.error}` : ''}`);
     if (results.failed > 0) console.log(`--- extension host log ---\n${server.extensionHostLog().slice(-4000)}`);
     const written = integrationTestsWritten();
     const counts = { total: results.total, passed: results.passed, failed: results.failed, pending: results.pending };
