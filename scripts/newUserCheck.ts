@@ -20,6 +20,7 @@ import { packagedVsixPath, STATUS_BAR_ID_PREFIX } from './lib/llamaLensStage';
 import {
   focusActiveEditor, openFileFromExplorer, openWorkbench, readGhostText, runCommand, SELECTORS, statusBarText, statusBarTooltip, visibleEditorText, waitFor, waitForGhostText,
 } from '../test/support/workbench';
+import { chooseInFileDialog } from '../test/support/fileDialog';
 import { heatmapPaint } from '../test/support/heatmapPaint';
 import { lensFrame } from '../test/support/lensFrame';
 import { greedyContinuation, lastOracleToken, loadOracleTable } from '../test/support/oracle';
@@ -51,18 +52,7 @@ async function browseToModel(page: Page, model: string): Promise<void> {
   await browse.waitFor({ state: 'visible', timeout: 30_000 });
   await shot(page, '04-select-model');
   await browse.click();
-  const path = page.locator(SELECTORS.quickInputBox).first();
-  // The dialog opens on a folder and lists it ('..' first) before it takes typing.
-  await waitFor(async () => ({ value: await path.inputValue(), rows: await page.locator(`${SELECTORS.quickInputRows} .label-name`).allTextContents() }), {
-    message: 'the file dialog to list a folder', until: ({ value, rows }) => value.endsWith('/') && rows.some((row) => row.trim() === '..'),
-  });
-  await path.fill(model);
-  const name = model.split('/').pop() ?? model;
-  await waitFor(() => page.locator(`${SELECTORS.quickInputRows} .label-name`).allTextContents(), {
-    message: `the file dialog to show ${name}`, until: (rows) => rows.some((row) => row.trim() === name),
-  });
-  await page.keyboard.press('Enter');
-  await page.locator(SELECTORS.quickInput).first().waitFor({ state: 'hidden', timeout: 30_000 });
+  await chooseInFileDialog(page, model);
 }
 
 async function main(): Promise<void> {

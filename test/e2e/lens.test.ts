@@ -3,8 +3,9 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { heatmapPaint } from '../support/heatmapPaint';
-import { detokenizeOracle, generatedModelPath, lastOracleToken, loadOracleTable, nextTokenDistribution, tokenizeLikeOracle } from '../support/oracle';
+import { SURPRISAL_COLOURS, surprisalBin, translucent } from '../../src/core/lens/surprisalScale';
+import { heatmapColoursAt, heatmapPaint } from '../support/heatmapPaint';
+import { detokenizeOracle, generatedModelPath, lastOracleToken, loadOracleTable, nextTokenDistribution, tokenizeLikeOracle, type OracleTable } from '../support/oracle';
 import { typeAtEndOf, useCodeServer, waitForFileText, waitForLoadedModel } from '../support/e2eSession';
 import { focusActiveEditor, runCommand, saveWithKeyboard, screenshot, visibleEditorText, waitFor } from '../support/workbench';
 import { lensFrame, percent } from '../support/lensFrame';
@@ -14,6 +15,21 @@ const HEADER = '// Llama Lens end-to-end test\n';
 const TYPED = 'const total = items.map(';
 /** Display rounding of "42.17%" plus the engine's float error. */
 const PERCENT_TOLERANCE = 0.00006;
+
+/**
+ * The least and the most surprising character of `line` (the file's first line, one oracle token per character), with
+ * its closed-form surprisal -log2 P(token | previous token). The first token has no previous one in the file: skipped.
+ */
+function contrastingTokens(table: OracleTable, line: string): { column: number; bits: number }[] {
+  const ids = tokenizeLikeOracle(table, line);
+  assert.equal(ids.length, line.length, 'one oracle token per character');
+  const scored = ids.slice(1).map((id, index) => ({ column: index + 1, bits: -Math.log2(nextTokenDistribution(table, ids[index] ?? -1)[id] ?? NaN) }))
+    .filter(({ column }) => line[column] !== ' ')
+    .sort((a, b) => a.bits - b.bits);
+  const [least, most] = [scored[0], scored[scored.length - 1]];
+  assert.ok(least && most && surprisalBin(most.bits) - surprisalBin(least.bits) >= 3, `the header needs tokens far apart on the scale: ${JSON.stringify(scored)}`);
+  return [least, most];
+}
 
 function ranked(distribution: Float64Array): number[] {
   return [...distribution.keys()].sort((a, b) => (distribution[b] ?? 0) - (distribution[a] ?? 0));
@@ -130,6 +146,14 @@ describe('E2E: the Lens and the surprisal heatmap in code-server', function () {
       until: (text) => new RegExp(`\\b${tokens} tokens`).test(text ?? ''),
     });
     await waitFor(() => heatmapPaint(workbench.page), { message: 'heatmap colours in the editor', until: (count) => count >= 10 });
+    const header = HEADER.trimEnd();
+    for (const { column, bits } of contrastingTokens(table, header)) {
+      const want = translucent(SURPRISAL_COLOURS[surprisalBin(bits)] ?? '');
+      await waitFor(() => heatmapColoursAt(workbench.page, header, column), {
+        message: `${JSON.stringify(header[column])} at column ${column} (${bits.toFixed(2)} bits) painted ${want} alone`,
+        until: (colours) => colours.length === 1 && colours[0] === want,
+      });
+    }
     const scoring = workbench.page.locator('.notification-toast', { hasText: 'scoring' });
     await waitFor(() => scoring.count(), { message: 'the scoring notification to close', until: (count) => count === 0 });
     await screenshot(workbench.page, 'heatmap');

@@ -2,10 +2,9 @@
 // GGUF models of the models folder with their inspected facts, and switches between them.
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { STATUS_BAR_ID_PREFIX } from '../../scripts/lib/llamaLensStage';
-import { useCodeServer, waitForLoadedModel } from '../support/e2eSession';
+import { useCodeServer, waitForLoadedModel, waitForModelFile } from '../support/e2eSession';
 import { generatedModelPath, generatedModelsDir } from '../support/oracle';
-import { runCommandThatAsks, screenshot, SELECTORS, statusBarTooltip, waitFor } from '../support/workbench';
+import { runCommandThatAsks, screenshot, SELECTORS, waitFor } from '../support/workbench';
 
 interface Row {
   label: string;
@@ -29,12 +28,6 @@ async function pickModel(page: Page, file: string): Promise<void> {
   const exact = new RegExp(`^\\s*${file.replace(/[.]/g, '\\.')}\\s*$`);
   await page.locator(SELECTORS.quickInputRows).filter({ has: page.locator('.label-name', { hasText: exact }) }).first().click();
   await page.locator(SELECTORS.quickInput).first().waitFor({ state: 'hidden' });
-}
-
-async function waitForModelFile(page: Page, file: string): Promise<string> {
-  return waitFor(() => statusBarTooltip(page, STATUS_BAR_ID_PREFIX), {
-    timeoutMs: 120_000, message: `the status bar to report ${file} loaded`, until: (tooltip) => tooltip.includes(`File: ${file}\n`),
-  });
 }
 
 describe('E2E: Select Model in code-server', function () {

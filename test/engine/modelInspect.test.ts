@@ -6,7 +6,6 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { GgmlType, GgufWriter, type TensorDataProducer } from '../../scripts/lib/gguf/GgufWriter';
 import { SHAPE_MODELS, type ShapeModelSpec } from '../../scripts/lib/models/shapeModels';
 import { EngineRequestError } from '../../src/client/EngineClient';
 import { memoryFit } from '../../src/core/models/memoryFit';
@@ -14,6 +13,7 @@ import { formatBytes } from '../../src/core/statusText';
 import type { InspectParams, ModelFacts } from '../../src/protocol/engineProtocol';
 import { cpuLoadParams, fimParams, startEngine, type EngineUnderTest } from '../support/engineHarness';
 import { generatedModelPath, generatedModelsDir, greedyContinuation, lastOracleToken, loadOracleTable } from '../support/oracle';
+import { llamaParameters, writeOversizeHeader } from '../support/oversizeModel';
 import { REPO_ROOT } from '../support/repoPaths';
 
 const GiB = 1024 ** 3;
@@ -33,12 +33,6 @@ os.freemem = () => bytes;
 require('node:module').syncBuiltinESMExports();
 `;
 
-/** Parameters of a Llama block stack as the generators lay it out: embeddings, output, norms, attention, FFN. */
-function llamaParameters(vocab: number, nEmbd: number, nEmbdKv: number, nFf: number, layers: number): number {
-  const perLayer = 2 * nEmbd * nEmbd + 2 * nEmbd * nEmbdKv + 3 * nEmbd * nFf + 2 * nEmbd;
-  return 2 * vocab * nEmbd + layers * perLayer + nEmbd;
-}
-
 /** An f16 K and V cache row per layer and position. */
 function kvCacheBytes(layers: number, contextSize: number, nEmbdKv: number): number {
   return 2 * layers * contextSize * nEmbdKv * F16_BYTES;
@@ -50,52 +44,6 @@ function shapeFacts(spec: ShapeModelSpec) {
   const parameters = llamaParameters(vocab, spec.nEmbd, nEmbdKv, spec.nFf, spec.nLayer);
   const normValues = (2 * spec.nLayer + 1) * spec.nEmbd; // F32; every matrix is Q4_0, 18 bytes per 32 values
   return { parameters, nEmbdKv, weightBytes: ((parameters - normValues) * 18) / 32 + normValues * 4 };
-}
-
-/** Thrown by a tensor producer to stop GgufWriter.writeFile once the header is on disk. */
-class HeaderWritten extends Error {}
-const stopAtData: TensorDataProducer = function* () {
-  throw new HeaderWritten();
-};
-
-/**
- * A Llama-2-70B-shaped header (GQA 64/8 heads, FFN 28672) in F32 with as many layers as it takes to declare twice
- * this machine's RAM, and no tensor data: writeFile puts the whole header down before it asks for any. Inspection
- * and the refusal read only the header; llama.cpp itself rejects the missing data.
- */
-function writeOversizeHeader(path: string): { parameters: number; weightBytes: number; fullSize: number } {
-  const nEmbd = 8192, nFf = 28672, nHead = 64, nEmbdKv = (nEmbd / nHead) * 8;
-  const tokens = ['<unk>', '<s>', '</s>', '\u2581', 'a', 'b', 'c', 'd'];
-  const perLayerBytes = (llamaParameters(0, nEmbd, nEmbdKv, nFf, 1) - nEmbd) * 4;
-  const layers = Math.max(2, Math.ceil((2 * totalmem()) / perLayerBytes));
-  const w = new GgufWriter(32);
-  w.setString('general.architecture', 'llama').setString('general.name', 'Llama Lens oversize header (test)').setUint32('general.file_type', 0);
-  w.setUint32('llama.context_length', 4096).setUint32('llama.embedding_length', nEmbd).setUint32('llama.block_count', layers);
-  w.setUint32('llama.feed_forward_length', nFf).setUint32('llama.attention.head_count', nHead).setUint32('llama.attention.head_count_kv', 8);
-  w.setUint32('llama.rope.dimension_count', nEmbd / nHead).setFloat32('llama.attention.layer_norm_rms_epsilon', 1e-5);
-  w.setString('tokenizer.ggml.model', 'llama').setStringArray('tokenizer.ggml.tokens', tokens);
-  w.setFloat32Array('tokenizer.ggml.scores', tokens.map(() => 0)).setInt32Array('tokenizer.ggml.token_type', [2, 3, 3, 1, 1, 1, 1, 1]);
-  const f32 = (name: string, shape: number[]) => w.addTensor(name, shape, GgmlType.F32, stopAtData);
-  f32('token_embd.weight', [nEmbd, tokens.length]);
-  for (let i = 0; i < layers; i++) {
-    f32(`blk.${i}.attn_norm.weight`, [nEmbd]);
-    f32(`blk.${i}.attn_q.weight`, [nEmbd, nEmbd]);
-    f32(`blk.${i}.attn_k.weight`, [nEmbd, nEmbdKv]);
-    f32(`blk.${i}.attn_v.weight`, [nEmbd, nEmbdKv]);
-    f32(`blk.${i}.attn_output.weight`, [nEmbd, nEmbd]);
-    f32(`blk.${i}.ffn_norm.weight`, [nEmbd]);
-    for (const name of ['ffn_gate', 'ffn_up']) f32(`blk.${i}.${name}.weight`, [nEmbd, nFf]);
-    f32(`blk.${i}.ffn_down.weight`, [nFf, nEmbd]);
-  }
-  f32('output_norm.weight', [nEmbd]);
-  f32('output.weight', [nEmbd, tokens.length]);
-  try {
-    w.writeFile(path);
-  } catch (error) {
-    if (!(error instanceof HeaderWritten)) throw error;
-  }
-  const parameters = llamaParameters(tokens.length, nEmbd, nEmbdKv, nFf, layers);
-  return { parameters, weightBytes: parameters * 4, fullSize: w.fileSize() };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<EngineRequestError> {

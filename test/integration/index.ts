@@ -14,6 +14,7 @@ const SUITES: ReadonlyArray<readonly [name: string, load: () => unknown]> = [
   ['smoke', () => require('./suites/smoke')],
   ['llamaLens', () => require('./suites/llamaLens')],
   ['completionCommands', () => require('./suites/completionCommands')],
+  ['completionGate', () => require('./suites/completionGate')],
   ['prompts', () => require('./suites/prompts')],
 ];
 
@@ -25,6 +26,8 @@ export interface IntegrationTestResult {
 }
 
 export interface IntegrationRunResult {
+  /** The tests mocha registered (those matching the grep), passed or not: a gate compares it with `passed`. */
+  total: number;
   passed: number;
   failed: number;
   pending: number;
@@ -75,6 +78,7 @@ export function run(options: RunOptions = {}): Promise<IntegrationRunResult> {
     try {
       const runner = mocha.run(() => {
         resolve({
+          total: runner.total,
           passed: tests.filter((t) => t.state === 'passed').length,
           failed: tests.filter((t) => t.state === 'failed').length,
           pending: tests.filter((t) => t.state === 'pending').length,

@@ -3,9 +3,10 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { outputChannelLog, startCodeServer, type CodeServer, type CodeServerOptions } from '../../scripts/lib/codeServer';
 import { installedLlamaLens, STATUS_BAR_ID_PREFIX } from '../../scripts/lib/llamaLensStage';
-import { focusActiveEditor, openFileFromExplorer, openWorkbench, screenshot, statusBarText, waitFor, type Workbench } from './workbench';
+import { focusActiveEditor, openFileFromExplorer, openWorkbench, screenshot, statusBarText, statusBarTooltip, waitFor, type Workbench } from './workbench';
 
 export interface Session {
   workspace: string;
@@ -67,6 +68,13 @@ export async function waitForLoadedModel(workbench: Workbench): Promise<string> 
     message: 'the Llama Lens status bar item to report the loaded model',
     until: (text) => /Llama Lens:.*\(cpu\)/.test(text ?? ''),
   })) ?? '';
+}
+
+/** Waits until the status bar's tooltip names `file` (a full path) as the loaded model, and returns the tooltip. */
+export async function waitForModelFile(page: Page, file: string): Promise<string> {
+  return waitFor(() => statusBarTooltip(page, STATUS_BAR_ID_PREFIX), {
+    timeoutMs: 120_000, message: `the status bar to report ${file} loaded`, until: (tooltip) => tooltip.includes(`File: ${file}\n`),
+  });
 }
 
 /** Opens `file` from the Explorer, puts the cursor at its end and types `text`. */

@@ -1,5 +1,5 @@
 // The in-host integration runner (test/integration/runner) as the E2E tests use it.
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { e2ePaths } from '../../scripts/lib/e2ePaths';
@@ -58,4 +58,15 @@ export function readIntegrationResults(resultsFile: string): IntegrationRunResul
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The tests written in test/integration/suites (each `it(` or `test(` that starts a line): what the runner must
+ * register and pass. Counted from the sources, so a suite left out of index.ts's SUITES is noticed too.
+ */
+export function integrationTestsWritten(): number {
+  const folder = join(e2ePaths().repoRoot, 'test', 'integration', 'suites');
+  return readdirSync(folder)
+    .filter((name) => name.endsWith('.ts'))
+    .reduce((count, name) => count + (readFileSync(join(folder, name), 'utf8').match(/^\s*(it|test)(\.only|\.skip)?\(/gm)?.length ?? 0), 0);
 }

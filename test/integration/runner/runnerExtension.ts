@@ -82,6 +82,7 @@ async function runSuite(
     // A suite that cannot even load is reported as a failed test, so the waiting E2E test fails fast and clearly.
     log.error(`Could not run the integration suite: ${describeError(error)}`);
     writeResults(settings.resultsFile, {
+      total: 0,
       passed: 0,
       failed: 1,
       pending: 0,

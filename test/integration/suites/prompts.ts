@@ -1,11 +1,9 @@
-// Generate at Cursor and Write Doc Comment inside a real extension host, on the oracle-answers
+// Generate at Cursor, Explain Selection and Write Doc Comment inside a real extension host, on the oracle-answers
 // model: its greedy answer to any chat prompt is known from its count table (test/support/oracle.ts).
 import * as assert from 'node:assert/strict';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { generatedModelPath, greedyContinuation, loadOracleTable, oracleTokenWithText } from '../../support/oracle';
-import { api, setUserSetting, waitFor, waitForAsync } from './host';
+import { api, closeAllScratch, openScratch, setUserSetting, waitFor, waitForAsync } from './host';
 
 const MAX_TOKENS = 24;
 const SETTINGS: Record<string, unknown> = {
@@ -15,18 +13,6 @@ const SETTINGS: Record<string, unknown> = {
   'llamaLens.prompts.temperature': 0,
   'llamaLens.prompts.maxTokens': MAX_TOKENS,
 };
-
-/**
- * A new TypeScript buffer holding `content`, under a name no other test uses. "Untitled-N" names are reused once closed,
- * and a document opened right after another was closed could come back as the closed one's stale copy.
- */
-async function openScratch(name: string, content: string): Promise<vscode.TextEditor> {
-  const uri = vscode.Uri.parse(`untitled:${join(tmpdir(), `llama-lens-${name}-${process.pid}-${Date.now()}.ts`)}`);
-  const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-  assert.ok(await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), content)), 'the scratch buffer took its text');
-  assert.equal(editor.document.getText(), content);
-  return editor;
-}
 
 describe('Llama Lens palette prompts in the extension host', () => {
   const table = loadOracleTable(generatedModelPath('oracle-answers.table.json'));
@@ -44,9 +30,7 @@ describe('Llama Lens palette prompts in the extension host', () => {
   });
 
   // Closing a changed untitled editor would ask to save it, and nobody is there to answer.
-  afterEach(async () => {
-    while (vscode.window.activeTextEditor) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-  });
+  afterEach(closeAllScratch);
 
   it('Generate at Cursor streams the answer in at the cursor as one undo step', async () => {
     assert.match(answer, /^y=x\+1;\nlet y=x\+1;/);
@@ -58,6 +42,16 @@ describe('Llama Lens palette prompts in the extension host', () => {
     assert.equal(document.getText(), original + answer);
     await vscode.commands.executeCommand('undo');
     assert.equal(document.getText(), original);
+  });
+
+  it('Explain Selection answers in a Markdown document beside the file, which it leaves as it was', async () => {
+    const source = 'let x = 1;\nconsole.log(x);\n';
+    const editor = await openScratch('explain', source);
+    editor.selection = new vscode.Selection(0, 0, 1, 0);
+    await vscode.commands.executeCommand('llamaLens.explainSelection');
+    const answers = vscode.window.visibleTextEditors.filter((shown) => shown.document.languageId === 'markdown').map((shown) => shown.document.getText());
+    assert.deepEqual(answers, [`## Explanation of the selection\n\n${answer}`]);
+    assert.equal(editor.document.getText(), source);
   });
 
   it('Write Doc Comment puts a JSDoc block above the function at the cursor', async () => {
