@@ -1,38 +1,33 @@
 // Catalogue downloads through the real engine, from a local server that answers like Hugging Face: each one is fetched
 // at its pinned revision, and a file whose SHA-256 is not the pinned one is refused and deleted.
 import { strict as assert } from 'node:assert';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { catalogueDownload, MODEL_CATALOGUE, type CatalogueEntry } from '../../src/core/models/catalogue';
 import type { DownloadResult } from '../../src/protocol/engineProtocol';
-import { isDownloadFailure, startEngine, type EngineUnderTest } from '../support/engineHarness';
+import { isDownloadFailure, type EngineUnderTest } from '../support/engineHarness';
+import { useLocalModelServer } from '../support/localModelServer';
 import { generatedModelPath } from '../support/oracle';
-import { RangeServer } from '../support/rangeServer';
+import type { RangeServer } from '../support/rangeServer';
 
 const ORACLE = 'oracle.gguf';
 const REVISION = '0123456789abcdef0123456789abcdef01234567';
 
 describe('catalogue downloads in the engine', function () {
   const tinyllama = MODEL_CATALOGUE.find((entry) => entry.id === 'tinyllama-1.1b-chat') as CatalogueEntry;
+  const local = useLocalModelServer('catalogue', (root) => {
+    // Not TinyLlama's bytes: the oracle model, served under TinyLlama's file name.
+    copyFileSync(generatedModelPath(ORACLE), join(root, tinyllama.fileName));
+    return [generatedModelPath(ORACLE), join(root, tinyllama.fileName)];
+  });
   let root: string;
   let server: RangeServer;
   let engine: EngineUnderTest;
   let dir: string;
   let caseNumber = 0;
 
-  before(async function () {
-    root = mkdtempSync(join(tmpdir(), 'llama-lens-catalogue-'));
-    // Not TinyLlama's bytes: the oracle model, served under TinyLlama's file name.
-    copyFileSync(generatedModelPath(ORACLE), join(root, tinyllama.fileName));
-    server = await RangeServer.start([generatedModelPath(ORACLE), join(root, tinyllama.fileName)]);
-    engine = startEngine({ HF_ENDPOINT: server.endpoint, MODEL_ENDPOINT: server.endpoint });
-  });
-
-  after(async function () {
-    engine?.client.dispose();
-    await server?.close();
-    if (root) rmSync(root, { recursive: true, force: true });
+  before(function () {
+    ({ root, server, engine } = local());
   });
 
   beforeEach(function () {

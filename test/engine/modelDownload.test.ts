@@ -3,14 +3,14 @@
 // ipull resumes in whole 5 MiB chunks, so the resume tests serve a generated GGUF of about 22 MiB (5 chunks).
 import { strict as assert } from 'node:assert';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { GgmlType, GgufWriter, tensorByteSize } from '../../scripts/lib/gguf/GgufWriter';
 import { listModelFiles } from '../../src/client/modelFolder';
 import { isCancellation } from '../../src/client/EngineClient';
 import type { DownloadParams, DownloadProgress, DownloadResult } from '../../src/protocol/engineProtocol';
-import { cpuLoadParams, isDownloadFailure, startEngine, waitUntil, type EngineUnderTest } from '../support/engineHarness';
+import { cpuLoadParams, isDownloadFailure, waitUntil, type EngineUnderTest } from '../support/engineHarness';
+import { useLocalModelServer } from '../support/localModelServer';
 import { generatedModelPath } from '../support/oracle';
 import { RangeServer, type ServedRequest } from '../support/rangeServer';
 
@@ -56,24 +56,18 @@ function bytesAskedFor(requests: readonly ServedRequest[]): number {
 }
 
 describe('model downloads in the engine', function () {
+  const local = useLocalModelServer('download', (root) => {
+    writeChunkyGguf(join(root, CHUNKY));
+    return [generatedModelPath(ORACLE), join(root, CHUNKY)];
+  }, { LLAMA_LENS_DOWNLOAD_STALL_MS: String(STALL_MS) });
   let root: string;
   let server: RangeServer;
   let engine: EngineUnderTest;
   let dir: string;
   let caseNumber = 0;
 
-  before(async function () {
-    root = mkdtempSync(join(tmpdir(), 'llama-lens-download-'));
-    writeChunkyGguf(join(root, CHUNKY));
-    server = await RangeServer.start([generatedModelPath(ORACLE), join(root, CHUNKY)]);
-    // MODEL_ENDPOINT wins over HF_ENDPOINT in node-llama-cpp: set both so nothing from the outside leaks in.
-    engine = startEngine({ HF_ENDPOINT: server.endpoint, MODEL_ENDPOINT: server.endpoint, LLAMA_LENS_DOWNLOAD_STALL_MS: String(STALL_MS) });
-  });
-
-  after(async function () {
-    engine?.client.dispose();
-    await server?.close();
-    if (root) rmSync(root, { recursive: true, force: true });
+  before(function () {
+    ({ root, server, engine } = local());
   });
 
   beforeEach(function () {
