@@ -17,25 +17,30 @@ export function tokenizeStartOfText(model: LlamaModel, text: string): number[] {
  */
 export function tokenizeContinuation(model: LlamaModel, text: string): number[] {
   if (text.length === 0) return [];
-  if (!addsSpacePrefix(model)) return model.tokenize(text, false);
-  const anchor = model.tokenize(ANCHOR, false);
+  const anchor = continuationAnchor(model);
+  if (anchor === null) return model.tokenize(text, false);
   const tokens = model.tokenize(ANCHOR + text, false);
   // Only a vocabulary with a piece that spans a newline fails this; its own tokenization is then the best guess.
   return startsWith(tokens, anchor) ? tokens.slice(anchor.length) : model.tokenize(text, false);
 }
 
-const spacePrefixByModel = new WeakMap<LlamaModel, boolean>();
+const anchorByModel = new WeakMap<LlamaModel, Token[] | null>();
 
-/** Whether the tokenizer puts a dummy space before a text: "x" alone then tokenizes unlike "x" after the anchor. */
-function addsSpacePrefix(model: LlamaModel): boolean {
-  let adds = spacePrefixByModel.get(model);
-  if (adds === undefined) {
+/**
+ * The anchor's tokens, or null when the tokenizer puts no dummy space before a text ("x" alone then tokenizes as
+ * "x" after the anchor does), so that a text needs no anchor. Probed once per model: it runs on every keystroke.
+ */
+function continuationAnchor(model: LlamaModel): Token[] | null {
+  let anchor = anchorByModel.get(model);
+  if (anchor === undefined) {
+    const anchorTokens = model.tokenize(ANCHOR, false);
     const alone = model.tokenize('x', false);
-    const afterAnchor = model.tokenize(`${ANCHOR}x`, false).slice(model.tokenize(ANCHOR, false).length);
-    adds = alone.length !== afterAnchor.length || alone.some((token, index) => token !== afterAnchor[index]);
-    spacePrefixByModel.set(model, adds);
+    const afterAnchor = model.tokenize(`${ANCHOR}x`, false).slice(anchorTokens.length);
+    const adds = alone.length !== afterAnchor.length || alone.some((token, index) => token !== afterAnchor[index]);
+    anchor = adds ? anchorTokens : null;
+    anchorByModel.set(model, anchor);
   }
-  return adds;
+  return anchor;
 }
 
 function startsWith(tokens: readonly Token[], start: readonly Token[]): boolean {
