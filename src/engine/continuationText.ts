@@ -7,7 +7,7 @@
 import type { LlamaModel, Token } from 'node-llama-cpp';
 
 /** Tokens before a continuation that take part in its decoding: enough for a split character or a word join. */
-const CONTEXT_TOKENS = 8;
+export const CONTEXT_TOKENS = 8;
 
 const anchors = new WeakMap<LlamaModel, { tokens: Token[]; text: string }>();
 

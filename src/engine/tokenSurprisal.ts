@@ -5,7 +5,7 @@ import type { ControlledEvaluateInputItem, LlamaModel, Token } from 'node-llama-
 import { surprisalBits } from '../core/lens/distributionMath';
 import type { SurprisalParams, SurprisalResult, TokenSurprisal } from '../protocol/engineProtocol';
 import type { LlamaRuntime } from './LlamaRuntime';
-import { continuationText } from './continuationText';
+import { CONTEXT_TOKENS, continuationText } from './continuationText';
 import { tokenizeContinuation } from './textTokens';
 import { tokenPieces } from './tokenPieces';
 
@@ -72,7 +72,8 @@ function characterOffsets(model: LlamaModel, tokens: Token[], hasBos: boolean): 
     if (runStart === -1) runStart = index;
     offsets.push([at, at]);
     // The run closes once its bytes decode to whole characters.
-    const text = continuationText(model, tokens.slice(runStart, index + 1), tokens.slice(0, runStart));
+    const before = tokens.slice(Math.max(0, runStart - CONTEXT_TOKENS), runStart);
+    const text = continuationText(model, tokens.slice(runStart, index + 1), before);
     if (text.endsWith('\uFFFD') && index + 1 < tokens.length) return;
     for (let member = runStart; member <= index; member++) offsets[member] = [at, at + text.length];
     at += text.length;
