@@ -76,7 +76,7 @@ function lockedCudaPins() {
 const allBuilds = [
   // The extension host side. `vscode` is provided by the host; node-llama-cpp never enters this bundle.
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', format: 'cjs', external: ['node-llama-cpp'],
-    plugins: [shareVscodeImport] },
+    plugins: [shareVscodeImport, pinBinaries] },
   // The engine child process: the only code that imports node-llama-cpp, which ships in node_modules.
   { ...common, entryPoints: ['src/engine/main.ts'], outfile: 'dist/engine.mjs', format: 'esm', external: ['node-llama-cpp'], plugins: [pinBinaries],
     banner: { js: "import { createRequire as __llCreateRequire } from 'node:module'; const require = __llCreateRequire(import.meta.url);" } },

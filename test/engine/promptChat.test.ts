@@ -13,7 +13,7 @@ import {
 const CONTEXT_SIZE = 512;
 /** Meta's Llama-2 format for prompt(); the space after [/INST] is where the answer's own leading space goes. */
 const ASK = '[INST] <<SYS>>\nYou are terse.\n<</SYS>>\n\nExplain this.\n\n```python\nx = 1\n``` [/INST] ';
-/** node-llama-cpp 3.21.1's sampler for LlamaChat when only the temperature is given: top-k, top-p, temperature, draw. */
+/** node-llama-cpp's sampler (3.21.1 and 3.22.1) for LlamaChat when only the temperature is given: top-k, top-p, temperature, draw. */
 const TOP_K = 40;
 const TOP_P = 0.95;
 

@@ -1,11 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { cudaOffer, cudaPackages, type CudaSituation } from '../../src/core/gpu/cudaOffer';
 
-const VERSION = '3.21.1';
+const VERSION = '3.22.1';
 const situation = (extra: Partial<CudaSituation> = {}): CudaSituation => ({
-  platform: 'linux', arch: 'x64', hasNvidiaGpu: true, installedVersions: {}, nodeLlamaCppVersion: VERSION, ...extra,
+  platform: 'linux', arch: 'x64', hasNvidiaGpu: true, installedVersions: {}, nodeLlamaCppVersion: VERSION, pinnedNames: [...linux, ...windows].map((p) => p.name), ...extra,
 });
 const linux = [{ name: '@node-llama-cpp/linux-x64-cuda', version: VERSION }, { name: '@node-llama-cpp/linux-x64-cuda-ext', version: VERSION }];
+const windows = [{ name: '@node-llama-cpp/win-x64-cuda', version: VERSION }, { name: '@node-llama-cpp/win-x64-cuda-ext', version: VERSION }];
 const installed = (version: string, names = linux.map((p) => p.name)) => Object.fromEntries(names.map((name) => [name, version]));
 
 describe('cudaOffer', () => {
@@ -17,8 +18,16 @@ describe('cudaOffer', () => {
     const offer = cudaOffer(situation({ platform: 'win32' }));
     assert.deepEqual(offer, {
       kind: 'offerDownload', approxBytes: undefined, replacing: false,
-      packages: [{ name: '@node-llama-cpp/win-x64-cuda', version: VERSION }, { name: '@node-llama-cpp/win-x64-cuda-ext', version: VERSION }],
+      packages: windows,
     });
+  });
+
+  it('calls a platform unsupported when this build pins only part of its packages, even with them installed', () => {
+    const pinnedNames = [...linux.map((p) => p.name), windows[0]?.name ?? ''];
+    const offer = cudaOffer(situation({ platform: 'win32', pinnedNames, installedVersions: installed(VERSION, windows.map((p) => p.name)) }));
+    assert.equal(offer.kind, 'unsupportedPlatform');
+    assert.match(offer.kind === 'unsupportedPlatform' ? offer.message : '', /no CUDA binaries for win32-x64: node-llama-cpp 3\.22\.1 published none/);
+    assert.equal(cudaOffer(situation({ pinnedNames })).kind, 'offerDownload');
   });
 
   it('is ready when both packages are there at the right version, with or without a detected GPU', () => {

@@ -106,6 +106,11 @@ async function nativePackageSource(repoRoot: string, name: string, version: stri
   const unpacked = join(cache, `${name.replace('/', '+')}@${version}`);
   if (existsSync(join(unpacked, 'package.json'))) return unpacked;
   mkdirSync(cache, { recursive: true });
+  // node-llama-cpp 3.22.1 names natives it never published (macOS, Windows): say which, not only npm's E404.
+  const published = await mustRun('npm', ['view', name, 'versions', '--json'], { cwd: cache, timeoutMs: 2 * MINUTE, echo: false });
+  if (!(JSON.parse(published.output) as string[]).includes(version)) {
+    throw new Error(`${name}@${version} is not on the npm registry, so no VSIX for its platform can be built at this node-llama-cpp version.`);
+  }
   const { output } = await mustRun('npm', ['pack', `${name}@${version}`, '--pack-destination', cache, '--silent'], { cwd: cache, timeoutMs: 10 * MINUTE, echo: false });
   const tarball = join(cache, output.trim().split('\n').pop() ?? '');
   if (!existsSync(tarball) || !statSync(tarball).isFile()) throw new Error(`npm pack ${name}@${version} did not leave a tarball (${tarball}).`);

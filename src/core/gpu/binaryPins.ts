@@ -4,7 +4,7 @@
 import { type BinaryPackage, type BinaryPin, packageLabel as label } from '../../protocol/binariesProtocol';
 
 /**
- * No pinned tarball is larger: for 3.21.1, linux-x64-cuda-ext is 176.7 MB (the largest), win-x64-cuda-ext 175.4 MB,
+ * No pinned tarball is larger: for 3.21.1 and 3.22.1, linux-x64-cuda-ext is 176.7 MB (the largest; 3.21.1's win-x64-cuda-ext 175.4 MB),
  * the two builds 142.9 MB and 138.5 MB. A download is stopped here, before its hash can be checked, so that a server
  * cannot fill the disk. The sizes are not in the lock file: check them when node-llama-cpp is upgraded, since a
  * package that outgrows the cap is refused on the user's machine (with a message that names the cap).

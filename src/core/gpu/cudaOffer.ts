@@ -11,6 +11,8 @@ export interface CudaSituation {
   /** The version of each `@node-llama-cpp/*` package found, downloaded or bundled, by name. */
   installedVersions: Readonly<Record<string, string>>;
   nodeLlamaCppVersion: string;
+  /** The CUDA packages this build pins (package-lock.json's): a platform whose packages are not all pinned has none. */
+  pinnedNames: readonly string[];
 }
 
 export type CudaOffer =
@@ -23,7 +25,7 @@ export type CudaOffer =
 /** node-llama-cpp's names for the platforms that have CUDA packages. */
 const CUDA_PLATFORMS: Readonly<Record<string, string>> = { 'linux-x64': 'linux-x64', 'win32-x64': 'win-x64' };
 
-/** Tarball sizes measured for 3.21.1 (142.9 MB + 176.7 MB on Linux); Windows' were not measured. */
+/** Tarball sizes measured for 3.21.1 and 3.22.1 (142.9 MB + 176.7 MB on Linux); Windows' were not measured. */
 const APPROX_BYTES: Readonly<Record<string, number>> = { 'linux-x64': 320e6 };
 
 /** The CUDA packages for a platform and architecture, at node-llama-cpp's version; undefined where there are none. */
@@ -41,6 +43,13 @@ export function cudaOffer(situation: CudaSituation): CudaOffer {
       message: platform === 'darwin'
         ? 'CUDA is for NVIDIA GPUs on Linux and Windows; on macOS Llama Lens runs the model with Metal. Set llamaLens.gpu to "auto" or "metal".'
         : `node-llama-cpp has CUDA builds only for Linux and Windows on x64, not for ${platform}-${arch}. Set llamaLens.gpu to "auto", "vulkan" or "cpu".`,
+    };
+  }
+  // node-llama-cpp 3.22.1, for one, published no Windows packages: the lock file, and so this build, has no pins for them.
+  if (!packages.every((pkg) => situation.pinnedNames.includes(pkg.name))) {
+    return {
+      kind: 'unsupportedPlatform',
+      message: `This build of Llama Lens has no CUDA binaries for ${platform}-${arch}: node-llama-cpp ${situation.nodeLlamaCppVersion} published none to the npm registry. Set llamaLens.gpu to "auto", "vulkan" or "cpu".`,
     };
   }
   const found = packages.map((pkg) => situation.installedVersions[pkg.name]);

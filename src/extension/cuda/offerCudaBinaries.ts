@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { isCancellation } from '../../client/EngineClient';
 import type { ModelSession } from '../../client/ModelSession';
+import builtInPins from 'llama-lens:binary-pins';
 import { cudaOffer, cudaPackages } from '../../core/gpu/cudaOffer';
 import { NPM_REGISTRY } from '../../core/gpu/cudaRegistry';
 import { formatBytes } from '../../core/statusText';
@@ -59,6 +60,7 @@ async function checkCuda(deps: CudaBinariesDeps, mayOffer: () => boolean): Promi
     hasNvidiaGpu: await hasNvidiaGpu(),
     installedVersions: await installedVersions([bundled, join(deps.binariesFolder, 'node_modules')], names),
     nodeLlamaCppVersion: version,
+    pinnedNames: builtInPins.map((pin) => pin.name),
   });
   switch (offer.kind) {
     case 'ready':
