@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     let scored = 0;
     for (let run = 0; run < RUNS; run++) {
       const started = performance.now();
-      const result = await client.request('surprisal', { text: raw.text, scoreFrom: 0 });
+      const result = await client.request('surprisal', { text: raw.text, scoreFrom: 0, detail: 'bits' });
       heatmapMs.push(performance.now() - started);
       scored = result.tokens.length;
     }

@@ -148,11 +148,21 @@ export interface DistributionResult {
   reusedTokens: number;
 }
 
+/**
+ * How much a surprisal pass computes per position:
+ * - `bits`: each token's probability, exactly, at about the cost of a plain prefill (its logit, the maximum and the
+ *   native Σ exp(logit − max)); the rank is known only when the token was the model's first choice;
+ * - `full`: also the token's exact rank and the distribution's entropy, from the whole distribution (several times slower).
+ */
+export const SURPRISAL_DETAILS = ['bits', 'full'] as const;
+export type SurprisalDetail = (typeof SURPRISAL_DETAILS)[number];
+
 export interface SurprisalParams {
   /** The whole text to score (after BOS). */
   text: string;
   /** Scores are wanted for the tokens that end after this character offset (0: all); earlier ones the caller has. */
   scoreFrom: number;
+  detail: SurprisalDetail;
 }
 
 export interface TokenSurprisal {
@@ -162,12 +172,18 @@ export interface TokenSurprisal {
   id: number;
   /** −log2 P(token | everything before it). */
   bits: number;
+  /** 1 + the number of tokens the model found likelier; null where the pass did not compute it (`bits`, not first). */
+  rank: number | null;
+  /** Entropy in bits of the distribution the token was drawn from; null unless the pass was `full`. */
+  entropyBits: number | null;
 }
 
 export interface SurprisalResult {
   tokens: TokenSurprisal[];
   evaluatedTokens: number;
   reusedTokens: number;
+  /** Context windows the text was scored in (a text longer than the context takes several). */
+  windows: number;
 }
 
 /** Each method: its params, its result and the progress events it may send. */
@@ -248,7 +264,7 @@ export const isDistributionParams: Guard<DistributionParams> = hasFields<Distrib
   backUpToBoundary: isBoolean,
 });
 
-export const isSurprisalParams: Guard<SurprisalParams> = hasFields<SurprisalParams>({ text: isString, scoreFrom: isNonNegativeInteger });
+export const isSurprisalParams: Guard<SurprisalParams> = hasFields<SurprisalParams>({ text: isString, scoreFrom: isNonNegativeInteger, detail: isOneOf(SURPRISAL_DETAILS) });
 
 /** Params guard per method, used by the engine before it touches a request. */
 export const PARAMS_GUARDS: { [M in EngineMethod]: Guard<EngineMethods[M]['params']> } = {
@@ -287,9 +303,14 @@ export const isDistributionResult: Guard<DistributionResult> = hasFields<Distrib
   sortedProbabilities: isString, entropyBits: isFiniteNumber, tailMass: isFiniteNumber, evaluatedTokens: isNonNegativeInteger, reusedTokens: isNonNegativeInteger,
 });
 
-const isTokenSurprisal = hasFields<TokenSurprisal>({ start: isNonNegativeInteger, end: isNonNegativeInteger, id: isNonNegativeInteger, bits: (v): v is number => typeof v === 'number' && !Number.isNaN(v) });
+const isBits = (v: unknown): v is number => typeof v === 'number' && !Number.isNaN(v);
+const isTokenSurprisal = hasFields<TokenSurprisal>({
+  start: isNonNegativeInteger, end: isNonNegativeInteger, id: isNonNegativeInteger, bits: isBits,
+  rank: (v): v is number | null => v === null || (isNonNegativeInteger(v) && v >= 1),
+  entropyBits: (v): v is number | null => v === null || isBits(v),
+});
 export const isSurprisalResult: Guard<SurprisalResult> = hasFields<SurprisalResult>({
-  tokens: isArrayOf(isTokenSurprisal), evaluatedTokens: isNonNegativeInteger, reusedTokens: isNonNegativeInteger,
+  tokens: isArrayOf(isTokenSurprisal), evaluatedTokens: isNonNegativeInteger, reusedTokens: isNonNegativeInteger, windows: isNonNegativeInteger,
 });
 
 /** Result guard per method, used by the host before it trusts a response. */

@@ -42,12 +42,12 @@ describe('engine killed mid-work', function () {
     await session.ensureLoaded();
     const text = readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'oracle-corpus.txt'), 'utf8').slice(0, 6000);
     let progress = 0;
-    const pass = session.request('surprisal', { text, scoreFrom: 0 }, { onProgress: () => progress++ });
+    const pass = session.request('surprisal', { text, scoreFrom: 0, detail: 'bits' }, { onProgress: () => progress++ });
     await waitUntil(() => progress > 0, 30_000, () => 'the heatmap pass to report progress');
     killEngine(engine);
     await assert.rejects(settlesWithin(pass, 10_000, 'the killed pass'), isEngineDied);
     assert.equal(session.state.kind, 'error');
-    const again = await settlesWithin(session.request('surprisal', { text: 'let x = 1;', scoreFrom: 0 }), 60_000, 'the next pass');
+    const again = await settlesWithin(session.request('surprisal', { text: 'let x = 1;', scoreFrom: 0, detail: 'bits' }), 60_000, 'the next pass');
     const expected = closedFormSurprisal(table, 'let x = 1;');
     assert.deepEqual(again.tokens.map((token) => token.id), expected.map((token) => token.id));
     again.tokens.forEach((token, i) => assert.ok(Math.abs(token.bits - (expected[i]?.bits ?? NaN)) <= 1e-3, `token ${i}: ${token.bits} bits`));

@@ -87,7 +87,7 @@ describe('Lens engine methods on the oracle model', function () {
 
   it('scores every token of a text with its closed-form surprisal, at its characters', async function () {
     const text = 'let sum = 0;\nfor (const x of xs) sum += x;\n';
-    const result = await engine.client.request('surprisal', { text, scoreFrom: 0 });
+    const result = await engine.client.request('surprisal', { text, scoreFrom: 0, detail: 'bits' });
     const expected = closedFormSurprisal(table, text);
     assert.deepEqual(result.tokens.map((token) => token.id), expected.map((token) => token.id));
     result.tokens.forEach((token, index) => {
@@ -100,13 +100,13 @@ describe('Lens engine methods on the oracle model', function () {
   it('scores the whole text after a Lens query left part of it in the KV state', async function () {
     const text = 'const a = 1;\nconst b = 2;\n';
     await engine.client.request('distribution', query(text.slice(0, 20)));
-    const result = await engine.client.request('surprisal', { text, scoreFrom: 0 });
+    const result = await engine.client.request('surprisal', { text, scoreFrom: 0, detail: 'bits' });
     assert.equal(result.tokens.length, tokenizeLikeOracle(table, text).length);
   });
 
   it('gives byte tokens that spell one non-ASCII character that character\'s span, so the spans tile the text', async function () {
     const text = 'const arrow = "→"; // é\nlet x = 1;\n';
-    const result = await engine.client.request('surprisal', { text, scoreFrom: 0 });
+    const result = await engine.client.request('surprisal', { text, scoreFrom: 0, detail: 'bits' });
     const ids = tokenizeLikeOracle(table, text);
     assert.equal(result.tokens.length, ids.length);
     const spans = [...new Map(result.tokens.map((token) => [token.start, token.end])).entries()];
@@ -145,8 +145,8 @@ describe('Lens engine methods on the oracle model', function () {
   it('after an edit, scores only from the first changed token', async function () {
     const before = 'const a = 1;\nconst b = 2;\n';
     const after = `${before}const c = 3;\n`;
-    await engine.client.request('surprisal', { text: before, scoreFrom: 0 });
-    const result = await engine.client.request('surprisal', { text: after, scoreFrom: before.length });
+    await engine.client.request('surprisal', { text: before, scoreFrom: 0, detail: 'bits' });
+    const result = await engine.client.request('surprisal', { text: after, scoreFrom: before.length, detail: 'bits' });
     const added = tokenizeLikeOracle(table, after).length - tokenizeLikeOracle(table, before).length;
     assert.equal(result.tokens.length, added, 'only the new tokens are scored');
     assert.ok(result.evaluatedTokens <= added + 1, `evaluated ${result.evaluatedTokens} tokens for ${added} new ones`);

@@ -189,7 +189,7 @@ describe('Real Llama-2/CodeLlama vocabulary (oracle-spm): text keeps its spaces 
     ];
     for (const text of texts) {
       it(`tiles ${JSON.stringify(text)} exactly, each span scored by the closed form`, async function () {
-        const result = await engine.client.request('surprisal', { text, scoreFrom: 0 });
+        const result = await engine.client.request('surprisal', { text, scoreFrom: 0, detail: 'bits' });
         assertTiles(result.tokens, text);
         const tokens = tokenize(text);
         assert.deepEqual(result.tokens.map((token) => token.id), tokens, "node-llama-cpp's tokenization");

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { isCompleteParams, isEngineToHost, isHostToEngine, isLoadParams, RESULT_GUARDS } from '../../src/protocol/engineProtocol';
+import { isCompleteParams, isEngineToHost, isHostToEngine, isLoadParams, isSurprisalParams, RESULT_GUARDS } from '../../src/protocol/engineProtocol';
 
 describe('engine protocol guards', () => {
   it('accepts well-formed load params and rejects bad settings', () => {
@@ -11,6 +11,14 @@ describe('engine protocol guards', () => {
     assert.equal(isLoadParams({ ...good, threads: 1.5 }), false);
     assert.equal(isLoadParams({ ...good, modelPath: '' }), false);
     assert.equal(isLoadParams(null), false);
+  });
+
+  it('takes a surprisal pass only at a known detail', () => {
+    const good = { text: 'x', scoreFrom: 0, detail: 'bits' };
+    assert.equal(isSurprisalParams(good), true);
+    assert.equal(isSurprisalParams({ ...good, detail: 'full' }), true);
+    assert.equal(isSurprisalParams({ ...good, detail: 'ranks' }), false);
+    assert.equal(isSurprisalParams({ text: 'x', scoreFrom: 0 }), false);
   });
 
   it('bounds completion params', () => {
@@ -56,7 +64,13 @@ describe('engine protocol guards', () => {
     assert.equal(RESULT_GUARDS.distribution(good), true);
     assert.equal(RESULT_GUARDS.distribution({ ...good, top: [{ id: 5, text: 5, probability: 0.5 }] }), false);
     assert.equal(RESULT_GUARDS.distribution({ ...good, sortedProbabilities: undefined }), false);
-    assert.equal(RESULT_GUARDS.surprisal({ tokens: [{ start: 0, end: 2, id: 7, bits: Infinity }], evaluatedTokens: 3, reusedTokens: 0 }), true);
-    assert.equal(RESULT_GUARDS.surprisal({ tokens: [{ start: -1, end: 2, id: 7, bits: 1 }], evaluatedTokens: 3, reusedTokens: 0 }), false);
+    const scored = { start: 0, end: 2, id: 7, bits: Infinity, rank: null, entropyBits: null };
+    const result = { tokens: [scored], evaluatedTokens: 3, reusedTokens: 0, windows: 1 };
+    assert.equal(RESULT_GUARDS.surprisal(result), true);
+    assert.equal(RESULT_GUARDS.surprisal({ ...result, tokens: [{ ...scored, rank: 4, entropyBits: 2.5 }] }), true);
+    assert.equal(RESULT_GUARDS.surprisal({ ...result, tokens: [{ ...scored, start: -1 }] }), false);
+    assert.equal(RESULT_GUARDS.surprisal({ ...result, tokens: [{ ...scored, rank: 0 }] }), false, 'ranks start at 1');
+    assert.equal(RESULT_GUARDS.surprisal({ ...result, tokens: [{ ...scored, entropyBits: Number.NaN }] }), false);
+    assert.equal(RESULT_GUARDS.surprisal({ ...result, windows: undefined }), false);
   });
 });

@@ -67,7 +67,7 @@ export class SoakHost {
       case 'distribution':
         return this.distribution(op);
       case 'surprisal':
-        return this.withAbort(op.cancelAfterMs, (signal) => this.session.request('surprisal', { text: op.text, scoreFrom: 0 }, { signal }));
+        return this.withAbort(op.cancelAfterMs, (signal) => this.session.request('surprisal', { text: op.text, scoreFrom: 0, detail: 'bits' }, { signal }));
       default: {
         const unreachable: never = op;
         throw new Error(`unknown soak op ${JSON.stringify(unreachable)}`);

@@ -109,7 +109,7 @@ export class HeatmapController implements vscode.Disposable {
       let reported = 0;
       try {
         const scoreFrom = commonPrefixLength(this.shown.get(document.uri.toString())?.text ?? '', text);
-        const result = await this.session.request('surprisal', { text, scoreFrom }, {
+        const result = await this.session.request('surprisal', { text, scoreFrom, detail: 'bits' }, {
           signal: abort.signal,
           onProgress: ({ fraction }) => {
             progress.report({ increment: Math.max(0, fraction - reported) * 100 });
