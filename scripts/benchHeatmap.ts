@@ -75,20 +75,25 @@ async function main(): Promise<void> {
       heatmapMs.push(performance.now() - started);
       scored = result.tokens.length;
     }
+    // Ranks and entropy (the rank and entropy views) need every position's whole distribution.
+    const fullStarted = performance.now();
+    await client.request('surprisal', { text: raw.text, scoreFrom: 0, detail: 'full' });
+    const fullMs = performance.now() - fullStarted;
     // The Lens at the cursor, then the same after one typed character.
     const cursor = raw.text.slice(0, Math.floor(raw.text.length * 0.75));
     const query = { path: [], topK: 20, backUpToBoundary: false };
     await client.request('distribution', { ...query, text: cursor });
     const started = performance.now();
     const keystroke = await client.request('distribution', { ...query, text: `${cursor};` });
-    return { heatmapMs, scored, keystroke: { ms: performance.now() - started, evaluated: keystroke.evaluatedTokens, reused: keystroke.reusedTokens } };
+    return { heatmapMs, fullMs, scored, keystroke: { ms: performance.now() - started, evaluated: keystroke.evaluatedTokens, reused: keystroke.reusedTokens } };
   });
   const prefill = median(raw.prefillMs);
   const heatmap = median(lens.heatmapMs);
   console.log(`\n${table([
     ['pass', 'ms', 'vs one prefill'],
     ['plain prefill (raw node-llama-cpp)', prefill.toFixed(0), '1.00'],
-    [`Llama Lens heatmap (${lens.scored} tokens scored)`, heatmap.toFixed(0), (heatmap / prefill).toFixed(2)],
+    [`Llama Lens heatmap, bits pass (${lens.scored} tokens scored)`, heatmap.toFixed(0), (heatmap / prefill).toFixed(2)],
+    ['Llama Lens full pass (ranks and entropy)', lens.fullMs.toFixed(0), (lens.fullMs / prefill).toFixed(2)],
     [`naive, one position at a time (${raw.naivePositions})`, raw.naiveMs.toFixed(0), (raw.naiveMs / prefill).toFixed(2)],
   ])}`);
   console.log(`\nLens top-k after a keystroke: ${lens.keystroke.ms.toFixed(0)} ms, ${lens.keystroke.evaluated} tokens evaluated, ${lens.keystroke.reused} reused`);

@@ -5,7 +5,8 @@ import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import type { CompleteParams, CompleteResult, StopReason } from '../protocol/engineProtocol';
 import { buildFimPrompt, fitPrompt } from '../core/fimPrompt';
 import { mostReusable } from '../core/kvReuse';
-import { greedyGenerate, traceStep, stopReasonOf, type Generation, type GenerationLimits } from './greedyGenerate';
+import { greedyGenerate, traceStep, stopReasonOf, TRACE_ALTERNATIVES, type Generation, type GenerationLimits } from './greedyGenerate';
+import { topProbabilities, topRequest } from './positionScores';
 import type { LlamaRuntime } from './LlamaRuntime';
 import { prefill } from './prefill';
 import { tokenizeFimParts } from './tokenizeFimParts';
@@ -83,19 +84,18 @@ async function generateAlternatives(
   return generations;
 }
 
+/** End-of-generation tokens (EOS, EOT…) a model may rank among the first tokens; an alternative never starts with one. */
+const END_TOKENS_SKIPPED = 4;
+
 async function likelyFirstTokens(
   model: LlamaModel, sequence: LlamaContextSequence, last: Token, count: number,
 ): Promise<{ tokens: Token[]; probabilities: Map<Token, number> | undefined }> {
-  const generator = sequence.evaluateWithMetadata([last], { probabilities: true }, { temperature: 0 });
-  try {
-    const step = await generator.next();
-    if (step.done) return { tokens: [], probabilities: undefined };
-    const { probabilities } = step.value;
-    return { tokens: [...probabilities.keys()].filter((token) => !model.isEogToken(token)).slice(0, count), probabilities };
-  } finally {
-    // Stop before the sampled token is fed back: the sequence holds exactly the prompt.
-    await generator.return();
-  }
+  // The sampled token is not fed back: the sequence holds exactly the prompt. A few more than asked, since end tokens
+  // are skipped; enough for the first step's trace.
+  const [output] = await sequence.controlledEvaluate([[last, { generateNext: topRequest(Math.max(count + END_TOKENS_SKIPPED, TRACE_ALTERNATIVES + 1)) }]]);
+  const probabilities = topProbabilities(output);
+  if (probabilities.size === 0) return { tokens: [], probabilities: undefined };
+  return { tokens: [...probabilities.keys()].filter((token) => !model.isEogToken(token)).slice(0, count), probabilities };
 }
 
 function finish(

@@ -2,10 +2,11 @@
 import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import type { StopReason, TraceStep } from '../protocol/engineProtocol';
 import { ContinuationDecoder } from './continuationText';
+import { topProbabilities, topRequest } from './positionScores';
 import { displayPieces } from './tokenPieces';
 
 /** Alternatives kept per traced step. */
-const TRACE_ALTERNATIVES = 5;
+export const TRACE_ALTERNATIVES = 5;
 
 export interface GenerationLimits {
   maxTokens: number;
@@ -53,7 +54,8 @@ export async function greedyGenerate(
   if (stopReason !== undefined || tokens.length >= limits.maxTokens) {
     return { tokens, text: settled(text), stopReason: stopReason ?? 'maxTokens', tokensAfterStop: 0, trace };
   }
-  for await (const step of sequence.evaluateWithMetadata(input, { probabilities: limits.trace }, { temperature: 0 })) {
+  const steps = limits.trace ? tracedSteps(sequence, input) : sequence.evaluateWithMetadata(input, {}, { temperature: 0 });
+  for await (const step of steps) {
     const { token } = step;
     const probabilities = (step as { probabilities?: Map<Token, number> }).probabilities;
     if (limits.signal.aborted) {
@@ -84,6 +86,23 @@ export async function greedyGenerate(
     }
   }
   return { tokens, text: settled(text), stopReason: stopReason ?? 'endOfText', tokensAfterStop: afterStop, trace };
+}
+
+/**
+ * Greedy steps with the probabilities of the likeliest tokens, computed from the native total logit weight rather than
+ * a 32,016-entry distribution per token. Like evaluateWithMetadata, a step's token is evaluated only when the next
+ * step is asked for.
+ */
+async function* tracedSteps(sequence: LlamaContextSequence, input: readonly Token[]): AsyncGenerator<{ token: Token; probabilities: Map<Token, number> }> {
+  let pending = [...input];
+  for (;;) {
+    const outputs = await sequence.controlledEvaluate(pending.map((token, index) => (index === pending.length - 1 ? [token, { generateNext: topRequest(TRACE_ALTERNATIVES + 1) }] : token)));
+    const output = outputs[pending.length - 1];
+    const token = output?.next.token;
+    if (token === undefined || token === null) return;
+    yield { token, probabilities: topProbabilities(output) };
+    pending = [token];
+  }
 }
 
 export function traceStep(model: LlamaModel, chosen: Token, probabilities: Map<Token, number>): TraceStep {

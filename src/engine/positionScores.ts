@@ -59,3 +59,19 @@ export function fullScore(probabilities: ReadonlyMap<Token, number>, next: Token
   }
   return { bits: probability > 0 ? -Math.log2(probability) : Number.POSITIVE_INFINITY, rank: 1 + likelier, entropyBits: entropy };
 }
+
+/** The greedy choice and the `count` likeliest tokens, with their logits and the total logit weight: no full distribution. */
+export function topRequest(count: number): GenerateNext {
+  return { token: true, options: { temperature: 0 }, logits: { filter: { tokens: [], includeTop: count } }, totalLogitWeight: true };
+}
+
+/** The likeliest tokens of a `topRequest` output with their exact probabilities, likeliest first. */
+export function topProbabilities(output: ControlledEvaluateIndexOutput | undefined): Map<Token, number> {
+  const { logits, totalLogitWeight } = output?.next ?? {};
+  const top = new Map<Token, number>();
+  if (!logits || totalLogitWeight === undefined || !(totalLogitWeight > 0)) return top;
+  // node-llama-cpp returns the filtered logits sorted, highest first: the first is the maximum.
+  const max = Math.max(...logits.values());
+  for (const [token, logit] of [...logits.entries()].sort(([, a], [, b]) => b - a)) top.set(token, Math.exp(logit - max) / totalLogitWeight);
+  return top;
+}

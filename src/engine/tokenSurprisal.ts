@@ -27,9 +27,13 @@ export async function tokenSurprisal(
   const first = windowScoring(windows, wanted);
   const pass = { runtime, params, signal, tokens, offsets, scored: [] as TokenSurprisal[], evaluated: 0, reused: 0 };
   const total = tokens.length - wanted;
-  for (const window of windows.slice(first)) {
-    await scoreWindow(pass, window, Math.max(window.scoreStart, wanted), (last) => onProgress(Math.min(1, (last - wanted + 1) / total)));
-  }
+  // A later window first re-reads its overlap, tokens already counted: progress holds until it passes them.
+  let reached = 0;
+  const report = (last: number) => {
+    reached = Math.max(reached, Math.min(1, (last - wanted + 1) / total));
+    onProgress(reached);
+  };
+  for (const window of windows.slice(first)) await scoreWindow(pass, window, Math.max(window.scoreStart, wanted), report);
   return { tokens: pass.scored, evaluatedTokens: pass.evaluated, reusedTokens: pass.reused, windows: windows.length - first };
 }
 

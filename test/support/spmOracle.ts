@@ -2,13 +2,15 @@
 // table alone (oracle-spm.table.json) and deliberately does not import the generator
 // (scripts/lib/models/spmOracleModel.ts), so a bug there cannot hide itself in the expectations.
 //
-//   state(i) = the state whose `from` lists i, else states[0];   logit(j) = state.logits[j] ?? 0
+//   state(i) = the state whose `from` lists i, else states[0]
+//   logit(j) = state.logits[j] ?? -((j * background.multiplier) mod background.modulus) / background.modulus
 //   P(j | i) = exp(logit(j)) / sum over all vocabSize tokens k of exp(logit(k))
 import { readFileSync } from 'node:fs';
 import { generatedModelPath } from './oracle';
 
 export interface SpmOracleTable {
   vocabSize: number;
+  background: { multiplier: number; modulus: number };
   states: { note: string; from: number[]; logits: Record<string, number> }[];
 }
 
@@ -17,10 +19,11 @@ export const CODELLAMA_FIM_IDS = { pre: 32007, suf: 32008, mid: 32009, eot: 3201
 export const SPM_ORACLE_MODEL = 'oracle-spm.gguf';
 
 /**
- * The engine's softmax adds 32,016 terms in float32: its probabilities sum to about 0.9987 (measured), so they match
- * the closed form to this relative tolerance, and ratios of two probabilities to far better.
+ * llama.cpp adds the 32,016 softmax terms in float32. With the background logits spread out (see the generator), its
+ * rounding errors do not pile up the same way, and the probabilities match the closed form to this relative tolerance
+ * (with every background logit at 0 they summed to 0.9987 and needed 3e-3).
  */
-export const SPM_RELATIVE_TOLERANCE = 3e-3;
+export const SPM_RELATIVE_TOLERANCE = 1e-4;
 
 export function loadSpmOracleTable(): SpmOracleTable {
   return JSON.parse(readFileSync(generatedModelPath('oracle-spm.table.json'), 'utf8')) as SpmOracleTable;
@@ -35,11 +38,15 @@ function stateOf(table: SpmOracleTable, prevId: number): SpmOracleTable['states'
 /** P(· | prevId) over the whole vocabulary, in float64. */
 export function spmNextTokenDistribution(table: SpmOracleTable, prevId: number): Float64Array {
   const { logits } = stateOf(table, prevId);
-  const named = Object.entries(logits);
-  const z = table.vocabSize - named.length + named.reduce((sum, [, logit]) => sum + Math.exp(logit), 0);
-  const distribution = new Float64Array(table.vocabSize).fill(1 / z);
-  for (const [id, logit] of named) distribution[Number(id)] = Math.exp(logit) / z;
-  return distribution;
+  const { multiplier, modulus } = table.background;
+  const weights = new Float64Array(table.vocabSize);
+  let z = 0;
+  for (let j = 0; j < table.vocabSize; j++) {
+    const logit = logits[String(j)] ?? -((j * multiplier) % modulus) / modulus;
+    weights[j] = Math.exp(logit);
+    z += weights[j] ?? 0;
+  }
+  return weights.map((weight) => weight / z);
 }
 
 /** The most likely token after prevId (every state has one token above all others, so there are no ties). */

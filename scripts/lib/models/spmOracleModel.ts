@@ -8,7 +8,10 @@
 // - one block whose attention and FFN weights are all zero adds nothing to the residual stream;
 // - output_norm (RMSNorm, weights 1) turns e_state into s * e_state with s = 1 / sqrt(1/n_embd + eps);
 // - output[j][state] = logit(state, j) / s, so the logits after token i are exactly the state's row, and
-//   P(j | i) = exp(logit(state(i), j)) / sum_k exp(logit(state(i), k)), where a token the row does not name has logit 0.
+//   P(j | i) = exp(logit(state(i), j)) / sum_k exp(logit(state(i), k)), where a token the row does not name has the
+//   background logit -((j * 7919) mod 1024) / 1024. Not 0 for all: 32,015 equal terms make float32 sums round the same
+//   way every time, so llama.cpp's two sums of them (the probabilities' and the total logit weight's) drifted 0.15%
+//   apart, which no real model's logits do; spread out, they agree to about 1e-5.
 //
 // The states are written as SentencePiece pieces, so the model continues text the way Llama and CodeLlama do: words
 // that start with "▁", runs of spaces, <0x0A> newlines, byte-fallback characters, markup, and ▁<EOT> to end.
@@ -18,15 +21,17 @@ import { LLAMA2_CHAT_TEMPLATE } from './oracleModel';
 import type { SpmVocab } from './shapeModels';
 
 /** Bumped whenever the generated file would change for the same vocabulary. */
-export const SPM_ORACLE_GENERATOR_VERSION = 1;
+export const SPM_ORACLE_GENERATOR_VERSION = 2;
 export const SPM_ORACLE_FILE = 'oracle-spm';
 const N_EMBD = 64;
 const HEAD_DIM = 64;
 const FEED_FORWARD_LENGTH = 64;
 const CONTEXT_LENGTH = 4096;
 const RMS_EPS = 1e-12;
-/** The chosen successor's logit: P ≈ 0.83 against 32,015 tokens at logit 0, so greedy decoding never meets a tie. */
+/** The chosen successor's logit: P ≈ 0.89 against 32,015 tokens at logits in (-1, 0], so greedy decoding never meets a tie. */
 const SURE = 12;
+/** Spreads the unnamed tokens' logits over (-1, 0]; a modulus of 1024 keeps each logit / 8 exact in float32. */
+const BACKGROUND = { multiplier: 7919, modulus: 1024 } as const;
 const TOKEN_TYPE_CONTROL = 3;
 const TOKEN_TYPE_UNUSED = 5;
 
@@ -34,7 +39,7 @@ const TOKEN_TYPE_UNUSED = 5;
 export const CODELLAMA_TOKENS = { pre: [32007, '▁<PRE>'], suf: [32008, '▁<SUF>'], mid: [32009, '▁<MID>'], eot: [32010, '▁<EOT>'] } as const;
 const CODELLAMA_VOCAB_SIZE = 32016;
 
-/** One state: the tokens that lead to it, and the logits it gives (every other token has logit 0). */
+/** One state: the tokens that lead to it, and the logits it gives (every other token has its background logit). */
 export interface SpmOracleState {
   /** What the state stands for, for a reader of the table. */
   note: string;
@@ -86,6 +91,8 @@ export interface SpmOracleTable {
   vocabSize: number;
   nEmbd: number;
   rmsEps: number;
+  /** logit(j) of a token a state does not name: -((j * multiplier) mod modulus) / modulus. */
+  background: { multiplier: number; modulus: number };
   /** Per state: its note, the token ids that lead to it, and {id: logit} for the tokens it names. */
   states: { note: string; from: number[]; logits: Record<string, number> }[];
 }
@@ -120,11 +127,12 @@ export function buildSpmOracleTable(vocab: SpmVocab): SpmOracleTable {
     return { note, from: fromIds, logits: Object.fromEntries(logits.map(([piece, logit]) => [String(idOf(piece)), logit])) };
   });
   return {
-    description: 'state(i) = the state whose `from` holds i, else states[0]; logit(j) = state.logits[j] ?? 0; P(j|i) = softmax over all vocabSize tokens',
+    description: 'state(i) = the state whose `from` holds i, else states[0]; logit(j) = state.logits[j] ?? -((j * background.multiplier) mod background.modulus) / background.modulus; P(j|i) = softmax over all vocabSize tokens',
     generatorVersion: SPM_ORACLE_GENERATOR_VERSION,
     vocabSize: vocab.tokens.length,
     nEmbd: N_EMBD,
     rmsEps: RMS_EPS,
+    background: BACKGROUND,
     states,
   };
 }
@@ -161,6 +169,11 @@ function addTensors(w: GgufWriter, table: SpmOracleTable, nVocab: number): void 
   // Exactly the factor ggml's RMSNorm applies to a one-hot vector (eps is stored as float32).
   const s = 1 / Math.sqrt(1 / N_EMBD + Math.fround(table.rmsEps));
   const output = new Float32Array(N_EMBD * nVocab);
+  const { multiplier, modulus } = table.background;
+  for (let j = 0; j < nVocab; j++) {
+    const background = -((j * multiplier) % modulus) / modulus / s;
+    for (let k = 0; k < table.states.length; k++) output[j * N_EMBD + k] = background;
+  }
   table.states.forEach((state, k) => {
     for (const [id, logit] of Object.entries(state.logits)) output[Number(id) * N_EMBD + k] = logit / s;
   });
