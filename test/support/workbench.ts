@@ -328,19 +328,26 @@ async function visibleWorkbenchHoverText(page: Page): Promise<string> {
  * The mouse never passes over the editor's text, so ghost text is not disturbed.
  */
 export async function statusBarTooltip(page: Page, idPrefix: string, timeoutMs = 30_000): Promise<string> {
+  const area = await page.locator(SELECTORS.editorPart).first().boundingBox({ timeout: timeoutMs });
+  if (!area) throw new Error('the editor area is not on screen, so there is no empty spot to move the mouse to');
+  const item = page.locator(`${SELECTORS.statusBarItem}[id^="${idPrefix}"]`).first();
+  // Lower right of the editor area: below and to the right of the few lines a test types, and clear of the scrollbar.
+  // On a loaded machine a hover once showed only after the mouse had left its item, and then stayed open: every later
+  // read waited for it in vain. So each poll moves the mouse there again, and now and then crosses the item first.
+  let polls = 0;
   const hoverClosed = (what: string) =>
-    waitFor(() => visibleWorkbenchHoverText(page), { timeoutMs, message: what, until: (text) => text === '' });
+    waitFor(async () => {
+      if (++polls % 20 === 0) await item.hover({ timeout: timeoutMs });
+      await page.mouse.move(area.x + area.width * 0.7 + (polls % 2), area.y + area.height * 0.8);
+      return visibleWorkbenchHoverText(page);
+    }, { timeoutMs, message: what, until: (text) => text === '' });
   await hoverClosed('earlier hovers to close before hovering the status bar item');
-  await page.locator(`${SELECTORS.statusBarItem}[id^="${idPrefix}"]`).first().hover({ timeout: timeoutMs });
+  await item.hover({ timeout: timeoutMs });
   const text = await waitFor(() => visibleWorkbenchHoverText(page), {
     timeoutMs,
     message: `the tooltip of the status bar item ${idPrefix}`,
     until: (shown) => shown.length > 0,
   });
-  const area = await page.locator(SELECTORS.editorPart).first().boundingBox({ timeout: timeoutMs });
-  if (!area) throw new Error('the editor area is not on screen, so there is no empty spot to move the mouse to');
-  // Lower right of the editor area: below and to the right of the few lines a test types, and clear of the scrollbar.
-  await page.mouse.move(area.x + area.width * 0.7, area.y + area.height * 0.8);
   await hoverClosed('the status bar tooltip to close once the mouse left the item');
   return text;
 }
