@@ -7,8 +7,8 @@
 //                                [--out DIR] [--deadline-s N]
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EngineClient } from '../src/client/EngineClient';
 import { GPU_SETTINGS, type GpuSetting } from '../src/protocol/engineProtocol';
+import { startEngine } from './lib/bench/engineRuns';
 import { findRepoRoot } from './lib/e2ePaths';
 import { type GpuCheckReport, renderReport, reportPassed } from './lib/gpuCheck/gpuCheckReport';
 import { checkOracleAgreement, ORACLE_FILES } from './lib/gpuCheck/oracleAgreement';
@@ -83,7 +83,7 @@ function writeReport(report: GpuCheckReport, out: string): string {
 }
 
 async function machineInfo(root: string, gpu: GpuSetting) {
-  const client = new EngineClient({ enginePath: join(root, 'dist', 'engine.mjs'), log: (level, message) => level !== 'info' && console.error(`[engine ${level}] ${message}`) });
+  const client = startEngine(root);
   try {
     return await client.request('machine', { gpu });
   } finally {

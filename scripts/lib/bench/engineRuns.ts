@@ -12,8 +12,13 @@ export function cpuLoad(modelPath: string, promptLookup: boolean): LoadParams {
   return backendLoad(modelPath, 'cpu', promptLookup);
 }
 
+/** The built engine process, its warnings and errors on stderr. The caller disposes it. */
+export function startEngine(root: string): EngineClient {
+  return new EngineClient({ enginePath: join(root, 'dist', 'engine.mjs'), log: (level, message) => level !== 'info' && console.error(`[engine ${level}] ${message}`) });
+}
+
 export async function withEngine<T>(root: string, load: LoadParams, use: (client: EngineClient, info: ModelInfo) => Promise<T>): Promise<T> {
-  const client = new EngineClient({ enginePath: join(root, 'dist', 'engine.mjs'), log: (level, message) => level !== 'info' && console.error(`[engine ${level}] ${message}`) });
+  const client = startEngine(root);
   try {
     const info = await client.request('load', load);
     const offload = info.backend === 'cpu' ? '' : `, ${info.gpuLayers} layers on ${info.backend}`;

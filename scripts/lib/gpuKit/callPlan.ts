@@ -1,7 +1,7 @@
 // The device calls that carry the kit: which parts each call names in `carry`, what it weighs with the working tree,
 // and the shell command it runs. Pure, so that the limits (64 MiB a call, 8 carried paths, 2,000-character
 // commands) are checked here before any device time is spent.
-import { CALL_LIMIT_BYTES, DEVICE_SCRIPT, mib, PARTS_FOLDER, SUMS_FILE, TREE_GROWTH_BYTES } from './kitLayout';
+import { CALL_LIMIT_BYTES, DEVICE_KIT_DIR, DEVICE_SCRIPT, mib, PARTS_FOLDER, SUMS_FILE, TREE_GROWTH_BYTES } from './kitLayout';
 import type { KitPart } from './splitParts';
 
 export interface DeviceCall {
@@ -111,7 +111,7 @@ export function renderPlan(calls: readonly DeviceCall[]): string {
   const ext = calls.filter((call) => call.onlyWithoutCuda13);
   const lines = [
     `Device calls: ${always.length}${ext.length > 0 ? `, plus ${ext.length} when call 1's probe prints "cuda-ext: NEEDED"` : ''}.`,
-    'Make them back to back: the machine keeps /tmp/kit only while it stays warm (about 30 s after a call). If the last',
+    `Make them back to back: the machine keeps ${DEVICE_KIT_DIR} only while it stays warm (about 30 s after a call). If the last`,
     'call says a part is missing, the machine went cold: start again from call 1.',
   ];
   for (const call of calls) {
