@@ -5,35 +5,20 @@
 //     of suggestions (it still reuses the KV state of the prompt's unchanged start, as /infill does);
 //   - raw node-llama-cpp greedy decoding, for the engine's decode speed.
 // Options: --quick (one short position, for a smoke run), --out FILE (JSON; default bench-results/completion.json).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { EngineClient } from '../src/client/EngineClient';
-import { CompletionPipeline, type PipelineSettings } from '../src/core/completion/CompletionPipeline';
-import { realClock } from '../src/core/completion/realClock';
-import type { CompleteParams } from '../src/protocol/engineProtocol';
+import {
+  DECODE, decodeParams, decodePrompt, engineParams, lensStrategy, naiveStrategy, replayPositions, SETTINGS, type StrategyReport, summariseReplay, THINK_MS,
+} from './lib/bench/completionStrategies';
 import { cpuLoad, engineDecode, withEngine, type DecodeRun } from './lib/bench/engineRuns';
 import { rawDecodeSpeed } from './lib/bench/rawDecode';
-import { mean, median, percentile, table } from './lib/bench/summary';
-import { replay, typingPositions, type KeystrokeSample, type Strategy, type TypingPosition } from './lib/bench/typingReplay';
+import { median, table } from './lib/bench/summary';
+import { replay } from './lib/bench/typingReplay';
 
 const ROOT = join(__dirname, '..', '..');
 const MODEL = join(ROOT, '.cache', 'models', 'tinyllama-1.1b-fim.gguf');
 const ORACLE = join(ROOT, '.cache', 'models', 'oracle.gguf');
-const FILES = ['src/core/postProcessCompletion.ts', 'src/engine/completeFim.ts', 'scripts/lib/gguf/GgufWriter.ts'];
-const SETTINGS: PipelineSettings = {
-  maxTokens: 16,
-  budgets: { prefix: 1024, suffix: 256, extra: 0 },
-  layout: 'spm',
-  // No time budgets: every strategy does its whole work, so latencies compare like for like.
-  maxPromptMs: 0,
-  maxGenerationMs: 0,
-  alternatives: 1,
-  debounce: 0,
-  prefetch: true,
-  trace: false,
-};
-const THINK_MS = 120;
-const DECODE = { tokens: 64, runs: 3 };
 
 interface Options {
   quick: boolean;
@@ -43,26 +28,6 @@ interface Options {
 function parseOptions(argv: string[]): Options {
   const outIndex = argv.indexOf('--out');
   return { quick: argv.includes('--quick'), out: outIndex >= 0 ? argv[outIndex + 1] ?? '' : join(ROOT, 'bench-results', 'completion.json') };
-}
-
-function engineParams(prefix: string, suffix: string, layout: 'spm' | 'psm', stopAtNewline = true): CompleteParams {
-  const { budgets, maxTokens, maxPromptMs, maxGenerationMs } = SETTINGS;
-  return { prefix, suffix, extraContext: '', budgets, maxTokens, stopAtNewline, layout, maxPromptMs, maxGenerationMs, alternatives: 1, trace: false };
-}
-
-function lensStrategy(client: EngineClient): Strategy {
-  const pipeline = new CompletionPipeline((params, signal) => client.request('complete', params, { signal }), realClock, () => SETTINGS, () => MODEL);
-  return async (prefix, suffix) => {
-    const answer = await pipeline.complete({ prefix, suffix, extraContext: '', singleLine: true, maxLines: 1, manual: false }, new AbortController().signal);
-    return { evaluatedTokens: answer?.result?.evaluatedTokens ?? 0, generatedTokens: answer?.result?.generatedTokens ?? 0, source: answer?.source ?? 'none' };
-  };
-}
-
-function naiveStrategy(client: EngineClient): Strategy {
-  return async (prefix, suffix) => {
-    const result = await client.request('complete', engineParams(prefix, suffix, 'psm'));
-    return { evaluatedTokens: result.evaluatedTokens, generatedTokens: result.generatedTokens, source: 'engine' };
-  };
 }
 
 const REPETITION_TOKENS = 200;
@@ -83,63 +48,29 @@ async function lookupOnRepetition(): Promise<{ promptLookup: boolean; runs: Deco
   return results;
 }
 
-interface StrategyReport {
-  name: string;
-  samples: KeystrokeSample[];
-  decode: DecodeRun[];
-}
-
-interface Summary {
-  keystrokes: number;
-  warmP50Ms: number;
-  warmP90Ms: number;
-  coldP50Ms: number;
-  warmEvaluatedMean: number;
-  engineCallShare: number;
-  decodeTokensPerSecond: number;
-}
-
-function summarise(report: StrategyReport): Summary {
-  const warm = report.samples.filter((sample) => sample.index > 0);
-  const cold = report.samples.filter((sample) => sample.index === 0);
-  return {
-    keystrokes: report.samples.length,
-    warmP50Ms: median(warm.map((s) => s.latencyMs)),
-    warmP90Ms: percentile(warm.map((s) => s.latencyMs), 90),
-    coldP50Ms: median(cold.map((s) => s.latencyMs)),
-    warmEvaluatedMean: mean(warm.map((s) => s.evaluatedTokens)),
-    engineCallShare: warm.filter((s) => s.source === 'engine').length / Math.max(1, warm.length),
-    decodeTokensPerSecond: median(report.decode.map((run) => run.tokensPerSecond)),
-  };
-}
-
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  const files = options.quick ? FILES.slice(0, 1) : FILES;
-  const positions: TypingPosition[] = files.flatMap((file) =>
-    typingPositions(file, readFileSync(join(ROOT, file), 'utf8'), options.quick ? [0.5] : [0.3, 0.7], options.quick ? 4 : 10));
-  const decodePrompt = readFileSync(join(ROOT, FILES[0] ?? ''), 'utf8').slice(0, 1500);
-  console.log(`Replaying ${positions.reduce((n, p) => n + p.typed.length, 0)} keystrokes at ${positions.length} positions in ${files.join(', ')}`);
+  const positions = replayPositions(ROOT, options.quick);
+  console.log(`Replaying ${positions.reduce((n, p) => n + p.typed.length, 0)} keystrokes at ${positions.length} positions in ${[...new Set(positions.map((p) => p.file))].join(', ')}`);
 
-  const decodeParams = { ...engineParams(decodePrompt, '', 'spm', false), maxTokens: DECODE.tokens };
   const reports: StrategyReport[] = [];
   for (const [name, promptLookup, strategyOf] of [
-    ['Llama Lens (SPM, KV reuse, memory, prefetch)', false, lensStrategy],
-    ['Llama Lens + prompt lookup', true, lensStrategy],
+    ['Llama Lens (SPM, KV reuse, memory, prefetch)', false, (client: EngineClient) => lensStrategy(client, MODEL)],
+    ['Llama Lens + prompt lookup', true, (client: EngineClient) => lensStrategy(client, MODEL)],
     ['naive /infill-like (PSM per keystroke)', false, naiveStrategy],
   ] as const) {
     console.log(`\n${name}`);
     reports.push(await withEngine(ROOT, cpuLoad(MODEL, promptLookup), async (client) => ({
       name,
       samples: await replay(positions, strategyOf(client), THINK_MS),
-      decode: strategyOf === naiveStrategy ? [] : await engineDecode(client, decodeParams, DECODE.runs),
+      decode: strategyOf === naiveStrategy ? [] : await engineDecode(client, decodeParams(ROOT), DECODE.runs),
     })));
   }
   const repetition = await lookupOnRepetition();
   console.log('\nraw node-llama-cpp decode');
-  const raw = (await rawDecodeSpeed(MODEL, decodePrompt, DECODE.tokens, DECODE.runs)).map((run) => run.tokensPerSecond);
+  const raw = (await rawDecodeSpeed(MODEL, decodePrompt(ROOT), DECODE.tokens, DECODE.runs)).map((run) => run.tokensPerSecond);
 
-  const summaries = reports.map((report) => ({ name: report.name, ...summarise(report) }));
+  const summaries = reports.map((report) => ({ name: report.name, ...summariseReplay(report) }));
   const naive = summaries[2];
   const rawRate = median(raw);
   const fixed = (value: number | undefined, digits = 0) => (value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits));

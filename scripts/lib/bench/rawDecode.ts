@@ -1,22 +1,18 @@
 // The raw node-llama-cpp baseline: the same model, threads and prompt, greedy decoding with no
 // Llama Lens layer (no process boundary, no protocol, no post-processing).
 import type { Token } from 'node-llama-cpp';
+import type { GpuSetting } from '../../../src/protocol/engineProtocol';
+import { withRawSequence } from './rawLlama';
 
 export interface RawDecode {
   tokensPerSecond: number;
   generatedTokens: number;
 }
 
-export async function rawDecodeSpeed(modelPath: string, prompt: string, maxTokens: number, runs: number): Promise<RawDecode[]> {
-  // node-llama-cpp is ESM with top-level await: this CommonJS script can only import() it.
-  const { getLlama } = await import('node-llama-cpp');
-  const llama = await getLlama({ gpu: false, build: 'never', progressLogs: false, maxThreads: 0 });
-  const model = await llama.loadModel({ modelPath, gpuLayers: 0 });
-  const context = await model.createContext({ contextSize: 2048, threads: llama.cpuMathCores, sequences: 1 });
-  const sequence = context.getSequence();
-  const results: RawDecode[] = [];
-  try {
-    const tokens = [...(model.tokens.bos === null ? [] : [model.tokens.bos]), ...model.tokenize(prompt, false, 'trimLeadingSpace')];
+export async function rawDecodeSpeed(modelPath: string, prompt: string, maxTokens: number, runs: number, gpu: GpuSetting = 'cpu'): Promise<RawDecode[]> {
+  return withRawSequence(modelPath, gpu, async ({ model, sequence, promptTokens }) => {
+    const results: RawDecode[] = [];
+    const tokens = promptTokens(prompt);
     const last = tokens.pop() as Token;
     for (let run = 0; run < runs; run++) {
       await sequence.clearHistory();
@@ -30,10 +26,6 @@ export async function rawDecodeSpeed(modelPath: string, prompt: string, maxToken
       }
       results.push({ tokensPerSecond: (generated * 1000) / (performance.now() - started), generatedTokens: generated });
     }
-  } finally {
-    await context.dispose();
-    await model.dispose();
-    await llama.dispose();
-  }
-  return results;
+    return results;
+  });
 }

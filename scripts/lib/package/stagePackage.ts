@@ -1,9 +1,10 @@
 // Lays out the folder `vsce package` turns into a VSIX: the shipped files, and node_modules holding
 // node-llama-cpp's production dependencies plus the target platform's native packages only.
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { mustRun } from '../processes';
-import { isPlatformNative, TARGET_NATIVES, type PackageTarget } from './targets';
+import { fetchRegistryTarball } from './registryTarball';
+import { isPlatformNative, TARGET_NATIVES, type PackageTarget, type TargetNatives } from './targets';
 
 /** What the VSIX holds besides node_modules; .vscodeignore is the final word on what goes in. */
 const SHIPPED = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'dist', 'media', 'docs/screenshots'];
@@ -24,12 +25,20 @@ export async function stagePackage(repoRoot: string, stage: string, target: Pack
     if (!existsSync(source)) throw new Error(`${path} is missing: it must ship in the VSIX.`);
     cpSync(source, join(stage, path), { recursive: true, filter: (file) => !file.endsWith('.map') });
   }
+  await stageProductionModules(repoRoot, stage, TARGET_NATIVES[target]);
+}
+
+/**
+ * `<stage>/node_modules`: node-llama-cpp's production dependencies, with only `natives` of the platform packages
+ * (the VSIX's target's; the GPU check kit's Linux CPU binaries).
+ */
+export async function stageProductionModules(repoRoot: string, stage: string, natives: TargetNatives): Promise<void> {
   for (const dir of await productionPackageDirs(repoRoot)) {
     const name = packageName(dir);
     if (isPlatformNative(name) || NOT_SHIPPED_PACKAGES.has(name)) continue;
     copyPackage(join(repoRoot, dir), join(stage, dir));
   }
-  for (const name of nativePackages(repoRoot, target)) {
+  for (const name of nativePackages(repoRoot, natives)) {
     copyPackage(await nativePackageSource(repoRoot, name.name, name.version), join(stage, 'node_modules', name.name));
   }
   for (const path of BUILD_ONLY) rmSync(join(stage, 'node_modules', path), { recursive: true, force: true });
@@ -70,11 +79,10 @@ interface PinnedPackage {
   version: string;
 }
 
-/** The target's natives, at the versions our installed node-llama-cpp and @reflink/reflink ask for. */
-function nativePackages(repoRoot: string, target: PackageTarget): PinnedPackage[] {
+/** The natives, at the versions our installed node-llama-cpp and @reflink/reflink ask for. */
+function nativePackages(repoRoot: string, natives: TargetNatives): PinnedPackage[] {
   const llama = readManifest(join(repoRoot, 'node_modules', 'node-llama-cpp'));
   const reflink = readManifest(join(repoRoot, 'node_modules', '@reflink', 'reflink'));
-  const natives = TARGET_NATIVES[target];
   const pinned = (name: string, wanted: Record<string, string> | undefined): PinnedPackage => {
     const version = wanted?.[name];
     if (!version) throw new Error(`No version of ${name} is named in the installed dependencies' optionalDependencies.`);
@@ -105,15 +113,12 @@ async function nativePackageSource(repoRoot: string, name: string, version: stri
   const cache = join(repoRoot, '.cache', 'npm-packs');
   const unpacked = join(cache, `${name.replace('/', '+')}@${version}`);
   if (existsSync(join(unpacked, 'package.json'))) return unpacked;
-  mkdirSync(cache, { recursive: true });
-  // node-llama-cpp 3.22.1 names natives it never published (macOS, Windows): say which, not only npm's E404.
-  const published = await mustRun('npm', ['view', name, 'versions', '--json'], { cwd: cache, timeoutMs: 2 * MINUTE, echo: false });
-  if (!(JSON.parse(published.output) as string[]).includes(version)) {
-    throw new Error(`${name}@${version} is not on the npm registry, so no VSIX for its platform can be built at this node-llama-cpp version.`);
+  let tarball: string;
+  try {
+    tarball = await fetchRegistryTarball(cache, name, version);
+  } catch (error) {
+    throw new Error(`${error instanceof Error ? error.message : String(error)} No VSIX for its platform can be built at this node-llama-cpp version.`);
   }
-  const { output } = await mustRun('npm', ['pack', `${name}@${version}`, '--pack-destination', cache, '--silent'], { cwd: cache, timeoutMs: 10 * MINUTE, echo: false });
-  const tarball = join(cache, output.trim().split('\n').pop() ?? '');
-  if (!existsSync(tarball) || !statSync(tarball).isFile()) throw new Error(`npm pack ${name}@${version} did not leave a tarball (${tarball}).`);
   const partial = `${unpacked}.partial`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
