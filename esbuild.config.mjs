@@ -62,14 +62,19 @@ const pinBinaries = {
 function lockedCudaPins() {
   const { packages } = JSON.parse(readFileSync('package-lock.json', 'utf8'));
   const version = packages['node_modules/node-llama-cpp']?.version;
-  const pins = Object.entries(packages)
+  const cuda = Object.entries(packages)
     .filter(([path]) => /^node_modules\/@node-llama-cpp\/[a-z0-9-]+-cuda(-ext)?$/.test(path))
     .map(([path, entry]) => ({ name: path.slice('node_modules/'.length), version: entry.version, integrity: entry.integrity }));
-  for (const pin of pins) {
+  for (const pin of cuda) {
     if (pin.version !== version) throw new Error(`package-lock.json has ${pin.name}@${pin.version}, not node-llama-cpp's ${version}.`);
+  }
+  // An entry without integrity stands for a package node-llama-cpp names but never published (3.22.1's Windows
+  // natives): npm ci needs the entry, and there is nothing to pin. Linux's must always be real.
+  const pins = cuda.filter((pin) => pin.integrity !== undefined || pin.name.startsWith('@node-llama-cpp/linux-'));
+  for (const pin of pins) {
     if (!/^sha512-[A-Za-z0-9+/]+=*$/.test(pin.integrity ?? '')) throw new Error(`package-lock.json has no sha512 integrity for ${pin.name}.`);
   }
-  if (pins.length === 0) throw new Error('package-lock.json lists no @node-llama-cpp/*-cuda packages to pin.');
+  if (!pins.some((pin) => pin.name === '@node-llama-cpp/linux-x64-cuda')) throw new Error('package-lock.json lists no @node-llama-cpp/linux-x64-cuda to pin.');
   return pins;
 }
 
