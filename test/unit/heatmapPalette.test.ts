@@ -7,13 +7,16 @@ import { blendOver, contrastRatio, parseHex, relativeLuminance, type Rgb } from 
 import { HEATMAP_LEVELS, HEATMAP_PALETTE, levelColourId, levelCssVariable, THEME_KINDS, type ThemeKind } from '../../src/core/lens/heatmapPalette';
 import { REPO_ROOT } from '../support/repoPaths';
 
-/** The editor background and text colour of VS Code's default theme of each kind (Light/Dark Modern, HC Black/Light). */
-const DEFAULT_THEMES: Record<ThemeKind, { background: string; foreground: string; minimum: number }> = {
-  light: { background: '#ffffff', foreground: '#3b3b3b', minimum: 4.5 },
-  dark: { background: '#1f1f1f', foreground: '#cccccc', minimum: 4.5 },
-  highContrast: { background: '#000000', foreground: '#ffffff', minimum: 7 },
-  highContrastLight: { background: '#ffffff', foreground: '#292929', minimum: 7 },
-};
+/** Editor background and text colours of VS Code's built-in themes (1.139), by the kind of theme they are. */
+const THEMES: { name: string; kind: ThemeKind; background: string; foreground: string; minimum: number }[] = [
+  { name: 'Light 2026', kind: 'light', background: '#ffffff', foreground: '#202020', minimum: 4.5 },
+  { name: 'Light Modern', kind: 'light', background: '#ffffff', foreground: '#3b3b3b', minimum: 4.5 },
+  { name: 'Dark 2026', kind: 'dark', background: '#121314', foreground: '#bbbebf', minimum: 4.5 },
+  { name: 'Dark Modern', kind: 'dark', background: '#1f1f1f', foreground: '#cccccc', minimum: 4.5 },
+  { name: 'Dark+', kind: 'dark', background: '#1e1e1e', foreground: '#d4d4d4', minimum: 4.5 },
+  { name: 'Dark High Contrast', kind: 'highContrast', background: '#000000', foreground: '#ffffff', minimum: 7 },
+  { name: 'Light High Contrast', kind: 'highContrastLight', background: '#ffffff', foreground: '#292929', minimum: 7 },
+];
 
 /** CIE76 colour difference: about 2.3 is just noticeable; 10 is plainly another colour. */
 function colourDifference(a: Rgb, b: Rgb): number {
@@ -36,11 +39,10 @@ describe('heatmap palette', () => {
     assert.throws(() => parseHex('red'), /not a #rrggbb/);
   });
 
-  for (const kind of THEME_KINDS) {
-    const theme = DEFAULT_THEMES[kind];
-    const levels = HEATMAP_PALETTE[kind].map((colour) => blendOver(colour, theme.background));
+  for (const theme of THEMES) {
+    const levels = HEATMAP_PALETTE[theme.kind].map((colour) => blendOver(colour, theme.background));
 
-    it(`${kind}: keeps the theme's text at ${theme.minimum}:1 or more on every level`, () => {
+    it(`${theme.name}: keeps the theme's text at ${theme.minimum}:1 or more on every level`, () => {
       assert.equal(levels.length, HEATMAP_LEVELS);
       levels.forEach((level, index) => {
         const ratio = contrastRatio(level, parseHex(theme.foreground).rgb);
@@ -48,18 +50,19 @@ describe('heatmap palette', () => {
       });
     });
 
-    it(`${kind}: tells each level from the next and the first from the background`, () => {
-      assert.ok(colourDifference(levels[0] as Rgb, parseHex(theme.background).rgb) >= 7, 'level 0 shows on the background');
+    it(`${theme.name}: tells each level from the next and the first from the background`, () => {
+      const first = colourDifference(levels[0] as Rgb, parseHex(theme.background).rgb);
+      assert.ok(first >= 7, `level 0 differs from the background by ${first.toFixed(1)}`);
       levels.slice(1).forEach((level, index) => {
         const difference = colourDifference(level, levels[index] as Rgb);
         assert.ok(difference >= 10, `levels ${index} and ${index + 1} differ by ${difference.toFixed(1)}`);
       });
     });
-
-    it(`${kind}: stays translucent, so a selection shows through`, () => {
-      for (const colour of HEATMAP_PALETTE[kind]) assert.ok(parseHex(colour).alpha <= 0.75, colour);
-    });
   }
+
+  it('stays translucent, so a selection shows through', () => {
+    for (const kind of THEME_KINDS) for (const colour of HEATMAP_PALETTE[kind]) assert.ok(parseHex(colour).alpha <= 0.75, `${kind} ${colour}`);
+  });
 
   it('darkens level by level in light themes, so the order survives any colour-vision deficiency', () => {
     for (const kind of ['light', 'highContrastLight'] as const) {
