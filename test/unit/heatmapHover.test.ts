@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { hoverMarkdown } from '../../src/core/lens/hoverMarkdown';
+import { formatProbability, hoverMarkdown } from '../../src/core/lens/hoverMarkdown';
 import { markdownCodeSpan } from '../../src/core/lens/markdownCode';
 import { hoverContextStart, tokensAt } from '../../src/core/lens/tokenAt';
 
@@ -47,9 +47,10 @@ describe('heatmap hover', () => {
     assert.match(text, /^2\. `x` 50\.00% ← this token$/m);
   });
 
-  it('says what it does not know, and writes tiny probabilities in scientific notation', () => {
-    const text = hoverMarkdown({ tokens: [{ text: 'q', bits: 20, rank: null, entropyBits: null }], alternatives: null });
-    assert.match(text, /probability \*\*9\.54e-5%\*\*/);
+  it('says what it does not know, and writes small probabilities to three significant digits', () => {
+    const text = hoverMarkdown({ tokens: [{ text: 'q', bits: 16, rank: null, entropyBits: null }], alternatives: null });
+    assert.match(text, /probability \*\*0\.00153%\*\*/);
+    assert.deepEqual([0.5, 0.01, 0.000946, 1e-9, 0].map(formatProbability), ['50.00%', '1.00%', '0.0946%', '1.00e-7%', '0.00%']);
     assert.match(text, /rank unknown/);
     assert.match(text, /could not be computed/);
     assert.doesNotMatch(text, /entropy/);

@@ -25,9 +25,12 @@ export interface HoverFacts {
   alternatives: readonly HoverAlternative[] | null;
 }
 
+/** '42.17%' from 1% up; three significant digits below ('0.0946%'), so a rare token's odds still read exactly. */
 export function formatProbability(probability: number): string {
   if (!Number.isFinite(probability)) return '—';
-  return probability >= 0.0001 || probability === 0 ? `${(probability * 100).toFixed(2)}%` : `${(probability * 100).toExponential(2)}%`;
+  const percent = probability * 100;
+  if (percent >= 1 || percent === 0) return `${percent.toFixed(2)}%`;
+  return percent >= 1e-4 ? `${percent.toPrecision(3)}%` : `${percent.toExponential(2)}%`;
 }
 
 function rankText(rank: number | null): string {
