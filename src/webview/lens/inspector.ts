@@ -31,7 +31,8 @@ function traceToken(step: TraceStep, index: number, selected: boolean, onSelect:
   const span = el('span', {
     className: classes.join(' '), testId: 'trace-token', text: visibleTokenText(step.chosen.text), title: tooltip(step),
     attrs: {
-      role: 'button', tabindex: '0', 'aria-pressed': String(selected), 'data-focus-key': `step:${index}`, 'data-outside-top': String(outside),
+      role: 'button', tabindex: '0', 'aria-pressed': String(selected), 'data-focus-key': `step:${index}`,
+      'data-token-id': String(step.chosen.id), 'data-listed': String(step.alternatives.length), 'data-outside-top': String(outside),
       ...(outside ? { 'aria-description': outsideNote(step) } : {}),
     },
   });
