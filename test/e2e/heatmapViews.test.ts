@@ -3,14 +3,17 @@
 // 1,011th, so that the file below reaches every rank bucket. Every expected number comes from the closed form
 // (test/support/oracle.ts); a token's expected colour is the legend's entry for its closed-form value.
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { outputChannelLog } from '../../scripts/lib/codeServer';
 import { e2ePaths } from '../../scripts/lib/e2ePaths';
 import { lineOf, lineStarts } from '../../src/core/lens/heatmapSummary';
 import { useCodeServer, waitForLoadedModel } from '../support/e2eSession';
 import { changeUserSettings, countOf, expectLevel, levelHolding, levelLabelled, loggedPasses, waitForLensMode, type LegendEntry } from '../support/heatmapLens';
-import { heatmapLevelColours } from '../support/heatmapPaint';
+import { heatmapLevelColours, heatmapPaint } from '../support/heatmapPaint';
 import { lensFrame } from '../support/lensFrame';
+import { REPO_ROOT } from '../support/repoPaths';
 import { closedFormScores, generatedModelPath, loadOracleTable, type ClosedFormScore } from '../support/oracle';
 import { focusActiveEditor, runCommand, screenshot, waitFor } from '../support/workbench';
 
@@ -186,5 +189,41 @@ describe('E2E: the heatmap coloured by surprisal, rank and entropy, with the fil
       }
     }
     await changeUserSettings(workbench.page, server.userDataDir, { 'workbench.colorTheme': 'Light 2026' });
+  });
+});
+
+describe('E2E: switching the heatmap to a mode that needs the slower pass shows its progress and can be cancelled', function () {
+  this.timeout(600_000);
+  /** Long enough for the full pass to take seconds on two cores (12,000 oracle tokens: about 14 s). */
+  const text = readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'oracle-corpus.txt'), 'utf8').repeat(2).slice(0, 12_000);
+  const session = useCodeServer('heatmap-cancel', { 'long.js': text }, () => ({
+    'llamaLens.modelPath': generatedModelPath('oracle-views.gguf'),
+    'llamaLens.gpu': 'cpu',
+    'llamaLens.completions.enabled': false,
+  }));
+
+  it('keeps colouring by surprisal when the rank pass is cancelled, and colours by rank once a pass completes', async function () {
+    const { workbench, server } = session();
+    const { page } = workbench;
+    await waitForLoadedModel(workbench);
+    await runCommand(page, 'Llama Lens: Open the Lens');
+    await focusActiveEditor(page);
+    await runCommand(page, 'Llama Lens: Show Surprisal Heatmap');
+    await waitForLensMode(page, 'surprisal');
+    const lens = lensFrame(page);
+    await lens.locator('[data-testid="heatmap-mode"][data-mode="rank"]').click();
+    const toast = page.locator('.notification-toast', { hasText: 'scoring long.js (ranks and entropy)' });
+    await toast.first().waitFor({ state: 'visible', timeout: 60_000 });
+    assert.equal(await lens.locator('[data-testid="heatmap-pending"]').textContent(), 'Scoring for rank…');
+    await toast.first().getByRole('button', { name: 'Cancel' }).click();
+    await waitFor(() => outputChannelLog(server.userDataDir, 'Llama Lens'), {
+      message: 'the log to say the switch was cancelled', until: (log) => log.includes('Heatmap: switching to rank was cancelled; staying with surprisal.'),
+    });
+    await waitForLensMode(page, 'surprisal');
+    assert.equal(loggedPasses(server.userDataDir, 'long.js', 'full'), 0, 'the cancelled pass scored nothing');
+    assert.ok(await heatmapPaint(page) >= 10, 'the surprisal colours stay');
+    await lens.locator('[data-testid="heatmap-mode"][data-mode="rank"]').click();
+    await waitForLensMode(page, 'rank');
+    assert.equal(loggedPasses(server.userDataDir, 'long.js', 'full'), 1);
   });
 });
