@@ -7,7 +7,7 @@ import { useCodeServer, waitForLoadedModel } from '../support/e2eSession';
 import { hoverCharacter, type ShownHover } from '../support/heatmapHover';
 import { waitForLensMode } from '../support/heatmapLens';
 import { heatmapPaint } from '../support/heatmapPaint';
-import { lensFrame } from '../support/lensFrame';
+import { lensFrame, openLens } from '../support/lensFrame';
 import {
   closedFormScores, generatedModelPath, loadOracleTable, nextTokenDistribution, oracleTokenWithText, tokenizeLikeOracle, type OracleTable,
 } from '../support/oracle';
@@ -67,9 +67,8 @@ describe('E2E: hovering a heatmap token shows its closed-form probability, rank,
   before(async function () {
     const { workbench } = session();
     await waitForLoadedModel(workbench);
-    await runCommand(workbench.page, 'Llama Lens: Open the Lens');
-    await focusActiveEditor(workbench.page);
     await runCommand(workbench.page, 'Llama Lens: Show Surprisal Heatmap');
+    await openLens(workbench.page);
     await waitForLensMode(workbench.page, 'surprisal');
     await waitFor(() => heatmapPaint(workbench.page), { message: 'heatmap colours in the editor', until: (count) => count >= 10 });
   });

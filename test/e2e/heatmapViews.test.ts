@@ -12,7 +12,7 @@ import { lineOf, lineStarts } from '../../src/core/lens/heatmapSummary';
 import { useCodeServer, waitForLoadedModel } from '../support/e2eSession';
 import { changeUserSettings, countOf, expectLevel, levelHolding, levelLabelled, loggedPasses, waitForLensMode, type LegendEntry } from '../support/heatmapLens';
 import { heatmapLevelColours, heatmapPaint } from '../support/heatmapPaint';
-import { lensFrame } from '../support/lensFrame';
+import { lensFrame, openLens } from '../support/lensFrame';
 import { REPO_ROOT } from '../support/repoPaths';
 import { closedFormScores, generatedModelPath, loadOracleTable, type ClosedFormScore } from '../support/oracle';
 import { focusActiveEditor, runCommand, screenshot, waitFor } from '../support/workbench';
@@ -86,10 +86,9 @@ describe('E2E: the heatmap coloured by surprisal, rank and entropy, with the fil
     assert.deepEqual([...ranks].sort(), ['beyond 1000', 'top 1', 'top 10', 'top 100', 'top 1000'], 'the file reaches every rank bucket');
     const { workbench } = session();
     await waitForLoadedModel(workbench);
-    // The session opened the file; the Lens then takes the Explorer's place in the side bar.
-    await runCommand(workbench.page, 'Llama Lens: Open the Lens');
-    await focusActiveEditor(workbench.page);
+    // The session opened the file, with the keyboard focus in it; the Lens then takes the Explorer's place.
     await runCommand(workbench.page, 'Llama Lens: Show Surprisal Heatmap');
+    await openLens(workbench.page);
   });
 
   it('summarises the file from the fast pass: bits per token, perplexity and the top-1 share, and says top-10 needs ranks', async function () {
@@ -206,9 +205,8 @@ describe('E2E: switching the heatmap to a mode that needs the slower pass shows 
     const { workbench, server } = session();
     const { page } = workbench;
     await waitForLoadedModel(workbench);
-    await runCommand(page, 'Llama Lens: Open the Lens');
-    await focusActiveEditor(page);
     await runCommand(page, 'Llama Lens: Show Surprisal Heatmap');
+    await openLens(page);
     await waitForLensMode(page, 'surprisal');
     const lens = lensFrame(page);
     await lens.locator('[data-testid="heatmap-mode"][data-mode="rank"]').click();

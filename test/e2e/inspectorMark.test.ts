@@ -9,7 +9,7 @@
 // that starts with `e` after `@`, the 8th likeliest token there, behind seven end-of-generation tokens.
 import * as assert from 'node:assert/strict';
 import { useCodeServer, waitForLoadedModel } from '../support/e2eSession';
-import { lensFrame, percent } from '../support/lensFrame';
+import { lensFrame, openLens, percent } from '../support/lensFrame';
 import {
   closedFormRank, detokenizeOracle, generatedModelPath, greedyContinuationTokens, lastOracleToken, loadOracleTable, nextTokenDistribution, oracleTokenWithText,
 } from '../support/oracle';
@@ -34,7 +34,7 @@ describe('E2E: the completion inspector marks a chosen token outside the listed 
     const { page } = workbench;
     await waitForLoadedModel(workbench);
     // The trace is recorded only while the Lens is on screen.
-    await runCommand(page, 'Llama Lens: Open the Lens');
+    await openLens(page);
     await focusActiveEditor(page);
     await page.keyboard.press('Control+End');
     await runCommand(page, 'Llama Lens: Trigger Completion');
