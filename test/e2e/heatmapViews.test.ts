@@ -209,6 +209,9 @@ describe('E2E: switching the heatmap to a mode that needs the slower pass shows 
     await openLens(page);
     await waitForLensMode(page, 'surprisal');
     const lens = lensFrame(page);
+    // The README's pictures: a screenful of code in each mode, with the Lens's heatmap section in view.
+    await lens.locator('[data-testid="heatmap"]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'heatmap-surprisal-long');
     await lens.locator('[data-testid="heatmap-mode"][data-mode="rank"]').click();
     const toast = page.locator('.notification-toast', { hasText: 'scoring long.js (ranks and entropy)' });
     await toast.first().waitFor({ state: 'visible', timeout: 60_000 });
@@ -223,5 +226,6 @@ describe('E2E: switching the heatmap to a mode that needs the slower pass shows 
     await lens.locator('[data-testid="heatmap-mode"][data-mode="rank"]').click();
     await waitForLensMode(page, 'rank');
     assert.equal(loggedPasses(server.userDataDir, 'long.js', 'full'), 1);
+    await screenshot(page, 'heatmap-rank-long');
   });
 });
