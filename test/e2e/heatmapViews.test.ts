@@ -14,7 +14,8 @@ import { changeUserSettings, countOf, expectLevel, levelHolding, levelLabelled, 
 import { heatmapLevelColours, heatmapPaint } from '../support/heatmapPaint';
 import { lensFrame, openLens } from '../support/lensFrame';
 import { REPO_ROOT } from '../support/repoPaths';
-import { closedFormScores, generatedModelPath, loadOracleTable, type ClosedFormScore } from '../support/oracle';
+import { closedFormScores, generatedModelPath, generatedModelsDir, loadOracleTable, type ClosedFormScore } from '../support/oracle';
+import { pickModel } from '../support/selectModel';
 import { focusActiveEditor, runCommand, screenshot, waitFor } from '../support/workbench';
 
 const FILE = 'views.js';
@@ -227,5 +228,33 @@ describe('E2E: switching the heatmap to a mode that needs the slower pass shows 
     await waitForLensMode(page, 'rank');
     assert.equal(loggedPasses(server.userDataDir, 'long.js', 'full'), 1);
     await screenshot(page, 'heatmap-rank-long');
+  });
+});
+
+describe('E2E: the heatmap is scored again by a model picked with Select Model', function () {
+  this.timeout(600_000);
+  const line = '// #x';
+  const session = useCodeServer('heatmap-model-switch', { 'switch.js': `${line}\n` }, () => ({
+    'llamaLens.modelPath': generatedModelPath('oracle-views.gguf'),
+    'llamaLens.modelsFolder': generatedModelsDir(),
+    'llamaLens.gpu': 'cpu',
+    'llamaLens.completions.enabled': false,
+    'llamaLens.heatmap.mode': 'rank',
+  }));
+
+  it('starts in the mode the setting names, and recolours x after # from beyond 1000 to the first choice', async function () {
+    const { workbench, server } = session();
+    const { page } = workbench;
+    const rankOfX = (model: string) => closedFormScores(loadOracleTable(generatedModelPath(`${model}.table.json`)), `${line}\n`)[line.length - 1]?.rank ?? NaN;
+    assert.deepEqual([bucketLabel(rankOfX('oracle-views')), bucketLabel(rankOfX('oracle'))], ['beyond 1000', 'top 1'], 'the closed forms differ');
+    await waitForLoadedModel(workbench);
+    await runCommand(page, 'Llama Lens: Show Surprisal Heatmap');
+    await openLens(page);
+    const legend = await waitForLensMode(page, 'rank');
+    await expectLevel(page, line, line.length - 1, levelLabelled(legend, 'beyond 1000'), 'rank 1011 in oracle-views');
+    await focusActiveEditor(page);
+    await pickModel(page, 'oracle.gguf');
+    await expectLevel(page, line, line.length - 1, levelLabelled(legend, 'top 1'), 'rank 1 in oracle');
+    assert.equal(loggedPasses(server.userDataDir, 'switch.js', 'full'), 2, 'one full pass per model');
   });
 });

@@ -34,6 +34,8 @@ export class HeatmapController implements vscode.Disposable {
   /** The file the Lens's summary describes: the one shown last. */
   private summaryKey: string | undefined;
   private lastSummary: HeatmapSummary | null = null;
+  /** The model the kept scores came from: another one's scores (and the hover's numbers) would not match them. */
+  private scoredWith: string | undefined;
 
   constructor(
     private readonly session: ModelSession,
@@ -47,6 +49,7 @@ export class HeatmapController implements vscode.Disposable {
       vscode.window.onDidChangeVisibleTextEditors(() => this.repaintAll()),
       vscode.window.onDidChangeActiveTextEditor((editor) => this.follow(editor)),
       vscode.workspace.onDidCloseTextDocument((document) => this.hide(document.uri.toString())),
+      { dispose: session.onDidChangeState((state) => state.kind === 'ready' && this.modelReady(`${state.info.filePath}:${state.info.sizeBytes}`)) },
     ];
   }
 
@@ -118,6 +121,19 @@ export class HeatmapController implements vscode.Disposable {
     for (const shown of this.shown.values()) if (shown.timer) clearTimeout(shown.timer);
     for (const subscription of this.subscriptions) subscription.dispose();
     this.decorations.dispose();
+  }
+
+  /** Another model is loaded: every shown file is scored again by it, in the mode on screen. */
+  private modelReady(model: string): void {
+    const previous = this.scoredWith;
+    this.scoredWith = model;
+    if (previous === undefined || previous === model) return;
+    for (const shown of this.shown.values()) shown.scores = new ScoreCache();
+    this.pendingMode = null;
+    // One after another: each pass would supersede the one before it.
+    void (async () => {
+      for (const { document } of [...this.shown.values()]) await this.refresh(document, false);
+    })();
   }
 
   private hide(key: string): void {
