@@ -28,7 +28,13 @@ export async function changeUserSettings(page: Page, userDataDir: string, change
   await page.keyboard.press('Control+S');
   await waitFor(() => JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))), { message: `${file} to hold the new settings`, until: (text) => text === JSON.stringify(wanted) });
   await page.locator('.monaco-modal-editor-block [aria-label^="Close Modal Editor"]').first().click({ timeout: 30_000 });
-  await editor.waitFor({ state: 'detached', timeout: 30_000 });
+  // The editor sometimes counts as changed again after its save: VS Code then asks, and the text is what we saved.
+  const save = page.locator('.monaco-dialog-box').getByRole('button', { name: 'Save', exact: true });
+  await waitFor(async () => {
+    if (await save.isVisible()) await save.click();
+    return editor.count();
+  }, { message: 'the settings.json editor to close', until: (count) => count === 0 });
+  assert.equal(JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))), JSON.stringify(wanted), `${file} holds the new settings`);
 }
 
 /** Passes of `detail` the extension logged for `file` ("Heatmap: scored N tokens of FILE (DETAIL, …"). */
