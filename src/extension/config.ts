@@ -8,6 +8,7 @@ import { trustedModelPath } from '../core/trustedModelPath';
 import type { DebounceSetting } from '../core/completion/AdaptiveDebounce';
 import { isBoolean, isFiniteNumber, isNonNegativeInteger, isRecord, isString } from '../protocol/guards';
 import { FIM_LAYOUTS, GPU_SETTINGS, isGpuSetting, type FimLayout, type GpuSetting, type LoadParams, type TokenBudgets } from '../protocol/engineProtocol';
+import { HEATMAP_MODES, isHeatmapMode, type HeatmapMode } from '../protocol/lensProtocol';
 
 const SECTION = 'llamaLens';
 /** Settings that change what the engine loads. */
@@ -46,6 +47,8 @@ export interface ConfigSnapshot {
   cudaRegistry: string;
   completions: CompletionSettings;
   prompts: PromptSettings;
+  /** The mode a heatmap is coloured in until the Lens switches it. */
+  heatmapMode: HeatmapMode;
   /** Human-readable problems with the settings, for the log and a warning. */
   problems: string[];
 }
@@ -70,7 +73,8 @@ export function readConfig(): ConfigSnapshot {
   };
   const registry = cudaRegistry(config.inspect('cuda.registry'));
   if (registry.problem) problems.push(registry.problem);
-  return { load, modelsFolder: modelsFolderSetting(config), cudaRegistry: registry.registry, completions, prompts, problems };
+  const heatmapMode = pick(config, 'heatmap.mode', 'surprisal', isHeatmapMode, `one of ${HEATMAP_MODES.join(', ')}`, problems);
+  return { load, modelsFolder: modelsFolderSetting(config), cudaRegistry: registry.registry, completions, prompts, heatmapMode, problems };
 }
 
 const DEFAULT_SYSTEM_PROMPT = 'You are a careful programming assistant. Answer precisely and briefly. Put code in fenced code blocks.';
@@ -100,6 +104,10 @@ export async function setCompletionsEnabled(enabled: boolean): Promise<void> {
 
 export function affectsEngine(event: vscode.ConfigurationChangeEvent): boolean {
   return ENGINE_SETTINGS.some((key) => event.affectsConfiguration(key));
+}
+
+export function affectsHeatmapMode(event: vscode.ConfigurationChangeEvent): boolean {
+  return event.affectsConfiguration(`${SECTION}.heatmap.mode`);
 }
 
 export function affectsLlamaLens(event: vscode.ConfigurationChangeEvent): boolean {

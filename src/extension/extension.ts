@@ -11,7 +11,7 @@ import type { EngineState } from '../core/statusText';
 import { COMMANDS } from './commandIds';
 import { registerCommands } from './commands';
 import { registerCompletionCommands } from './completionCommands';
-import { affectsEngine, affectsLlamaLens, readConfig, type ConfigSnapshot } from './config';
+import { affectsEngine, affectsHeatmapMode, affectsLlamaLens, readConfig, type ConfigSnapshot } from './config';
 import { ExtraContextTracker } from './extraContext';
 import { InlineCompletionProvider } from './inlineCompletions';
 import { registerLens } from './lens/registerLens';
@@ -75,7 +75,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
     reconfigure();
     warm();
   });
-  const lens = registerLens(context.extensionUri, session, log);
+  const lens = registerLens(context.extensionUri, session, log, config.heatmapMode);
   const pipeline = new CompletionPipeline(
     (params, signal) => session.request('complete', params, { signal }),
     realClock,
@@ -118,6 +118,8 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!affectsLlamaLens(event)) return;
       reconfigure();
+      // Only a change of this setting itself: the Lens's own switch is not undone when another setting changes.
+      if (affectsHeatmapMode(event)) lens.setHeatmapMode(config.heatmapMode);
       pipeline.reset();
       refreshCompletions();
       checkCuda();

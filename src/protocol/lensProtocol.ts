@@ -49,12 +49,32 @@ export interface SurprisingLine {
   text: string;
 }
 
-export interface HeatmapSummary {
-  file: string;
+/** What the heatmap colours by (src/core/lens/heatmapModes.ts). */
+export const HEATMAP_MODES = ['surprisal', 'rank', 'entropy'] as const;
+export type HeatmapMode = (typeof HEATMAP_MODES)[number];
+export const isHeatmapMode = isOneOf(HEATMAP_MODES);
+
+/** The figures of a scored file (src/core/lens/fileFigures.ts computes them). */
+export interface FileFigures {
   tokens: number;
+  /** Bits per token: mean −log2 P over the tokens with a finite surprisal. */
   meanBits: number;
-  /** Surprisal (bits) at which the colour scale saturates: the legend's top. */
-  scaleMaxBits: number;
+  /** 2^meanBits: the number of equally likely choices that would be as surprising. */
+  perplexity: number;
+  /** Tokens that were the model's first choice (rank 1). */
+  top1: number;
+  /** Tokens of rank 10 or better; null when some rank is unknown (surprisal's fast pass). */
+  top10: number | null;
+  /** Mean entropy (bits) of the distributions the tokens were drawn from; null when not computed. */
+  meanEntropyBits: number | null;
+}
+
+export interface HeatmapSummary extends FileFigures {
+  file: string;
+  /** The mode the editor is coloured in. */
+  mode: HeatmapMode;
+  /** A mode being scored for (a slower pass), or null. */
+  pendingMode: HeatmapMode | null;
   lines: SurprisingLine[];
 }
 
@@ -71,6 +91,7 @@ export type LensToHost =
   | { kind: 'expand'; path: number[] }
   | { kind: 'insertPath'; path: number[] }
   | { kind: 'revealLine'; line: number }
+  | { kind: 'heatmapMode'; mode: HeatmapMode }
   | { kind: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
 const isPath: Guard<number[]> = (v): v is number[] => isArrayOf(isNonNegativeInteger)(v) && v.length <= MAX_PATH_TOKENS;
@@ -85,8 +106,11 @@ export const isLensDistribution: Guard<LensDistribution> = hasFields<LensDistrib
 const isCursorInfo = hasFields<CursorInfo>({ file: isString, line: isNonNegativeInteger, character: isNonNegativeInteger });
 const isTraceStep = hasFields<TraceStep>({ chosen: isLensToken, alternatives: isArrayOf(isLensToken) });
 const isSurprisingLine = hasFields<SurprisingLine>({ line: isNonNegativeInteger, bits: isFiniteNumber, text: isString });
+const isCountOrNull = (v: unknown): v is number | null => v === null || isNonNegativeInteger(v);
 const isHeatmapSummary = hasFields<HeatmapSummary>({
-  file: isString, tokens: isNonNegativeInteger, meanBits: isFiniteNumber, scaleMaxBits: isFiniteNumber, lines: isArrayOf(isSurprisingLine),
+  file: isString, mode: isHeatmapMode, pendingMode: (v): v is HeatmapMode | null => v === null || isHeatmapMode(v),
+  tokens: isNonNegativeInteger, meanBits: isFiniteNumber, perplexity: isFiniteNumber, top1: isNonNegativeInteger, top10: isCountOrNull,
+  meanEntropyBits: (v): v is number | null => v === null || isFiniteNumber(v), lines: isArrayOf(isSurprisingLine),
 });
 
 /** Run by the webview on every message from the host. */
@@ -119,6 +143,8 @@ export function isLensToHost(value: unknown): value is LensToHost {
       return isPath(value.path);
     case 'revealLine':
       return isNonNegativeInteger(value.line);
+    case 'heatmapMode':
+      return isHeatmapMode(value.mode);
     case 'log':
       return isOneOf(['info', 'warn', 'error'] as const)(value.level) && isString(value.message) && value.message.length <= 2000;
     default:

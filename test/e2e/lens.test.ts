@@ -3,8 +3,8 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SURPRISAL_COLOURS, surprisalBin, translucent } from '../../src/core/lens/surprisalScale';
-import { heatmapColoursAt, heatmapPaint } from '../support/heatmapPaint';
+import { surprisalBin } from '../../src/core/lens/surprisalScale';
+import { heatmapLevelsAt, heatmapPaint } from '../support/heatmapPaint';
 import { detokenizeOracle, generatedModelPath, lastOracleToken, loadOracleTable, nextTokenDistribution, tokenizeLikeOracle, type OracleTable } from '../support/oracle';
 import { typeAtEndOf, useCodeServer, waitForFileText, waitForLoadedModel } from '../support/e2eSession';
 import { focusActiveEditor, runCommand, saveWithKeyboard, screenshot, visibleEditorText, waitFor } from '../support/workbench';
@@ -148,10 +148,10 @@ describe('E2E: the Lens and the surprisal heatmap in code-server', function () {
     await waitFor(() => heatmapPaint(workbench.page), { message: 'heatmap colours in the editor', until: (count) => count >= 10 });
     const header = HEADER.trimEnd();
     for (const { column, bits } of contrastingTokens(table, header)) {
-      const want = translucent(SURPRISAL_COLOURS[surprisalBin(bits)] ?? '');
-      await waitFor(() => heatmapColoursAt(workbench.page, header, column), {
-        message: `${JSON.stringify(header[column])} at column ${column} (${bits.toFixed(2)} bits) painted ${want} alone`,
-        until: (colours) => colours.length === 1 && colours[0] === want,
+      const want = surprisalBin(bits);
+      await waitFor(() => heatmapLevelsAt(workbench.page, header, column), {
+        message: `${JSON.stringify(header[column])} at column ${column} (${bits.toFixed(2)} bits) painted at level ${want} alone`,
+        until: (levels) => levels.length === 1 && levels[0] === want,
       });
     }
     const scoring = workbench.page.locator('.notification-toast', { hasText: 'scoring' });

@@ -1,34 +1,10 @@
 // "Llama Lens: Select Model" in a real VS Code (code-server in Chromium): it lists the generated
 // GGUF models of the models folder with their inspected facts, and switches between them.
 import * as assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
 import { useCodeServer, waitForLoadedModel, waitForModelFile } from '../support/e2eSession';
 import { generatedModelPath, generatedModelsDir } from '../support/oracle';
+import { pickerRows, pickModel } from '../support/selectModel';
 import { runCommandThatAsks, screenshot, SELECTORS, waitFor } from '../support/workbench';
-
-interface Row {
-  label: string;
-  description: string;
-  detail: string;
-}
-
-function pickerRows(page: Page): Promise<Row[]> {
-  return page.evaluate((rowSelector) => Array.from(document.querySelectorAll(rowSelector)).map((row) => ({
-    label: (row.querySelector('.label-name')?.textContent ?? '').replace(/\u00a0/g, ' ').trim(),
-    description: (row.querySelector('.label-description')?.textContent ?? '').trim(),
-    detail: (row.textContent ?? '').replace(/\u00a0/g, ' ').trim(),
-  })), SELECTORS.quickInputRows);
-}
-
-async function pickModel(page: Page, file: string): Promise<void> {
-  await runCommandThatAsks(page, 'Llama Lens: Select Model…', 'Llama Lens: Select Model');
-  await waitFor(() => pickerRows(page), {
-    timeoutMs: 60_000, message: `the picker to list ${file} with its facts`, until: (rows) => rows.some((row) => row.label === file && /needs/.test(row.detail)),
-  });
-  const exact = new RegExp(`^\\s*${file.replace(/[.]/g, '\\.')}\\s*$`);
-  await page.locator(SELECTORS.quickInputRows).filter({ has: page.locator('.label-name', { hasText: exact }) }).first().click();
-  await page.locator(SELECTORS.quickInput).first().waitFor({ state: 'hidden' });
-}
 
 describe('E2E: Select Model in code-server', function () {
   this.timeout(600_000);

@@ -200,3 +200,38 @@ export function closedFormSurprisal(table: OracleTable, text: string): { id: num
   const ids = tokenizeLikeOracle(table, text);
   return ids.map((id, index) => ({ id, bits: -Math.log2(nextTokenDistribution(table, index === 0 ? table.bos : ids[index - 1] ?? -1)[id] ?? NaN) }));
 }
+
+/** 1 + the number of tokens strictly likelier than `id`: tied tokens share the better rank, as the engine counts. */
+export function closedFormRank(distribution: ArrayLike<number>, id: number): number {
+  const own = distribution[id] ?? NaN;
+  let likelier = 0;
+  for (let j = 0; j < distribution.length; j++) if ((distribution[j] ?? 0) > own) likelier++;
+  return 1 + likelier;
+}
+
+/** Entropy in bits of a distribution. */
+export function entropyBitsOf(distribution: ArrayLike<number>): number {
+  let entropy = 0;
+  for (let j = 0; j < distribution.length; j++) {
+    const p = distribution[j] ?? 0;
+    if (p > 0) entropy -= p * Math.log2(p);
+  }
+  return entropy;
+}
+
+export interface ClosedFormScore {
+  id: number;
+  bits: number;
+  rank: number;
+  /** Entropy of the distribution the token was drawn from. */
+  entropyBits: number;
+}
+
+/** Each token of `text` (after BOS) with its closed-form surprisal, rank and the entropy where it stands. */
+export function closedFormScores(table: OracleTable, text: string): ClosedFormScore[] {
+  const ids = tokenizeLikeOracle(table, text);
+  return ids.map((id, index) => {
+    const distribution = nextTokenDistribution(table, index === 0 ? table.bos : ids[index - 1] ?? -1);
+    return { id, bits: -Math.log2(distribution[id] ?? NaN), rank: closedFormRank(distribution, id), entropyBits: entropyBitsOf(distribution) };
+  });
+}

@@ -13,6 +13,7 @@ describe('Lens protocol guards', () => {
       { kind: 'expand', path: [1, 2, 3] },
       { kind: 'insertPath', path: [7] },
       { kind: 'revealLine', line: 12 },
+      { kind: 'heatmapMode', mode: 'rank' },
       { kind: 'log', level: 'warn', message: 'dropped something' },
     ]) assert.equal(isLensToHost(message), true, JSON.stringify(message));
   });
@@ -29,6 +30,8 @@ describe('Lens protocol guards', () => {
       { kind: 'insertPath', path: [Number.NaN] },
       { kind: 'revealLine', line: '3' },
       { kind: 'revealLine', line: -1 },
+      { kind: 'heatmapMode', mode: 'heat' },
+      { kind: 'heatmapMode' },
       { kind: 'log', level: 'fatal', message: 'x' },
       { kind: 'log', level: 'info', message: 'x'.repeat(2001) },
       { kind: 'log', level: 'info' },
@@ -47,6 +50,10 @@ describe('Lens protocol guards', () => {
     assert.equal(isHostToLens({ kind: 'children', distribution: { ...distribution, top: [{ id: 5, text: 5, probability: 0.5 }] }, queryId: 1 }), false);
     assert.equal(isHostToLens({ kind: 'children', distribution: { ...distribution, top: [{ id: 5, text: 'x', probability: 1.5 }] }, queryId: 1 }), false);
     assert.equal(isHostToLens({ kind: 'heatmap', summary: { file: 'a', tokens: 1 } }), false);
+    const summary = { file: 'a', mode: 'surprisal', pendingMode: 'rank', tokens: 3, meanBits: 2, perplexity: 4, top1: 1, top10: null, meanEntropyBits: null, lines: [] };
+    assert.equal(isHostToLens({ kind: 'heatmap', summary }), true);
+    assert.equal(isHostToLens({ kind: 'heatmap', summary: { ...summary, top10: -1 } }), false);
+    assert.equal(isHostToLens({ kind: 'heatmap', summary: { ...summary, mode: 'colour' } }), false);
     assert.equal(isHostToLens({ kind: 'status', message: 'x' }), false);
     assert.equal(isHostToLens({ kind: 'unknown' }), false);
   });

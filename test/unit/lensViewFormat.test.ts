@@ -1,8 +1,7 @@
 import { strict as assert } from 'node:assert';
 import {
-  formatBits, formatCursor, formatLogProb, formatPercent, formatPoints, legendLabels, truncate, visibleLineText,
+  formatBits, formatCursor, formatLogProb, formatPercent, formatPoints, truncate, visibleLineText,
 } from '../../src/webview/lens/format';
-import { binEdges } from '../../src/core/lens/surprisalScale';
 import { clampToSlider, formatSlider, SLIDERS } from '../../src/webview/lens/samplerModel';
 
 describe('Lens view formatting', () => {
@@ -28,11 +27,6 @@ describe('Lens view formatting', () => {
     assert.equal(truncate('short', 10), 'short');
     assert.equal(truncate('abcdefghij', 5), 'abcd…');
     assert.equal(truncate('abcdefghij', 5).length, 5);
-  });
-
-  it('labels the legend from the bin edges, the last bin open-ended', () => {
-    assert.deepEqual(legendLabels(binEdges(12)), ['0–2 bits', '2–4 bits', '4–6 bits', '6–8 bits', '8–10 bits', '≥10 bits']);
-    assert.deepEqual(legendLabels(binEdges(10)).slice(0, 2), ['0–1.7 bits', '1.7–3.3 bits']);
   });
 
   it('keeps spaces in source lines but escapes bidi and control characters', () => {

@@ -16,7 +16,10 @@ const saved: LensViewState = {
   tree: { nodes: [distribution([7])], pending: [[8]] },
   trace: { kind: 'trace', text: 'ab', steps: [{ chosen: { id: 1, text: 'a', probability: 0.9 }, alternatives: [] }] },
   selectedStep: 0,
-  heatmap: { file: 'a.ts', tokens: 10, meanBits: 2, scaleMaxBits: 12, lines: [{ line: 3, bits: 9, text: 'x' }] },
+  heatmap: {
+    file: 'a.ts', mode: 'rank', pendingMode: null, tokens: 10, meanBits: 2, perplexity: 4, top1: 6, top10: 9, meanEntropyBits: 1.5,
+    lines: [{ line: 3, bits: 9, text: 'x' }],
+  },
 };
 
 describe('Lens view state restore', () => {

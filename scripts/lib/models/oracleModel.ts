@@ -110,6 +110,22 @@ export const ORACLE_MODEL_SETS: readonly OracleModelSet[] = [
       { text: '\u202Eevil', after: '=', count: 100 },
     ],
   },
+  // The heatmap's views (rank, entropy, the hover, the completion inspector's mark) need ranks a code corpus never
+  // gives: after `~` (absent from the corpus) 150 extra tokens come first, so any character there ranks 151st, in the
+  // top 1000; after `#` (also absent) 1,010 of them, so any character ranks 1,011th, beyond the top 1000. After `@`
+  // (followed by `e` and `p` in the corpus) seven end-of-generation tokens come first, all names llama.cpp makes EOG:
+  // a completion there starts with `e`, the 8th likeliest token, outside the top 5 a trace lists.
+  {
+    name: 'oracle-views',
+    corpus: 'test/fixtures/oracle-corpus.txt',
+    models: [{ file: 'oracle-views', variant: 'oracle' }],
+    extraTokens: [
+      ...['<|eot_id|>', '<|im_end|>', '<|end|>', '<end_of_turn>', '<|endoftext|>', '<|eom_id|>', '<|end_of_text|>']
+        .map((text, index) => ({ text, after: '@', count: 400 - 20 * index })),
+      ...Array.from({ length: 150 }, (_, index) => ({ text: `top1000-${index}`, after: '~', count: 1 })),
+      ...Array.from({ length: 1010 }, (_, index) => ({ text: `beyond-${index}`, after: '#', count: 1 })),
+    ],
+  },
 ];
 
 export const SPACE_PIECE = '\u2581';

@@ -1,13 +1,16 @@
-// "Show Surprisal Heatmap": colours each token of the active file by how surprised the model is,
-// from one batched engine pass; toggles off again; after an edit, re-scores from the first changed
-// token on (the engine reuses the KV state of the unchanged start).
+// "Show Surprisal Heatmap": colours each token of the active file, by surprisal (the engine's fast pass), by rank or by
+// entropy (its slower full pass); toggles off again; after an edit, re-scores from the first changed token on. Each
+// file keeps its scores per pass detail (ScoreCache), so switching back to a mode whose scores are current is free.
 import * as vscode from 'vscode';
 import type { ModelSession } from '../../client/ModelSession';
-import { isCancellation } from '../../client/EngineClient';
-import { mergeRescored, surprisingLines } from '../../core/lens/heatmapSummary';
-import { SCALE_MAX_BITS, SURPRISAL_COLOURS, surprisalBin, translucent } from '../../core/lens/surprisalScale';
+import { fileFigures } from '../../core/lens/fileFigures';
+import { surprisingLines } from '../../core/lens/heatmapSummary';
+import { detailFor, MODE_TITLES } from '../../core/lens/heatmapModes';
+import { ScoreCache } from '../../core/lens/ScoreCache';
 import type { TokenSurprisal } from '../../protocol/engineProtocol';
-import type { HeatmapSummary } from '../../protocol/lensProtocol';
+import type { HeatmapMode, HeatmapSummary } from '../../protocol/lensProtocol';
+import { HeatmapDecorations } from './HeatmapDecorations';
+import { heatmapPass, type PassOutcome } from './heatmapPass';
 
 const RESCORE_DELAY_MS = 600;
 const SURPRISING_LINES = 10;
@@ -15,28 +18,38 @@ const SURPRISING_LINES = 10;
 const MAX_CHARS = 400_000;
 
 interface Shown {
-  tokens: TokenSurprisal[];
-  /** The text the tokens were scored on: an edit is re-scored from where the new text departs from it. */
-  text: string;
+  document: vscode.TextDocument;
+  scores: ScoreCache;
   timer?: ReturnType<typeof setTimeout>;
 }
 
 export class HeatmapController implements vscode.Disposable {
-  private readonly decorations = SURPRISAL_COLOURS.map((colour) =>
-    vscode.window.createTextEditorDecorationType({ backgroundColor: translucent(colour), rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed }));
+  private readonly decorations = new HeatmapDecorations();
   private readonly shown = new Map<string, Shown>();
   private readonly subscriptions: vscode.Disposable[];
   private request: AbortController | undefined;
+  /** The mode the editors are coloured in, and one being scored for (its slower pass is on its way). */
+  private mode: HeatmapMode;
+  private pendingMode: HeatmapMode | null = null;
+  /** The file the Lens's summary describes: the one shown last. */
+  private summaryKey: string | undefined;
+  private lastSummary: HeatmapSummary | null = null;
+  /** The model the kept scores came from: another one's scores (and the hover's numbers) would not match them. */
+  private scoredWith: string | undefined;
 
   constructor(
     private readonly session: ModelSession,
     private readonly log: vscode.LogOutputChannel,
     private readonly onSummary: (summary: HeatmapSummary | null) => void,
+    initialMode: HeatmapMode,
   ) {
+    this.mode = initialMode;
     this.subscriptions = [
       vscode.workspace.onDidChangeTextDocument((event) => this.scheduleRescore(event.document)),
       vscode.window.onDidChangeVisibleTextEditors(() => this.repaintAll()),
+      vscode.window.onDidChangeActiveTextEditor((editor) => this.follow(editor)),
       vscode.workspace.onDidCloseTextDocument((document) => this.hide(document.uri.toString())),
+      { dispose: session.onDidChangeState((state) => state.kind === 'ready' && this.modelReady(`${state.info.filePath}:${state.info.sizeBytes}`)) },
     ];
   }
 
@@ -52,8 +65,43 @@ export class HeatmapController implements vscode.Disposable {
       this.hide(key);
       return;
     }
-    this.shown.set(key, { tokens: [], text: '' });
-    await this.score(editor.document, true);
+    this.shown.set(key, { document: editor.document, scores: new ScoreCache() });
+    this.summaryKey = key;
+    const outcome = await this.refresh(editor.document, true);
+    if (outcome === 'cancelled') this.hide(key);
+  }
+
+  /** Colours every shown file by `mode`; a mode that needs the slower pass keeps the old colours until it is done. */
+  async setMode(mode: HeatmapMode): Promise<void> {
+    if (mode === (this.pendingMode ?? this.mode)) return;
+    this.pendingMode = mode === this.mode ? null : mode;
+    if (this.pendingMode === null) {
+      this.request?.abort(); // Back to the mode on screen: its pass is no longer wanted.
+      this.settle();
+      return;
+    }
+    this.postSummary();
+    for (const { document } of [...this.shown.values()]) {
+      if (this.pendingMode !== mode) return; // Switched again meanwhile.
+      const outcome = await this.refresh(document, true);
+      if (outcome === 'cancelled') {
+        this.log.info(`Heatmap: switching to ${mode} was cancelled; staying with ${this.mode}.`);
+        this.pendingMode = null;
+        break;
+      }
+      if (outcome !== 'current' && outcome !== 'scored') return; // A newer pass took over and settles when it is done.
+    }
+    this.settle();
+  }
+
+  get currentMode(): HeatmapMode {
+    return this.mode;
+  }
+
+  /** The tokens colouring `document` when they were scored on its current text, for the hover. */
+  currentScores(document: vscode.TextDocument): TokenSurprisal[] | undefined {
+    const shown = this.shown.get(document.uri.toString());
+    return shown?.scores.current(this.mode, document.getText());
   }
 
   revealLine(line: number): void {
@@ -72,7 +120,20 @@ export class HeatmapController implements vscode.Disposable {
     this.request?.abort();
     for (const shown of this.shown.values()) if (shown.timer) clearTimeout(shown.timer);
     for (const subscription of this.subscriptions) subscription.dispose();
-    for (const decoration of this.decorations) decoration.dispose();
+    this.decorations.dispose();
+  }
+
+  /** Another model is loaded: every shown file is scored again by it, in the mode on screen. */
+  private modelReady(model: string): void {
+    const previous = this.scoredWith;
+    this.scoredWith = model;
+    if (previous === undefined || previous === model) return;
+    for (const shown of this.shown.values()) shown.scores = new ScoreCache();
+    this.pendingMode = null;
+    // One after another: each pass would supersede the one before it.
+    void (async () => {
+      for (const { document } of [...this.shown.values()]) await this.refresh(document, false);
+    })();
   }
 
   private hide(key: string): void {
@@ -81,85 +142,99 @@ export class HeatmapController implements vscode.Disposable {
     if (shown.timer) clearTimeout(shown.timer);
     this.shown.delete(key);
     this.repaintAll();
-    this.onSummary(null);
+    if (this.summaryKey === key) this.summaryKey = [...this.shown.keys()].pop();
+    this.lastSummary = null;
+    if (this.summaryKey === undefined) this.onSummary(null);
+    else this.postSummary();
+  }
+
+  private follow(editor: vscode.TextEditor | undefined): void {
+    const key = editor?.document.uri.toString();
+    if (key === undefined || !this.shown.has(key) || key === this.summaryKey) return;
+    this.summaryKey = key;
+    this.lastSummary = null;
+    this.postSummary();
   }
 
   private scheduleRescore(document: vscode.TextDocument): void {
     const shown = this.shown.get(document.uri.toString());
     if (!shown) return;
     if (shown.timer) clearTimeout(shown.timer);
-    shown.timer = setTimeout(() => void this.score(document, false), RESCORE_DELAY_MS);
+    shown.timer = setTimeout(() => void this.refresh(document, false), RESCORE_DELAY_MS);
   }
 
-  /** Scores the document; a first pass shows a cancellable notification, re-scores the status bar. */
-  private async score(document: vscode.TextDocument, first: boolean): Promise<void> {
+  /**
+   * Makes `document`'s scores current for the wanted mode: nothing to do when they are, else a pass (a cancellable
+   * notification when the user is `waiting`). Settles the paint and the summary when a pass of its own is done.
+   */
+  private async refresh(document: vscode.TextDocument, waiting: boolean): Promise<'current' | PassOutcome['kind']> {
+    const key = document.uri.toString();
+    const shown = this.shown.get(key);
+    const wanted = this.pendingMode ?? this.mode;
     const text = document.getText();
+    if (!shown) return 'superseded';
+    if (shown.scores.current(wanted, text)) {
+      this.settle();
+      return 'current';
+    }
     if (text.length > MAX_CHARS) {
       void vscode.window.showWarningMessage(`Llama Lens: ${vscode.workspace.asRelativePath(document.uri)} is too long for a heatmap (over ${MAX_CHARS} characters).`);
-      this.shown.delete(document.uri.toString());
-      return;
+      this.hide(key);
+      return 'failed';
     }
     this.request?.abort();
     const abort = new AbortController();
     this.request = abort;
-    const title = `Llama Lens: scoring ${vscode.workspace.asRelativePath(document.uri)}`;
-    const location = first ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window;
-    await vscode.window.withProgress({ location, title, cancellable: first }, async (progress, token) => {
-      token.onCancellationRequested(() => abort.abort());
-      let reported = 0;
-      try {
-        const scoreFrom = commonPrefixLength(this.shown.get(document.uri.toString())?.text ?? '', text);
-        const result = await this.session.request('surprisal', { text, scoreFrom, detail: 'bits' }, {
-          signal: abort.signal,
-          onProgress: ({ fraction }) => {
-            progress.report({ increment: Math.max(0, fraction - reported) * 100 });
-            reported = fraction;
-          },
-        });
-        this.apply(document, text, result.tokens);
-      } catch (error) {
-        if (isCancellation(error) || abort.signal.aborted) {
-          if (first) this.hide(document.uri.toString());
-          return;
-        }
-        this.log.error(`Heatmap failed: ${error instanceof Error ? error.message : String(error)}`);
-        void vscode.window.showErrorMessage(`Llama Lens: the heatmap failed: ${error instanceof Error ? error.message : String(error)}`);
-        this.hide(document.uri.toString());
-      }
-    });
+    const detail = detailFor(wanted);
+    const outcome = await heatmapPass(this.session, this.log, { document, text, detail, scoreFrom: shown.scores.scoreFrom(detail, text), waiting, signal: abort.signal });
+    if (outcome.kind === 'scored' && this.shown.get(key) === shown) {
+      shown.scores.store(detail, text, outcome.tokens);
+      this.settle();
+    } else if (outcome.kind === 'failed') {
+      this.log.error(`Heatmap failed: ${outcome.message}`);
+      void vscode.window.showErrorMessage(`Llama Lens: the heatmap failed: ${outcome.message}`);
+      this.hide(key);
+    }
+    return outcome.kind;
   }
 
-  private apply(document: vscode.TextDocument, text: string, fresh: TokenSurprisal[]): void {
-    const shown = this.shown.get(document.uri.toString());
-    if (!shown || document.getText() !== text) return; // toggled off, or edited again: a newer pass follows
-    shown.tokens = mergeRescored(shown.tokens, fresh);
-    shown.text = text;
+  /** Takes the pending mode once every shown file has its scores, then repaints and updates the summary. */
+  private settle(): void {
+    const pending = this.pendingMode;
+    if (pending !== null && [...this.shown.values()].every(({ document, scores }) => scores.current(pending, document.getText()))) {
+      this.mode = pending;
+      this.pendingMode = null;
+      this.log.info(`Heatmap: colouring by ${MODE_TITLES[pending].toLowerCase()}.`);
+    }
     this.repaintAll();
-    const finite = shown.tokens.filter((token) => Number.isFinite(token.bits));
-    this.onSummary({
-      file: vscode.workspace.asRelativePath(document.uri),
-      tokens: shown.tokens.length,
-      meanBits: finite.reduce((sum, token) => sum + token.bits, 0) / Math.max(1, finite.length),
-      scaleMaxBits: SCALE_MAX_BITS,
-      lines: surprisingLines(text, shown.tokens, SURPRISING_LINES),
-    });
+    this.postSummary();
   }
 
   private repaintAll(): void {
     for (const editor of vscode.window.visibleTextEditors) {
-      const tokens = this.shown.get(editor.document.uri.toString())?.tokens ?? [];
-      const bins: vscode.Range[][] = this.decorations.map(() => []);
-      for (const token of tokens) {
-        bins[surprisalBin(token.bits)]?.push(new vscode.Range(editor.document.positionAt(token.start), editor.document.positionAt(token.end)));
-      }
-      this.decorations.forEach((decoration, index) => editor.setDecorations(decoration, bins[index] ?? []));
+      const shown = this.shown.get(editor.document.uri.toString());
+      if (!shown) this.decorations.clear(editor);
+      else this.decorations.paint(editor, this.mode, shown.scores.current(this.mode, editor.document.getText()) ?? shown.scores.latest(this.mode));
     }
   }
-}
 
-function commonPrefixLength(a: string, b: string): number {
-  const limit = Math.min(a.length, b.length);
-  let index = 0;
-  while (index < limit && a.charCodeAt(index) === b.charCodeAt(index)) index++;
-  return index;
+  /** The summary of the file shown last; while its scores are out of date, the previous figures with the modes updated. */
+  private postSummary(): void {
+    const shown = this.summaryKey === undefined ? undefined : this.shown.get(this.summaryKey);
+    if (!shown) return;
+    const text = shown.document.getText();
+    const tokens = shown.scores.best(text);
+    if (tokens) {
+      this.lastSummary = {
+        file: vscode.workspace.asRelativePath(shown.document.uri),
+        mode: this.mode,
+        pendingMode: this.pendingMode,
+        ...fileFigures(tokens),
+        lines: surprisingLines(text, tokens, SURPRISING_LINES),
+      };
+    } else if (this.lastSummary) {
+      this.lastSummary = { ...this.lastSummary, mode: this.mode, pendingMode: this.pendingMode };
+    }
+    if (this.lastSummary) this.onSummary(this.lastSummary);
+  }
 }

@@ -5,13 +5,19 @@ import * as vscode from 'vscode';
 import type { ModelSession } from '../../client/ModelSession';
 import { isCancellation } from '../../client/EngineClient';
 import {
-  admitLensMessage, type HostToLens, type LensToHost,
+  admitLensMessage, type HeatmapMode, type HostToLens, type LensToHost,
 } from '../../protocol/lensProtocol';
 import { cursorQuery, toLensDistribution, type CursorQuery } from './cursorQuery';
 import { lensHtml } from './lensHtml';
 
 export const LENS_VIEW_ID = 'llamaLens.lens';
 const FOLLOW_DELAY_MS = 150;
+
+/** What the Lens's heatmap section asks of the heatmap. */
+export interface HeatmapActions {
+  revealLine(line: number): void;
+  setMode(mode: HeatmapMode): void;
+}
 
 export class LensViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
@@ -31,7 +37,7 @@ export class LensViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly extensionUri: vscode.Uri,
     private readonly session: ModelSession,
     private readonly log: vscode.LogOutputChannel,
-    private readonly onRevealLine: (line: number) => void,
+    private readonly heatmap: HeatmapActions,
   ) {
     this.subscriptions = [
       vscode.window.onDidChangeTextEditorSelection((event) => this.follow(event.textEditor)),
@@ -92,7 +98,10 @@ export class LensViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'insertPath':
         return this.insertPath(message.path);
       case 'revealLine':
-        this.onRevealLine(message.line);
+        this.heatmap.revealLine(message.line);
+        return;
+      case 'heatmapMode':
+        this.heatmap.setMode(message.mode);
         return;
       case 'log':
         this.log[message.level](`Lens webview: ${message.message}`);

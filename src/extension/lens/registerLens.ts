@@ -1,9 +1,12 @@
-// Wires the Lens view, the heatmap and their commands.
+// Wires the Lens view, the heatmap, its hover and their commands.
 import * as vscode from 'vscode';
 import type { ModelSession } from '../../client/ModelSession';
 import type { CompleteResult } from '../../protocol/engineProtocol';
+import type { HeatmapMode } from '../../protocol/lensProtocol';
 import { COMMANDS } from '../commandIds';
+import { COMPLETION_DOCUMENTS } from '../warmWhenEditing';
 import { HeatmapController } from './HeatmapController';
+import { HeatmapHover } from './HeatmapHover';
 import { LENS_VIEW_ID, LensViewProvider } from './LensViewProvider';
 
 export interface LensWiring {
@@ -12,18 +15,24 @@ export interface LensWiring {
   visible(): boolean;
   /** Shows the tokens of the last inline completion in the Lens's inspector. */
   showTrace(result: CompleteResult): void;
+  /** The `llamaLens.heatmap.mode` setting changed. */
+  setHeatmapMode(mode: HeatmapMode): void;
 }
 
-export function registerLens(extensionUri: vscode.Uri, session: ModelSession, log: vscode.LogOutputChannel): LensWiring {
+export function registerLens(extensionUri: vscode.Uri, session: ModelSession, log: vscode.LogOutputChannel, heatmapMode: HeatmapMode): LensWiring {
   let lens: LensViewProvider | undefined;
-  const heatmap = new HeatmapController(session, log, (summary) => lens?.post({ kind: 'heatmap', summary }));
-  lens = new LensViewProvider(extensionUri, session, log, (line) => heatmap.revealLine(line));
+  const heatmap = new HeatmapController(session, log, (summary) => lens?.post({ kind: 'heatmap', summary }), heatmapMode);
+  lens = new LensViewProvider(extensionUri, session, log, {
+    revealLine: (line) => heatmap.revealLine(line),
+    setMode: (mode) => void heatmap.setMode(mode),
+  });
   const provider = lens;
   const disposables = [
     heatmap,
     lens,
     // Not kept alive while hidden: the webview restores its tree, sliders and data from its saved state.
     vscode.window.registerWebviewViewProvider(LENS_VIEW_ID, lens, { webviewOptions: { retainContextWhenHidden: false } }),
+    vscode.languages.registerHoverProvider(COMPLETION_DOCUMENTS, new HeatmapHover(session, log, (document) => heatmap.currentScores(document))),
     vscode.commands.registerCommand(COMMANDS.toggleHeatmap, () => heatmap.toggle()),
     vscode.commands.registerCommand(COMMANDS.showLens, () => vscode.commands.executeCommand(`${LENS_VIEW_ID}.focus`)),
   ];
@@ -33,5 +42,6 @@ export function registerLens(extensionUri: vscode.Uri, session: ModelSession, lo
     showTrace: (result) => {
       if (result.trace.length > 0) provider.post({ kind: 'trace', text: result.text, steps: result.trace });
     },
+    setHeatmapMode: (mode) => void heatmap.setMode(mode),
   };
 }

@@ -58,7 +58,10 @@ export class LensApp {
   private readonly lab = createSamplerLab((settings, committed) => this.changeSettings(settings, committed));
   private readonly tree = createTreeView(this.actions);
   private readonly inspector = createInspector((index) => this.update({ selectedStep: index }, () => this.renderTrace()));
-  private readonly heatmap = createHeatmapView((line) => this.channel.post({ kind: 'revealLine', line }));
+  private readonly heatmap = createHeatmapView(
+    (line) => this.channel.post({ kind: 'revealLine', line }),
+    (mode) => this.channel.post({ kind: 'heatmapMode', mode }),
+  );
 
   constructor(private readonly channel: HostChannel, container: HTMLElement) {
     const { state, dropped } = restoreState(channel.loadState());

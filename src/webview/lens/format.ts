@@ -38,19 +38,6 @@ export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
 }
 
-/** A bin edge for the legend: whole numbers as they are, others to one decimal. */
-function formatEdge(bits: number): string {
-  return Number.isInteger(bits) ? String(bits) : bits.toFixed(1);
-}
-
-/** Legend labels for the lower bin edges: '0–2 bits', …, '≥10 bits' (the last bin is open-ended). */
-export function legendLabels(edges: readonly number[]): string[] {
-  return edges.map((edge, index) => {
-    const next = edges[index + 1];
-    return next === undefined ? `≥${formatEdge(edge)} bits` : `${formatEdge(edge)}–${formatEdge(next)} bits`;
-  });
-}
-
 /**
  * A source line made safe to show: control and bidi characters become escapes (a Trojan Source line
  * must not reorder the panel), but spaces stay spaces, since here they are code, not token boundaries.

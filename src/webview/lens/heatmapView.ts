@@ -1,17 +1,29 @@
-// The surprisal heatmap's summary: the legend for the editor colours and the most surprising lines.
-import type { HeatmapSummary, SurprisingLine } from '../../protocol/lensProtocol';
-import { binEdges, SURPRISAL_COLOURS } from '../../core/lens/surprisalScale';
+// The heatmap section: what to colour by, the file's figures, the legend and the most surprising lines.
+import { HEATMAP_MODES, type HeatmapMode, type HeatmapSummary, type SurprisingLine } from '../../protocol/lensProtocol';
+import { MODE_TITLES } from '../../core/lens/heatmapModes';
 import { button, el, replaceKeepingFocus, section } from './dom';
-import { formatBits, legendLabels, visibleLineText } from './format';
+import { figuresList, legend } from './heatmapFigures';
+import { formatBits, visibleLineText } from './format';
 
-function legend(scaleMaxBits: number): HTMLElement {
-  const labels = legendLabels(binEdges(scaleMaxBits));
-  return el('ul', { className: 'legend', testId: 'legend' }, ...SURPRISAL_COLOURS.map((colour, index) => {
-    const swatch = el('span', { className: 'swatch', testId: 'legend-swatch' });
-    // Opaque here (the editor blends it with alpha), so the swatch reads the same on any theme.
-    swatch.style.backgroundColor = colour;
-    return el('li', {}, swatch, el('span', { text: labels[index] ?? '' }));
-  }));
+const MODE_HINTS: Readonly<Record<HeatmapMode, string>> = {
+  surprisal: 'How surprised the model was by each token (fast)',
+  rank: 'Where each token stood among the model\'s guesses: top 1, 10, 100, 1000 (a slower pass)',
+  entropy: 'How unsure the model was at each position, whatever came (a slower pass)',
+};
+
+function modeSwitch(summary: HeatmapSummary, onMode: (mode: HeatmapMode) => void): HTMLElement {
+  const buttons = HEATMAP_MODES.map((mode) => {
+    const pending = summary.pendingMode === mode;
+    return button(MODE_TITLES[mode], {
+      className: pending ? 'mode pending' : 'mode', testId: 'heatmap-mode', title: MODE_HINTS[mode],
+      attrs: { 'data-mode': mode, 'aria-pressed': String(summary.mode === mode), 'data-focus-key': `mode:${mode}` },
+    }, () => onMode(mode));
+  });
+  const switcher = el('div', { className: 'mode-switch', attrs: { role: 'group', 'aria-label': 'Colour the heatmap by' } },
+    el('span', { className: 'mode-label', text: 'Colour by' }), ...buttons);
+  if (summary.pendingMode === null) return switcher;
+  const waiting = el('p', { className: 'hint', testId: 'heatmap-pending', text: `Scoring for ${MODE_TITLES[summary.pendingMode].toLowerCase()}…` });
+  return el('div', {}, switcher, waiting);
 }
 
 function lineButton(line: SurprisingLine, onReveal: (line: number) => void): HTMLElement {
@@ -33,20 +45,18 @@ export interface HeatmapView {
   render(summary: HeatmapSummary | null): void;
 }
 
-export function createHeatmapView(onReveal: (line: number) => void): HeatmapView {
-  const { root, body } = section('Surprisal heatmap', 'heatmap');
+export function createHeatmapView(onReveal: (line: number) => void, onMode: (mode: HeatmapMode) => void): HeatmapView {
+  const { root, body } = section('Heatmap', 'heatmap');
   const render = (summary: HeatmapSummary | null): void => {
     root.hidden = summary === null;
     if (!summary) return;
-    const line = el('p', {
-      className: 'summary', testId: 'heatmap-summary',
-      text: `${summary.file}: ${summary.tokens} tokens, mean ${formatBits(summary.meanBits)}`,
-    });
+    const title = el('p', { className: 'summary', testId: 'heatmap-summary', text: `${summary.file}: ${summary.tokens} tokens` });
     const lines = summary.lines.map((item) => el('li', {}, lineButton(item, onReveal)));
     const list = lines.length > 0
       ? el('ol', { className: 'surprising-lines' }, ...lines)
       : el('p', { className: 'hint', text: 'No lines stand out.' });
-    replaceKeepingFocus(body, line, legend(summary.scaleMaxBits), el('h3', { text: 'Most surprising lines' }), list);
+    replaceKeepingFocus(body, modeSwitch(summary, onMode), title, ...figuresList(summary), ...legend(summary),
+      el('h3', { text: 'Most surprising lines' }), list);
   };
   return { root, render };
 }
