@@ -2,29 +2,11 @@
 // progress, and turns the death of the process into clean rejections. Plain Node, no `vscode`,
 // so the engine tests drive exactly this class.
 import { fork, type ChildProcess } from 'node:child_process';
-import {
-  isEngineToHost, PROGRESS_GUARDS, RESULT_GUARDS, type EngineErrorCode, type EngineMethod, type EngineMethods,
-} from '../protocol/engineProtocol';
+import { ENGINE_API, isEngineToHost, type EngineMethod, type ParamsOf, type ResultOf } from '../protocol/engineApi';
 import { isNonNegativeInteger, isRecord, previewForLog } from '../protocol/guards';
-
-export type LogLevel = 'info' | 'warn' | 'error';
-export type EngineLog = (level: LogLevel, message: string) => void;
-
-export class EngineRequestError extends Error {
-  constructor(readonly code: EngineErrorCode, message: string) {
-    super(message);
-    this.name = 'EngineRequestError';
-  }
-}
-
-export function isCancellation(error: unknown): boolean {
-  return error instanceof EngineRequestError && error.code === 'cancelled';
-}
-
-export interface RequestOptions<M extends EngineMethod> {
-  signal?: AbortSignal;
-  onProgress?: (progress: EngineMethods[M]['progress']) => void;
-}
+import {
+  EngineRequestError, type Disposable, type Engine, type EngineLog, type ExitListener, type RequestOptions,
+} from './Engine';
 
 export interface EngineClientOptions {
   /** The bundled engine entry (dist/engine.mjs). */
@@ -47,16 +29,17 @@ interface Pending {
 
 const STDERR_KEEP = 4000;
 
-export class EngineClient {
+export class EngineClient implements Engine {
   private child: ChildProcess | undefined;
   private ready: Promise<ChildProcess> | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private stderrTail = '';
   private starts = 0;
-  private readonly exitListeners = new Set<(reason: string, expected: boolean) => void>();
-  /** The process dispose() is stopping: its exit is no crash. */
+  private readonly exitListeners = new Set<ExitListener>();
+  /** The process stop() is stopping: its exit is no crash. */
   private stopping: ChildProcess | undefined;
+  private disposed = false;
 
   constructor(private readonly options: EngineClientOptions) {}
 
@@ -69,19 +52,18 @@ export class EngineClient {
     return this.child?.pid;
   }
 
-  /** `expected` is true when dispose() caused the exit. */
-  onExit(listener: (reason: string, expected: boolean) => void): () => void {
+  onExit(listener: ExitListener): Disposable {
     this.exitListeners.add(listener);
-    return () => this.exitListeners.delete(listener);
+    return { dispose: () => this.exitListeners.delete(listener) };
   }
 
-  async request<M extends EngineMethod>(method: M, params: EngineMethods[M]['params'], options: RequestOptions<M> = {}): Promise<EngineMethods[M]['result']> {
+  async request<M extends EngineMethod>(method: M, params: ParamsOf<M>, options: RequestOptions<M> = {}): Promise<ResultOf<M>> {
     const { signal } = options;
     if (signal?.aborted) throw cancelled();
     const child = await this.start();
     if (signal?.aborted) throw cancelled();
     const id = this.nextId++;
-    return new Promise<EngineMethods[M]['result']>((resolve, reject) => {
+    return new Promise<ResultOf<M>>((resolve, reject) => {
       const onAbort = () => {
         if (!this.pending.delete(id)) return;
         if (child.connected) child.send({ kind: 'cancel', id });
@@ -106,7 +88,7 @@ export class EngineClient {
   }
 
   /** Stops the process; its pending requests reject. The next request starts a fresh one at once. */
-  dispose(): void {
+  stop(): void {
     const child = this.child;
     this.child = undefined;
     this.ready = undefined;
@@ -116,7 +98,14 @@ export class EngineClient {
     }
   }
 
+  /** Stops the process for good: later requests are refused, and nothing starts another. */
+  dispose(): void {
+    this.disposed = true;
+    this.stop();
+  }
+
   private start(): Promise<ChildProcess> {
+    if (this.disposed) return Promise.reject(new EngineRequestError('disposed', 'The Llama Lens engine has been shut down; it takes no more requests.'));
     if (this.ready) return this.ready;
     this.starts++;
     this.stderrTail = '';
@@ -178,7 +167,7 @@ export class EngineClient {
         return;
       case 'progress': {
         const pending = this.pending.get(raw.id);
-        if (pending && PROGRESS_GUARDS[pending.method](raw.progress)) pending.onProgress?.(raw.progress as never);
+        if (pending && ENGINE_API[pending.method].progress(raw.progress)) pending.onProgress?.(raw.progress as never);
         return;
       }
       case 'response': {
@@ -186,7 +175,7 @@ export class EngineClient {
         if (!pending) return; // cancelled or already failed: the late answer has nobody waiting
         this.pending.delete(raw.id);
         if (!raw.ok) pending.reject(new EngineRequestError(raw.error.code, raw.error.message));
-        else if (RESULT_GUARDS[pending.method](raw.result)) pending.resolve(raw.result);
+        else if (ENGINE_API[pending.method].result(raw.result)) pending.resolve(raw.result);
         else pending.reject(malformed(pending.method));
         return;
       }

@@ -1,9 +1,10 @@
 // Keeps the configured model loaded in the engine: loads it on first use, reloads it after the
 // engine restarted or the settings changed, and publishes the state the status bar shows.
 import { RestartBackoff } from '../core/RestartBackoff';
-import type { EngineState } from '../core/statusText';
-import type { EngineMethod, EngineMethods, LoadParams, ModelInfo } from '../protocol/engineProtocol';
-import { EngineRequestError, type EngineClient, type RequestOptions } from './EngineClient';
+import type { EngineState } from './engineState';
+import type { EngineMethod, ParamsOf, ResultOf } from '../protocol/engineApi';
+import type { LoadParams, ModelInfo } from '../protocol/engineProtocol';
+import { EngineRequestError, type Disposable, type Engine, type RequestOptions } from './Engine';
 
 export type Sleep = (ms: number) => Promise<void>;
 
@@ -15,7 +16,7 @@ interface Loaded {
 
 const defaultSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export class ModelSession {
+export class ModelSession implements Disposable {
   private params: LoadParams | undefined;
   private loaded: Loaded | undefined;
   private loading: { params: LoadParams; promise: Promise<ModelInfo> } | undefined;
@@ -27,9 +28,10 @@ export class ModelSession {
   private readonly listeners = new Set<(state: EngineState) => void>();
   /** Aborted when the model changes: work for the old model is cancelled, not left to finish. */
   private epoch = new AbortController();
+  private readonly exitSubscription: Disposable;
 
-  constructor(private readonly client: EngineClient, private readonly sleep: Sleep = defaultSleep, private readonly backoff = new RestartBackoff()) {
-    client.onExit((reason, expected) => {
+  constructor(private readonly engine: Engine, private readonly sleep: Sleep = defaultSleep, private readonly backoff = new RestartBackoff()) {
+    this.exitSubscription = engine.onExit((reason, expected) => {
       // A deliberate stop is followed by a fresh start, whose new generation already forces a reload.
       if (expected) return;
       this.loaded = undefined;
@@ -43,9 +45,16 @@ export class ModelSession {
     return this.currentState;
   }
 
-  onDidChangeState(listener: (state: EngineState) => void): () => void {
+  onDidChangeState(listener: (state: EngineState) => void): Disposable {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Cancels work for the model and stops listening; the engine itself belongs to whoever created it. */
+  dispose(): void {
+    this.epoch.abort();
+    this.exitSubscription.dispose();
+    this.listeners.clear();
   }
 
   /** Sets the model to use; undefined means none is configured. Loading waits for the first use. */
@@ -60,7 +69,7 @@ export class ModelSession {
     // A llama.cpp backend (CUDA, Vulkan, Metal, CPU) is chosen once per process: another one needs a fresh engine.
     if (previous && params && previous.gpu !== params.gpu) {
       this.loaded = undefined;
-      this.client.dispose();
+      this.engine.stop();
     }
     this.failedLoad = undefined;
     this.setState(params ? { kind: 'idle', modelPath: params.modelPath } : { kind: 'noModel' });
@@ -74,14 +83,14 @@ export class ModelSession {
     // A load in flight dies with this engine: the next one goes to the fresh engine, not back to that failure.
     this.loading = undefined;
     this.restarts++;
-    this.client.dispose();
+    this.engine.stop();
     return this.params ? this.ensureLoaded() : undefined;
   }
 
   async ensureLoaded(): Promise<ModelInfo> {
     const params = this.params;
     if (!params) throw new EngineRequestError('noModel', 'No model is configured. Run "Llama Lens: Select Model File" or set llamaLens.modelPath.');
-    if (this.loaded && sameParams(this.loaded.params, params) && this.loaded.generation === this.client.generation) return this.loaded.info;
+    if (this.loaded && sameParams(this.loaded.params, params) && this.loaded.generation === this.engine.generation) return this.loaded.info;
     if (this.loading && sameParams(this.loading.params, params)) return this.loading.promise;
     if (this.failedLoad && sameParams(this.failedLoad.params, params)) throw this.failedLoad.error;
     if (this.backoff.gaveUp) throw new EngineRequestError('engineDied', gaveUpMessage('The engine stopped.'));
@@ -94,12 +103,12 @@ export class ModelSession {
     }
   }
 
-  async request<M extends EngineMethod>(method: M, params: EngineMethods[M]['params'], options: RequestOptions<M> = {}): Promise<EngineMethods[M]['result']> {
+  async request<M extends EngineMethod>(method: M, params: ParamsOf<M>, options: RequestOptions<M> = {}): Promise<ResultOf<M>> {
     const epoch = this.epoch.signal;
     await this.ensureLoaded();
     const { signal, release } = options.signal ? eitherSignal(options.signal, epoch) : { signal: epoch, release: () => undefined };
     try {
-      const result = await this.client.request(method, params, { ...options, signal });
+      const result = await this.engine.request(method, params, { ...options, signal });
       this.backoff.recordSuccess();
       return result;
     } finally {
@@ -108,8 +117,8 @@ export class ModelSession {
   }
 
   /** For methods that need no loaded model (inspect, machine, download): straight to the engine. */
-  async direct<M extends EngineMethod>(method: M, params: EngineMethods[M]['params'], options: RequestOptions<M> = {}): Promise<EngineMethods[M]['result']> {
-    return this.client.request(method, params, options);
+  async direct<M extends EngineMethod>(method: M, params: ParamsOf<M>, options: RequestOptions<M> = {}): Promise<ResultOf<M>> {
+    return this.engine.request(method, params, options);
   }
 
   private async load(params: LoadParams): Promise<ModelInfo> {
@@ -118,13 +127,13 @@ export class ModelSession {
     await this.sleep(this.backoff.delayMs);
     this.setState({ kind: 'loading', modelPath: params.modelPath, fraction: 0 });
     try {
-      const info = await this.client.request('load', params, {
+      const info = await this.engine.request('load', params, {
         signal: this.epoch.signal,
         onProgress: ({ fraction }) => {
           if (current()) this.setState({ kind: 'loading', modelPath: params.modelPath, fraction });
         },
       });
-      const generation = this.client.generation;
+      const generation = this.engine.generation;
       if (current()) {
         this.loaded = { params, generation, info };
         this.setState({ kind: 'ready', info });

@@ -1,5 +1,6 @@
 // An error with a code that survives the trip over IPC.
 import type { EngineError, EngineErrorCode } from '../protocol/engineProtocol';
+import { errorMessage } from '../core/text/errorMessage';
 
 export class CodedError extends Error {
   constructor(readonly code: EngineErrorCode, message: string) {
@@ -10,5 +11,5 @@ export class CodedError extends Error {
 export function toEngineError(error: unknown, aborted: boolean): EngineError {
   if (aborted) return { code: 'cancelled', message: 'Request cancelled.' };
   if (error instanceof CodedError) return { code: error.code, message: error.message };
-  return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+  return { code: 'internal', message: errorMessage(error) };
 }

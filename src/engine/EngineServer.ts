@@ -1,20 +1,10 @@
 // The engine side of the wire: validates each message, runs requests one at a time on the
 // runtime, streams progress and answers every request exactly once.
-import {
-  isHostToEngine, PARAMS_GUARDS, UNQUEUED_METHODS, type EngineMethod, type EngineMethods, type EngineToHost,
-} from '../protocol/engineProtocol';
-import { previewForLog } from '../protocol/guards';
-import { completeFim } from './completeFim';
-import { downloadModel } from './downloadModel';
-import { engineHealth } from './engineHealth';
-import { inspectModel, machineInfo } from './inspectModel';
-import { installBinaries } from './installBinaries';
-import { promptChat } from './promptChat';
+import { ENGINE_API, isHostToEngine, type EngineMethod, type EngineToHost, type ParamsOf } from '../protocol/engineApi';
+import { type Guard, previewForLog } from '../protocol/guards';
+import type { EngineHandlers } from './engineHandlers';
 import { toEngineError } from './EngineError';
-import type { LlamaRuntime } from './LlamaRuntime';
-import { nextTokenDistribution } from './nextTokenDistribution';
 import { SerialQueue } from './SerialQueue';
-import { tokenSurprisal } from './tokenSurprisal';
 
 type Send = (message: EngineToHost) => void;
 
@@ -22,7 +12,7 @@ export class EngineServer {
   private readonly inFlight = new Map<number, { method: EngineMethod; controller: AbortController }>();
   private readonly queue = new SerialQueue();
 
-  constructor(private readonly runtime: LlamaRuntime, private readonly send: Send) {}
+  constructor(private readonly handlers: EngineHandlers, private readonly send: Send) {}
 
   receive(message: unknown): void {
     if (!isHostToEngine(message)) {
@@ -43,8 +33,9 @@ export class EngineServer {
     }
   }
 
-  private async handle(id: number, method: EngineMethod, params: unknown): Promise<void> {
-    if (!PARAMS_GUARDS[method](params)) {
+  private async handle<M extends EngineMethod>(id: number, method: M, params: unknown): Promise<void> {
+    const isParams = ENGINE_API[method].params as Guard<ParamsOf<M>>;
+    if (!isParams(params)) {
       this.send({ kind: 'response', id, ok: false, error: { code: 'badRequest', message: `Invalid params for ${method}: ${previewForLog(params)}` } });
       return;
     }
@@ -55,48 +46,22 @@ export class EngineServer {
     const controller = new AbortController();
     this.inFlight.set(id, { method, controller });
     try {
+      const handler: EngineHandlers[M] = this.handlers[method];
       const run = () => {
         // A request cancelled while it waited in the queue never touches the model.
         if (controller.signal.aborted) throw new Error(String(controller.signal.reason));
-        return this.dispatch(id, method, params as EngineMethods[typeof method]['params'], controller.signal);
+        return handler(params, {
+          signal: controller.signal,
+          progress: (progress) => this.send({ kind: 'progress', id, progress }),
+          otherRequests: () => this.inFlight.size - 1,
+        });
       };
-      const result = await (UNQUEUED_METHODS.includes(method) ? run() : this.queue.run(run));
+      const result = await (ENGINE_API[method].usesModel ? this.queue.run(run) : run());
       this.send({ kind: 'response', id, ok: true, result });
     } catch (error) {
       this.send({ kind: 'response', id, ok: false, error: toEngineError(error, controller.signal.aborted) });
     } finally {
       this.inFlight.delete(id);
-    }
-  }
-
-  private dispatch(id: number, method: EngineMethod, params: unknown, signal: AbortSignal): Promise<unknown> {
-    const progress = (value: unknown) => this.send({ kind: 'progress', id, progress: value });
-    switch (method) {
-      case 'load':
-        return this.runtime.load(params as EngineMethods['load']['params'], signal, (fraction) => progress({ fraction }));
-      case 'complete':
-        return completeFim(this.runtime, params as EngineMethods['complete']['params'], signal, (text) => progress({ text }));
-      case 'distribution':
-        return nextTokenDistribution(this.runtime, params as EngineMethods['distribution']['params']);
-      case 'surprisal':
-        return tokenSurprisal(this.runtime, params as EngineMethods['surprisal']['params'], signal, (fraction) => progress({ fraction }));
-      case 'prompt':
-        return promptChat(this.runtime, params as EngineMethods['prompt']['params'], signal, (text) => progress({ text }));
-      case 'inspect':
-        return inspectModel(this.runtime, params as EngineMethods['inspect']['params']);
-      case 'machine':
-        return machineInfo(this.runtime, (params as EngineMethods['machine']['params']).gpu);
-      case 'download':
-        return downloadModel(params as EngineMethods['download']['params'], signal, progress);
-      case 'installBinaries':
-        return installBinaries(params as EngineMethods['installBinaries']['params'], signal, progress);
-      case 'health':
-        // The health request is in inFlight itself: count the others.
-        return Promise.resolve(engineHealth(this.runtime, this.inFlight.size - 1));
-      default: {
-        const unreachable: never = method;
-        throw new Error(`Unknown method ${String(unreachable)}`);
-      }
     }
   }
 }

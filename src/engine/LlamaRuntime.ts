@@ -12,6 +12,7 @@ import { CodedError } from './EngineError';
 import { checkModelPath } from './checkModelFile';
 import { assertModelFits } from './inspectModel';
 import { hasChatTemplate, modelChatWrapper, type ResolvedChatWrapper } from './modelChatWrapper';
+import { errorMessage } from '../core/text/errorMessage';
 
 export type EngineLogger = (level: 'info' | 'warn' | 'error', message: string) => void;
 
@@ -65,7 +66,7 @@ export class LlamaRuntime {
       model = await llama.loadModel({ modelPath: params.modelPath, gpuLayers: params.gpuLayers, onLoadProgress: onProgress, loadSignal: signal, ignoreMemorySafetyChecks });
     } catch (error) {
       if (signal.aborted) throw error;
-      throw new CodedError('loadFailed', `Could not load ${params.modelPath}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new CodedError('loadFailed', `Could not load ${params.modelPath}: ${errorMessage(error)}`);
     }
     // node-llama-cpp's default thread count can exceed the cores that do math (4 threads on a
     // 2-core machine decoded 40x slower here), so size it from cpuMathCores unless overridden,
@@ -89,7 +90,7 @@ export class LlamaRuntime {
       return info;
     } catch (error) {
       await model.dispose();
-      throw new CodedError('loadFailed', `Could not create a context for ${params.modelPath}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new CodedError('loadFailed', `Could not create a context for ${params.modelPath}: ${errorMessage(error)}`);
     }
   }
 
@@ -140,7 +141,7 @@ export class LlamaRuntime {
       this.llama = { gpu, instance };
       return instance;
     } catch (error) {
-      const reason = error instanceof NoBinaryFoundError ? noBinaryReason(gpu) : error instanceof Error ? error.message : String(error);
+      const reason = error instanceof NoBinaryFoundError ? noBinaryReason(gpu) : errorMessage(error);
       throw new CodedError('loadFailed', `The ${gpu} backend is not available on this machine (${reason}). Set llamaLens.gpu to "auto" or "cpu".`);
     }
   }

@@ -8,6 +8,7 @@ import { splitModelProblem, splitPartNames, type SplitHeader } from '../core/ggu
 import { validateGgufHeader } from '../core/gguf/validateGguf';
 import { IN_PROGRESS_SUFFIXES } from '../protocol/modelFileNames';
 import { CodedError } from './EngineError';
+import { errorMessage } from '../core/text/errorMessage';
 
 /** Enough for most headers at once (a 32k-token vocabulary makes a header of about 1 MB). */
 const FIRST_READ_BYTES = 1024 ** 2;
@@ -38,7 +39,7 @@ async function checkSplitModel(modelPath: string, firstSize: number, split: Spli
     try {
       parts.push({ name, ...(await checkModelFile(path)) });
     } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
+      const why = errorMessage(error);
       throw new CodedError('loadFailed', `${modelPath} is part 1 of a model split into ${split.count} files, and part ${index + 1} cannot be used: ${why}`);
     }
   }
@@ -96,7 +97,7 @@ function cannotOpen(modelPath: string, error: unknown): CodedError {
     : code === 'ENOTDIR' ? 'a part of the path before the file name is a file, not a folder, so the file does not exist'
     : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
     : code === 'ELOOP' ? 'the path has a loop of symbolic links'
-    : error instanceof Error ? error.message : String(error);
+    : errorMessage(error);
   return new CodedError('loadFailed', `Cannot open model file ${modelPath}: ${why}.`);
 }
 
@@ -130,7 +131,7 @@ async function readPrefix(handle: FileHandle, length: number, have: Uint8Array, 
     const bytesRead = await handle.read(bytes, filled, length - filled, filled).then(
       (result) => result.bytesRead,
       (error: unknown) => {
-        throw new CodedError('loadFailed', `Cannot read model file ${modelPath}: ${error instanceof Error ? error.message : String(error)}.`);
+        throw new CodedError('loadFailed', `Cannot read model file ${modelPath}: ${errorMessage(error)}.`);
       },
     );
     if (bytesRead === 0) {

@@ -1,4 +1,5 @@
 // Messages for the ways a download fails, worded for the user who started it.
+import { errorMessage } from '../core/text/errorMessage';
 
 /** Errors of the disk, not of the network: the partial file cannot be trusted after one of these. */
 const WRITE_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS', 'EIO']);
@@ -20,20 +21,12 @@ export function isWriteError(error: unknown): boolean {
 export function writeFailure(error: unknown, dirPath: string): string {
   const code = errnoCode(error);
   if (code === 'ENOSPC' || code === 'EDQUOT') return `Not enough disk space in ${dirPath} for the model.`;
-  return `Cannot write in ${dirPath}: ${messageOf(error)}`;
+  return `Cannot write in ${dirPath}: ${errorMessage(error)}`;
 }
 
 /** A failed transfer: the server's answer when it refused, else what went wrong. */
 export function transferFailure(error: unknown, uri: string): string {
   const { statusCode, statusText } = (error ?? {}) as { statusCode?: unknown; statusText?: unknown };
   if (typeof statusCode === 'number') return `The server answered ${statusCode} ${typeof statusText === 'string' ? statusText : ''} for ${uri}.`;
-  return `The download of ${uri} failed: ${messageOf(error)}`;
-}
-
-export function formatBytes(bytes: number): string {
-  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return `The download of ${uri} failed: ${errorMessage(error)}`;
 }

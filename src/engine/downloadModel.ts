@@ -13,11 +13,13 @@ import { createModelDownloader, type ModelDownloader } from 'node-llama-cpp';
 import type { DownloadParams, DownloadProgress, DownloadResult } from '../protocol/engineProtocol';
 import { DOWNLOAD_TEMP_SUFFIX, UNVERIFIED_MARKER_SUFFIX } from '../protocol/modelFileNames';
 import { DownloadProgressMeter } from './DownloadProgressMeter';
-import { formatBytes, messageOf, writeFailure } from './downloadErrors';
+import { writeFailure } from './downloadErrors';
 import { type Expected, fetchServerHints, hashProblem, type ServerHints, sha256OfFile, sizeProblem } from './downloadVerification';
 import { CodedError } from './EngineError';
 import { recordedBytes } from './ipullRecord';
 import { runTransfer, STALL_MS } from './runTransfer';
+import { errorMessage } from '../core/text/errorMessage';
+import { formatBytes } from '../core/text/formatBytes';
 
 /** Files this engine is downloading: two downloaders writing one temp file would corrupt it. */
 const downloading = new Set<string>();
@@ -26,7 +28,7 @@ export async function downloadModel(params: DownloadParams, signal: AbortSignal,
   throwIfCancelled(signal);
   const meter = new DownloadProgressMeter(onProgress);
   await mkdir(params.dirPath, { recursive: true }).catch((error: unknown) => {
-    throw new CodedError('downloadFailed', `Cannot create the folder ${params.dirPath}: ${messageOf(error)}`);
+    throw new CodedError('downloadFailed', `Cannot create the folder ${params.dirPath}: ${errorMessage(error)}`);
   });
   const downloader = await openDownloader(params, meter, signal);
   const filePath = downloader.entrypointFilePath;
@@ -120,7 +122,7 @@ async function openDownloader(params: DownloadParams, meter: DownloadProgressMet
     opening.then((late) => late.cancel({ deleteTempFile: false }), () => undefined);
     if (signal.aborted) throw error;
     if (error instanceof CodedError) throw error;
-    throw new CodedError('downloadFailed', `Cannot download ${params.uri}: ${messageOf(error)}`);
+    throw new CodedError('downloadFailed', `Cannot download ${params.uri}: ${errorMessage(error)}`);
   }
 }
 

@@ -8,10 +8,11 @@ import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { formatBytes } from '../core/statusText';
-import { isWriteError, messageOf, writeFailure } from './downloadErrors';
+import { formatBytes } from '../core/text/formatBytes';
+import { isWriteError, writeFailure } from './downloadErrors';
 import { CodedError } from './EngineError';
 import { get } from './npmRegistry';
+import { errorMessage } from '../core/text/errorMessage';
 
 export interface Downloaded {
   /** sha512 of the bytes, base64, as npm's integrity field has it. */
@@ -52,7 +53,7 @@ export async function downloadTarball(url: string, file: string, what: string, m
     await rm(file, { force: true });
     if (signal.aborted || error instanceof CodedError) throw error;
     if (isWriteError(error)) throw new CodedError('downloadFailed', writeFailure(error, dirname(file)));
-    throw new CodedError('downloadFailed', `${what} could not be downloaded: ${messageOf(error)}.`);
+    throw new CodedError('downloadFailed', `${what} could not be downloaded: ${errorMessage(error)}.`);
   }
   return { sha512: hash.digest('base64'), bytes };
 }

@@ -11,6 +11,7 @@ import { checkModelPath } from './checkModelFile';
 import { CodedError } from './EngineError';
 import type { LlamaRuntime } from './LlamaRuntime';
 import { chatWrapperFor, hasChatTemplate, modelChatWrapper } from './modelChatWrapper';
+import { errorMessage } from '../core/text/errorMessage';
 
 /** node-llama-cpp estimates with this when a header names no training context. */
 const DEFAULT_TRAIN_CONTEXT = 4096;
@@ -77,7 +78,7 @@ async function readModelHeader(modelPath: string, checkedSizeBytes?: number): Pr
   try {
     fileInfo = await readGgufFileInfo(modelPath, { sourceType: 'filesystem', logWarnings: false });
   } catch (error) {
-    throw unreadableHeader(modelPath, error instanceof Error ? error.message : String(error));
+    throw unreadableHeader(modelPath, errorMessage(error));
   }
   // The reader reads past the end of a cut-short file as zeros instead of failing, so check where the header ended.
   if ((fileInfo.infoEndOffset ?? 0) > sizeBytes) throw unreadableHeader(modelPath, 'it ends past the end of the file');

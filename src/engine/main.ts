@@ -2,11 +2,14 @@
 // in llama.cpp then ends only this process, never the extension host.
 // A namespace import: a named import of `register` would fail to link on a Node older than 20.6.
 import * as nodeModule from 'node:module';
-import { EXTRA_BINARIES_ENV, type EngineToHost, packageLabel as label, TEST_BINARY_PINS_ENV } from '../protocol/engineProtocol';
+import type { EngineToHost } from '../protocol/engineApi';
+import { EXTRA_BINARIES_ENV, packageLabel as label, TEST_BINARY_PINS_ENV } from '../protocol/engineProtocol';
 import { binaryPins, installedPins } from './binaryPins';
 import { countUnhandledRejections } from './engineHealth';
+import { engineHandlers } from './engineHandlers';
 import { EngineServer } from './EngineServer';
 import { LlamaRuntime } from './LlamaRuntime';
+import { errorMessage } from '../core/text/errorMessage';
 
 function main(): void {
   // First, so that it sees every unhandled rejection before any other listener decides about it.
@@ -21,7 +24,7 @@ function main(): void {
   };
   useExtraBinaries(send);
   const runtime = new LlamaRuntime((level, message) => send({ kind: 'log', level, message }));
-  const server = new EngineServer(runtime, send);
+  const server = new EngineServer(engineHandlers(runtime), send);
   process.on('message', (message) => server.receive(message));
   // When the host goes away there is nobody to answer: leave instead of holding the model in memory.
   process.on('disconnect', () => process.exit(0));
@@ -46,7 +49,7 @@ function useExtraBinaries(send: (message: EngineToHost) => void): void {
     send({ kind: 'log', level: 'info', message: `Binary packages ${packages.map(label).join(', ')} are looked up in ${folder} first.` });
   } catch (error) {
     // Without the hook only the bundled binaries are found: CUDA then reports itself unavailable, which says enough.
-    send({ kind: 'log', level: 'warn', message: `Cannot look up binary packages in ${folder}: ${error instanceof Error ? error.message : String(error)}` });
+    send({ kind: 'log', level: 'warn', message: `Cannot look up binary packages in ${folder}: ${errorMessage(error)}` });
   }
 }
 

@@ -6,8 +6,9 @@ import { sha512Of } from '../core/gpu/binaryPins';
 import { plainHttpProblem } from '../core/net/plainHttp';
 import { type BinaryPackage, packageLabel as label } from '../protocol/binariesProtocol';
 import { isRecord, isString } from '../protocol/guards';
-import { messageOf } from './downloadErrors';
+
 import { CodedError } from './EngineError';
+import { errorMessage } from '../core/text/errorMessage';
 
 export interface TarballInfo {
   url: string;
@@ -53,7 +54,7 @@ export async function get(url: string, signal: AbortSignal, what: string): Promi
     if (signal.aborted) throw error;
     // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, ...) is its cause.
     const cause = (error as { cause?: unknown }).cause;
-    throw new CodedError('downloadFailed', `Cannot fetch ${what} from ${url}: ${messageOf(cause ?? error)}`);
+    throw new CodedError('downloadFailed', `Cannot fetch ${what} from ${url}: ${errorMessage(cause ?? error)}`);
   }
   // fetch follows a redirect from https to plain http: an answer that came that way is not used.
   const transport = plainHttpProblem(response.url);

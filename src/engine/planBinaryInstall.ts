@@ -2,12 +2,13 @@
 // registry's URL, each package against its pin, and what the registry says of each tarball (its hash and size).
 import { matchPin, shortDigest } from '../core/gpu/binaryPins';
 import { plainHttpProblem } from '../core/net/plainHttp';
-import { formatBytes } from '../core/statusText';
+import { formatBytes } from '../core/text/formatBytes';
 import { type BinaryPackage, type InstallBinariesParams, packageLabel as label } from '../protocol/binariesProtocol';
 import { binaryPins } from './binaryPins';
 import { tooLarge } from './downloadTarball';
 import { CodedError } from './EngineError';
 import { tarballInfo } from './npmRegistry';
+import { errorMessage } from '../core/text/errorMessage';
 
 export interface PlannedPackage {
   pkg: BinaryPackage;
@@ -48,6 +49,6 @@ function loadPins(): ReturnType<typeof binaryPins> {
   try {
     return binaryPins();
   } catch (error) {
-    throw new CodedError('downloadFailed', error instanceof Error ? error.message : String(error));
+    throw new CodedError('downloadFailed', errorMessage(error));
   }
 }

@@ -8,8 +8,9 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { packageEntryPath } from '../core/tar/entryPath';
 import { TarReader, type TarEntry, type TarEvent } from '../core/tar/TarReader';
-import { isWriteError, messageOf, writeFailure } from './downloadErrors';
+import { isWriteError, writeFailure } from './downloadErrors';
 import { CodedError } from './EngineError';
+import { errorMessage } from '../core/text/errorMessage';
 
 /** Unpacks the tarball `file` into `dir` (which exists); `what` names it in messages. */
 export async function unpackTarball(file: string, dir: string, what: string, signal: AbortSignal): Promise<void> {
@@ -28,7 +29,7 @@ export async function unpackTarball(file: string, dir: string, what: string, sig
   } catch (error) {
     if (signal.aborted || error instanceof CodedError) throw error;
     if (isWriteError(error)) throw new CodedError('downloadFailed', writeFailure(error, dir));
-    throw new CodedError('downloadFailed', `${what} could not be unpacked: ${messageOf(error)}.`);
+    throw new CodedError('downloadFailed', `${what} could not be unpacked: ${errorMessage(error)}.`);
   } finally {
     await writer.stop();
   }

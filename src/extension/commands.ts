@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ModelSession } from '../client/ModelSession';
 import { COMMANDS } from './commandIds';
 import { setModelPath } from './config';
+import { errorMessage } from '../core/text/errorMessage';
 
 export function registerCommands(session: ModelSession, log: vscode.LogOutputChannel): vscode.Disposable[] {
   return [
@@ -41,7 +42,7 @@ async function restartEngine(session: ModelSession, log: vscode.LogOutputChannel
     const info = await session.restart();
     if (info) log.info(`Engine restarted with ${info.name}.`);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     log.error(`Restart failed: ${message}`);
     void vscode.window.showErrorMessage(`Llama Lens: ${message}`);
   }

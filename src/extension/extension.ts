@@ -7,7 +7,7 @@ import { CompletionGate } from '../core/completion/CompletionGate';
 import { CompletionPipeline, type PipelineSettings } from '../core/completion/CompletionPipeline';
 import type { CompletionStatsSnapshot } from '../core/completion/CompletionStats';
 import { realClock } from '../core/completion/realClock';
-import type { EngineState } from '../core/statusText';
+import type { EngineState } from '../client/engineState';
 import { COMMANDS } from './commandIds';
 import { registerCommands } from './commands';
 import { registerCompletionCommands } from './completionCommands';
@@ -15,7 +15,7 @@ import { affectsEngine, affectsHeatmapMode, affectsLlamaLens, readConfig, type C
 import { ExtraContextTracker } from './extraContext';
 import { InlineCompletionProvider } from './inlineCompletions';
 import { registerLens } from './lens/registerLens';
-import { EngineRequestError } from '../client/EngineClient';
+import { EngineRequestError } from '../client/Engine';
 import { OversizeApprovals } from './models/oversizeApprovals';
 import { selectModel } from './models/selectModel';
 import { registerPrompts } from './prompts/registerPrompts';
@@ -25,6 +25,7 @@ import { COMPLETION_DOCUMENTS, warmWhenEditing } from './warmWhenEditing';
 import { EXTRA_BINARIES_ENV } from '../protocol/binariesProtocol';
 import { watchCudaSetting } from './cuda/offerCudaBinaries';
 import { watchWorkspaceSettings } from './workspaceSettings';
+import { errorMessage } from '../core/text/errorMessage';
 
 /** What the extension exports: read by the integration tests, and by anyone scripting the extension. */
 export interface LlamaLensApi {
@@ -48,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): LlamaLensApi {
     return api;
   } catch (error) {
     // Never swallowed: the user sees why Llama Lens is not working, and the log has the stack.
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     log.error(`Activation failed: ${error instanceof Error ? error.stack ?? message : message}`);
     void vscode.window.showErrorMessage(`Llama Lens could not start: ${message}`, 'Show Log').then((choice) => {
       if (choice) log.show();
@@ -96,15 +97,14 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
   context.subscriptions.push(
     statusBar,
     extraContext,
-    { dispose: () => client.dispose() },
+    client,
+    session,
     { dispose: () => pipeline.reset() },
-    {
-      dispose: session.onDidChangeState((state) => {
-        // Suggestions of another model, or of one that crashed mid-answer, are not to be replayed.
-        if (state.kind !== 'ready') pipeline.reset();
-        statusBar.update(state);
-      }),
-    },
+    session.onDidChangeState((state) => {
+      // Suggestions of another model, or of one that crashed mid-answer, are not to be replayed.
+      if (state.kind !== 'ready') pipeline.reset();
+      statusBar.update(state);
+    }),
     vscode.languages.registerInlineCompletionItemProvider(COMPLETION_DOCUMENTS, provider),
     ...registerCommands(session, log),
     ...registerCompletionCommands(gate, () => config.completions.enabled, refreshCompletions),
@@ -174,7 +174,7 @@ function applyConfig(snapshot: ConfigSnapshot, session: ModelSession, log: vscod
 function warmUp(session: ModelSession, log: vscode.LogOutputChannel, approvals: OversizeApprovals, retry: () => void): void {
   if (session.state.kind === 'noModel') return;
   session.ensureLoaded().catch(async (error: unknown) => {
-    log.error(error instanceof Error ? error.message : String(error));
+    log.error(errorMessage(error));
     if (!(error instanceof EngineRequestError) || error.code !== 'tooLarge' || session.state.kind === 'noModel') return;
     const path = readConfig().load?.modelPath;
     if (path && !approvals.allows(path) && (await approvals.ask(path, error.message))) retry();

@@ -4,10 +4,11 @@ import * as vscode from 'vscode';
 import type { CompletionGate } from '../core/completion/CompletionGate';
 import type { CompletionPipeline, CompletionQuery } from '../core/completion/CompletionPipeline';
 import { completionContext, prefixWindowStart } from '../core/completionContext';
-import { EngineRequestError, isCancellation } from '../client/EngineClient';
+import { EngineRequestError, isCancellation } from '../client/Engine';
 import type { ModelSession } from '../client/ModelSession';
 import type { CompleteResult } from '../protocol/engineProtocol';
 import type { CompletionSettings } from './config';
+import { errorMessage } from '../core/text/errorMessage';
 
 /** Characters per token to read generously: the engine trims to the token budgets. */
 const CHARS_PER_TOKEN = 6;
@@ -52,7 +53,7 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
       return suggestion.items.map((text) => new vscode.InlineCompletionItem(text, new vscode.Range(position, position)));
     } catch (error) {
       // A failed load is already on the status bar; repeating it on every keystroke would flood the log.
-      if (!isCancellation(error) && !isLoadProblem(error)) this.log.warn(`completion failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (!isCancellation(error) && !isLoadProblem(error)) this.log.warn(`completion failed: ${errorMessage(error)}`);
       return undefined;
     } finally {
       subscription.dispose();

@@ -2,7 +2,8 @@
 // menu on click.
 import * as vscode from 'vscode';
 import { statsTooltip, type CompletionStatsSnapshot } from '../core/completion/CompletionStats';
-import { statusText, type EngineState } from '../core/statusText';
+import { statusText } from './statusText';
+import { type EngineState } from '../client/engineState';
 import { COMMANDS } from './commandIds';
 
 export interface CompletionView {

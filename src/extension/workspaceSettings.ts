@@ -7,6 +7,7 @@ import {
 } from '../core/settings/settingPolicy';
 import { llamaLensKeys } from '../core/settings/settingsFileKeys';
 import { affectsLlamaLens, workspaceApplied } from './config';
+import { errorMessage } from '../core/text/errorMessage';
 
 /** Reports each distinct set of ignored settings once per window: a warning and a log line. */
 export class WorkspaceSettingsReporter {
@@ -29,7 +30,7 @@ export class WorkspaceSettingsReporter {
       if (overrides !== '' && overrides !== this.lastOverrides) this.log.info(`This trusted workspace sets ${overrides}; its values are in use.`);
       this.lastOverrides = overrides;
     } catch (error) {
-      this.log.warn(`Could not read this workspace's settings files: ${error instanceof Error ? error.message : String(error)}`);
+      this.log.warn(`Could not read this workspace's settings files: ${errorMessage(error)}`);
     }
   }
 }

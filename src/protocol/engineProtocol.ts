@@ -2,15 +2,9 @@
 // Every request has an id; the engine answers with exactly one response for it and may send
 // progress events before that. The host may cancel a request by id at any time.
 import {
-  Guard, hasFields, isArrayOf, isBoolean, isFiniteNumber, isNonNegativeInteger, isOneOf, isRecord, isString,
+  Guard, hasFields, isArrayOf, isBoolean, isFiniteNumber, isNonNegativeInteger, isOneOf, isString,
 } from './guards';
-import {
-  CHAT_WRAPPER_SOURCES, isByteCount, isDownloadParams, isDownloadResult, isEngineHealth, isGpuLayers, isGpuSetting, isInspectParams, isMachineInfo, isModelFacts,
-  type ChatWrapperSource, type DownloadParams, type DownloadProgress, type DownloadResult, type EngineHealth, type GpuSetting, type InspectParams,
-  type MachineInfo, type ModelFacts,
-} from './modelProtocol';
-import { isPromptParams, isPromptResult, type PromptParams, type PromptResult } from './promptProtocol';
-import { isInstallBinariesParams, isInstallBinariesResult, type InstallBinariesParams, type InstallBinariesResult } from './binariesProtocol';
+import { CHAT_WRAPPER_SOURCES, isGpuLayers, isGpuSetting, type ChatWrapperSource, type GpuSetting } from './modelProtocol';
 
 // Prompts, model management and binary installs live in their own files; their types are part of this wire too.
 export * from './binariesProtocol';
@@ -107,6 +101,7 @@ export interface CompleteResult {
   trace: TraceStep[];
 }
 
+/** One generated token of a completion, with the likeliest alternatives at that step. */
 export interface TraceStep {
   chosen: TokenProbability;
   alternatives: TokenProbability[];
@@ -186,27 +181,6 @@ export interface SurprisalResult {
   windows: number;
 }
 
-/** Each method: its params, its result and the progress events it may send. */
-export interface EngineMethods {
-  load: { params: LoadParams; result: ModelInfo; progress: { fraction: number } };
-  complete: { params: CompleteParams; result: CompleteResult; progress: { text: string } };
-  distribution: { params: DistributionParams; result: DistributionResult; progress: never };
-  surprisal: { params: SurprisalParams; result: SurprisalResult; progress: { fraction: number } };
-  prompt: { params: PromptParams; result: PromptResult; progress: { text: string } };
-  inspect: { params: InspectParams; result: ModelFacts; progress: never };
-  machine: { params: { gpu: GpuSetting }; result: MachineInfo; progress: never };
-  download: { params: DownloadParams; result: DownloadResult; progress: DownloadProgress };
-  installBinaries: { params: InstallBinariesParams; result: InstallBinariesResult; progress: DownloadProgress };
-  health: { params: Record<string, never>; result: EngineHealth; progress: never };
-}
-export type EngineMethod = keyof EngineMethods;
-export const ENGINE_METHODS = ['load', 'complete', 'distribution', 'surprisal', 'prompt', 'inspect', 'machine', 'download', 'installBinaries', 'health'] as const satisfies readonly EngineMethod[];
-/**
- * Methods that never touch the loaded model: they run beside the model's queue, so a download does not hold up
- * completions, and `health` answers while a generation runs.
- */
-export const UNQUEUED_METHODS: readonly EngineMethod[] = ['inspect', 'machine', 'download', 'installBinaries', 'health'];
-
 export const ENGINE_ERROR_CODES = [
   'badRequest', 'noModel', 'loadFailed', 'tooLarge', 'contextFull', 'downloadFailed', 'cancelled', 'engineDied', 'internal',
 ] as const;
@@ -216,19 +190,6 @@ export interface EngineError {
   code: EngineErrorCode;
   message: string;
 }
-
-export type HostToEngine =
-  | { kind: 'request'; id: number; method: EngineMethod; params: unknown }
-  | { kind: 'cancel'; id: number };
-
-export type EngineToHost =
-  | { kind: 'ready'; pid: number }
-  | { kind: 'response'; id: number; ok: true; result: unknown }
-  | { kind: 'response'; id: number; ok: false; error: EngineError }
-  | { kind: 'progress'; id: number; progress: unknown }
-  | { kind: 'log'; level: 'info' | 'warn' | 'error'; message: string };
-
-const isEngineMethod = isOneOf(ENGINE_METHODS);
 
 export const isLoadParams: Guard<LoadParams> = hasFields<LoadParams>({
   modelPath: (v): v is string => isString(v) && v.length > 0,
@@ -266,20 +227,6 @@ export const isDistributionParams: Guard<DistributionParams> = hasFields<Distrib
 
 export const isSurprisalParams: Guard<SurprisalParams> = hasFields<SurprisalParams>({ text: isString, scoreFrom: isNonNegativeInteger, detail: isOneOf(SURPRISAL_DETAILS) });
 
-/** Params guard per method, used by the engine before it touches a request. */
-export const PARAMS_GUARDS: { [M in EngineMethod]: Guard<EngineMethods[M]['params']> } = {
-  load: isLoadParams,
-  complete: isCompleteParams,
-  distribution: isDistributionParams,
-  surprisal: isSurprisalParams,
-  prompt: isPromptParams,
-  inspect: isInspectParams,
-  machine: hasFields<{ gpu: GpuSetting }>({ gpu: isGpuSetting }),
-  download: isDownloadParams,
-  installBinaries: isInstallBinariesParams,
-  health: (v): v is Record<string, never> => isRecord(v),
-};
-
 export const isModelInfo: Guard<ModelInfo> = hasFields<ModelInfo>({
   name: isString, filePath: isString, architecture: isString, sizeBytes: isFiniteNumber,
   trainContextLength: isFiniteNumber, contextSize: isFiniteNumber, hasFim: isBoolean, fimLayout: isOneOf(FIM_LAYOUTS), hasChatTemplate: isBoolean,
@@ -312,57 +259,3 @@ const isTokenSurprisal = hasFields<TokenSurprisal>({
 export const isSurprisalResult: Guard<SurprisalResult> = hasFields<SurprisalResult>({
   tokens: isArrayOf(isTokenSurprisal), evaluatedTokens: isNonNegativeInteger, reusedTokens: isNonNegativeInteger, windows: isNonNegativeInteger,
 });
-
-/** Result guard per method, used by the host before it trusts a response. */
-export const RESULT_GUARDS: { [M in EngineMethod]: Guard<EngineMethods[M]['result']> } = {
-  load: isModelInfo,
-  complete: isCompleteResult,
-  distribution: isDistributionResult,
-  surprisal: isSurprisalResult,
-  prompt: isPromptResult,
-  inspect: isModelFacts,
-  machine: isMachineInfo,
-  download: isDownloadResult,
-  installBinaries: isInstallBinariesResult,
-  health: isEngineHealth,
-};
-
-const isDownloadProgress = hasFields<DownloadProgress>({ downloadedBytes: isByteCount, totalBytes: isByteCount, bytesPerSecond: isByteCount });
-
-export const PROGRESS_GUARDS: { [M in EngineMethod]: Guard<EngineMethods[M]['progress']> } = {
-  load: hasFields<{ fraction: number }>({ fraction: isFiniteNumber }),
-  complete: hasFields<{ text: string }>({ text: isString }),
-  distribution: (_v): _v is never => false,
-  surprisal: hasFields<{ fraction: number }>({ fraction: isFiniteNumber }),
-  prompt: hasFields<{ text: string }>({ text: isString }),
-  inspect: (_v): _v is never => false,
-  machine: (_v): _v is never => false,
-  download: isDownloadProgress,
-  installBinaries: isDownloadProgress,
-  health: (_v): _v is never => false,
-};
-
-export function isHostToEngine(value: unknown): value is HostToEngine {
-  if (!isRecord(value) || !isNonNegativeInteger(value.id)) return false;
-  if (value.kind === 'cancel') return true;
-  return value.kind === 'request' && isEngineMethod(value.method);
-}
-
-const isEngineError = hasFields<EngineError>({ code: isOneOf(ENGINE_ERROR_CODES), message: isString });
-
-export function isEngineToHost(value: unknown): value is EngineToHost {
-  if (!isRecord(value)) return false;
-  switch (value.kind) {
-    case 'ready':
-      return isNonNegativeInteger(value.pid);
-    case 'response':
-      return isNonNegativeInteger(value.id) && (value.ok === true ? 'result' in value : value.ok === false && isEngineError(value.error));
-    case 'progress':
-      return isNonNegativeInteger(value.id);
-    case 'log':
-      return isOneOf(['info', 'warn', 'error'] as const)(value.level) && isString(value.message);
-    default:
-      return false;
-  }
-}
-

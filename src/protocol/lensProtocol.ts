@@ -3,18 +3,16 @@
 import {
   Guard, hasFields, isArrayOf, isBoolean, isFiniteNumber, isNonNegativeInteger, isOneOf, isRecord, isString, previewForLog,
 } from './guards';
+import type { TokenProbability, TraceStep } from './engineProtocol';
 
 /** Most tokens in a tree path: deeper paths are refused on both sides. */
 export const MAX_PATH_TOKENS = 32;
 /** Largest message a webview may send, in characters of JSON: anything bigger is dropped unread. */
 export const MAX_WEBVIEW_MESSAGE_CHARS = 16_384;
 
-export interface LensToken {
-  id: number;
-  /** Raw token text: the webview shows it as text, never as HTML. */
-  text: string;
-  probability: number;
-}
+/** A token and its probability. Its text is raw: the webview shows it as text, never as HTML. */
+export type LensToken = TokenProbability;
+export type { TraceStep };
 
 /** The next-token distribution at a place: the cursor, or a node of the tree. */
 export interface LensDistribution {
@@ -34,12 +32,6 @@ export interface CursorInfo {
   file: string;
   line: number;
   character: number;
-}
-
-/** One generated token of the last inline completion, with the alternatives at that step. */
-export interface TraceStep {
-  chosen: LensToken;
-  alternatives: LensToken[];
 }
 
 export interface SurprisingLine {

@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { outputChannelLog } from '../../scripts/lib/codeServer';
 import { STATUS_BAR_ID_PREFIX } from '../../scripts/lib/llamaLensStage';
 import { cudaPackages } from '../../src/core/gpu/cudaOffer';
-import { formatBytes } from '../../src/core/statusText';
+import { formatBytes } from '../../src/core/text/formatBytes';
 import { hasNvidiaGpu } from '../../src/extension/cuda/cudaMachineFacts';
 import { TEST_BINARY_PINS_ENV } from '../../src/protocol/binariesProtocol';
 import { useCodeServer } from '../support/e2eSession';

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isCancellation } from '../../src/client/EngineClient';
+import { isCancellation } from '../../src/client/Engine';
 import type { DownloadProgress } from '../../src/protocol/engineProtocol';
 import { CUDA, CUDA_EXT, installBinaries, listing, scopeDir, tarballRequests, useBinaryInstallFixture, VERSION } from '../support/binaryInstallFixture';
 import { isDownloadFailure, waitUntil } from '../support/engineHarness';

@@ -2,7 +2,7 @@
 // KV reuse, newest-wins cancellation, time budgets, alternatives, prompt lookup, and the
 // pipeline's typed-through, cache and prefetch, counted in engine calls.
 import { strict as assert } from 'node:assert';
-import { EngineRequestError } from '../../src/client/EngineClient';
+import { EngineRequestError } from '../../src/client/Engine';
 import { CompletionPipeline, type CompletionQuery, type PipelineSettings } from '../../src/core/completion/CompletionPipeline';
 import { realClock } from '../../src/core/completion/realClock';
 import { cpuLoadParams, fimParams, startEngine, useOracleEngine, waitUntil, type EngineUnderTest } from '../support/engineHarness';

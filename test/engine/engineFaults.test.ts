@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EngineRequestError } from '../../src/client/EngineClient';
+import { EngineRequestError } from '../../src/client/Engine';
 import { ModelSession } from '../../src/client/ModelSession';
 import { cpuLoadParams, fimParams, startEngine, waitUntil, type EngineUnderTest } from '../support/engineHarness';
 import { closedFormSurprisal, generatedModelPath, greedyContinuation, lastOracleToken, loadOracleTable } from '../support/oracle';

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EngineRequestError } from '../../src/client/EngineClient';
+import { EngineRequestError } from '../../src/client/Engine';
 import { ModelSession } from '../../src/client/ModelSession';
 import { cpuLoadParams, fimParams, startEngine, useOracleEngine, waitUntil, type EngineUnderTest } from '../support/engineHarness';
 import {
@@ -200,6 +200,39 @@ describe('engine process death', function () {
       assert.equal(result.text, greedyContinuation(table, lastOracleToken(table, prefix), { maxTokens: 12, stopAtNewline: true }));
       assert.notEqual(engine.client.pid, firstPid, 'a fresh engine process served the request');
       assert.equal(session.state.kind, 'ready');
+    } finally {
+      engine.client.dispose();
+    }
+  });
+});
+
+describe('engine lifecycle: stop is not final, dispose is', function () {
+  it('starts a fresh process after stop(), refuses every request after dispose(), and unsubscribes exit listeners', async function () {
+    const engine = startEngine();
+    const exits: boolean[] = [];
+    const listening = engine.client.onExit((_reason, expected) => exits.push(expected));
+    // Still subscribed at the end: it tells when the last exit has happened.
+    let witnessed = 0;
+    engine.client.onExit(() => witnessed++);
+    try {
+      await engine.client.request('health', {});
+      const firstPid = engine.client.pid;
+      const firstGeneration = engine.client.generation;
+      engine.client.stop();
+      await waitUntil(() => exits.length === 1, 30_000, () => 'the stopped engine never reported its exit');
+      assert.deepEqual(exits, [true], 'a stop we asked for is an expected exit');
+
+      await engine.client.request('health', {});
+      assert.ok(engine.client.pid !== undefined && engine.client.pid !== firstPid, `pid ${engine.client.pid} after stop, was ${firstPid}`);
+      assert.equal(engine.client.generation, firstGeneration + 1);
+
+      listening.dispose();
+      engine.client.dispose();
+      await assert.rejects(engine.client.request('health', {}), (error: unknown) =>
+        error instanceof EngineRequestError && error.code === 'disposed' && /shut down/.test(error.message));
+      assert.equal(engine.client.pid, undefined, 'no process was started for the refused request');
+      await waitUntil(() => witnessed === 2, 30_000, () => 'the disposed engine never exited');
+      assert.equal(exits.length, 1, 'an unsubscribed listener hears no more exits');
     } finally {
       engine.client.dispose();
     }

@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isCancellation } from '../../src/client/EngineClient';
+import { isCancellation } from '../../src/client/Engine';
 import type { SurprisalDetail, SurprisalResult, TokenSurprisal } from '../../src/protocol/engineProtocol';
 import { useOracleEngine, type EngineUnderTest } from '../support/engineHarness';
 import { loadOracleTable, nextTokenDistribution, tokenizeLikeOracle } from '../support/oracle';

@@ -1,7 +1,7 @@
 // The Lens's engine methods on the oracle model: every value is compared with the closed-form
 // bigram table (test/support/oracle.ts), never with an earlier run of our code.
 import { strict as assert } from 'node:assert';
-import { EngineRequestError } from '../../src/client/EngineClient';
+import { EngineRequestError } from '../../src/client/Engine';
 import { decodeProbabilities } from '../../src/core/lens/distributionMath';
 import type { DistributionParams } from '../../src/protocol/engineProtocol';
 import { fimParams, useOracleEngine, type EngineUnderTest } from '../support/engineHarness';

@@ -7,9 +7,9 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { SHAPE_MODELS, type ShapeModelSpec } from '../../scripts/lib/models/shapeModels';
-import { EngineRequestError } from '../../src/client/EngineClient';
+import { EngineRequestError } from '../../src/client/Engine';
 import { memoryFit } from '../../src/core/models/memoryFit';
-import { formatBytes } from '../../src/core/statusText';
+import { formatBytes } from '../../src/core/text/formatBytes';
 import type { InspectParams, ModelFacts } from '../../src/protocol/engineProtocol';
 import { cpuLoadParams, fimParams, startEngine, type EngineUnderTest } from '../support/engineHarness';
 import { generatedModelPath, generatedModelsDir, greedyContinuation, lastOracleToken, loadOracleTable } from '../support/oracle';

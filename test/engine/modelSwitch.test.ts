@@ -2,7 +2,7 @@
 // work for the old model is cancelled cleanly, the new one loads, and a backend change restarts
 // the engine process (llama.cpp picks its backend once per process) without counting a crash.
 import { strict as assert } from 'node:assert';
-import { EngineRequestError } from '../../src/client/EngineClient';
+import { EngineRequestError } from '../../src/client/Engine';
 import { ModelSession } from '../../src/client/ModelSession';
 import { cpuLoadParams, fimParams, startEngine, waitUntil, type EngineUnderTest } from '../support/engineHarness';
 import { generatedModelPath, greedyContinuation, lastOracleToken, loadOracleTable } from '../support/oracle';

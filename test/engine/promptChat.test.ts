@@ -2,7 +2,7 @@
 // format exactly (written out here from Meta's published format, decoded with the test's own
 // oracle detokenizer), and a prompt that does not fit is cut visibly or refused.
 import { strict as assert } from 'node:assert';
-import { EngineRequestError } from '../../src/client/EngineClient';
+import { EngineRequestError } from '../../src/client/Engine';
 import type { PromptParams } from '../../src/protocol/engineProtocol';
 import { cpuLoadParams, fimParams, useOracleEngine, type EngineUnderTest } from '../support/engineHarness';
 import {

@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isCancellation } from '../../src/client/EngineClient';
+import { isCancellation } from '../../src/client/Engine';
 import { runSoak } from '../../scripts/lib/soak/runSoak';
 import type { SoakReport } from '../../scripts/lib/soak/soakReport';
 import { cpuLoadParams, fimParams, startEngine, type EngineUnderTest } from '../support/engineHarness';

@@ -1,6 +1,7 @@
 // Starts the real engine child process for a test, with its log kept for failure messages.
 import { strict as assert } from 'node:assert';
-import { EngineClient, EngineRequestError, type LogLevel } from '../../src/client/EngineClient';
+import { EngineClient } from '../../src/client/EngineClient';
+import { EngineRequestError, type LogLevel } from '../../src/client/Engine';
 import type { CompleteParams, LoadParams } from '../../src/protocol/engineProtocol';
 import { generatedModelPath } from './oracle';
 import { ENGINE_ENTRY } from './repoPaths';

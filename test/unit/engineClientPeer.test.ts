@@ -4,7 +4,8 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EngineClient, EngineRequestError } from '../../src/client/EngineClient';
+import { EngineClient } from '../../src/client/EngineClient';
+import { EngineRequestError } from '../../src/client/Engine';
 import { waitUntil } from '../support/engineHarness';
 
 /** Per method, a response to request `id` that is malformed in one way. */

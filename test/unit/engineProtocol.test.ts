@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { isCompleteParams, isEngineToHost, isHostToEngine, isLoadParams, isSurprisalParams, RESULT_GUARDS } from '../../src/protocol/engineProtocol';
+import { ENGINE_API, isEngineToHost, isHostToEngine } from '../../src/protocol/engineApi';
+import { isCompleteParams, isLoadParams, isSurprisalParams } from '../../src/protocol/engineProtocol';
 
 describe('engine protocol guards', () => {
   it('accepts well-formed load params and rejects bad settings', () => {
@@ -61,16 +62,16 @@ describe('engine protocol guards', () => {
       contextTokens: [1, 2], fragment: '', pathText: '', top: [{ id: 5, text: '<script>', probability: 0.5 }], consistent: [], sortedProbabilities: 'AAAAPw==',
       entropyBits: 1, tailMass: 0.5, evaluatedTokens: 2, reusedTokens: 0,
     };
-    assert.equal(RESULT_GUARDS.distribution(good), true);
-    assert.equal(RESULT_GUARDS.distribution({ ...good, top: [{ id: 5, text: 5, probability: 0.5 }] }), false);
-    assert.equal(RESULT_GUARDS.distribution({ ...good, sortedProbabilities: undefined }), false);
+    assert.equal(ENGINE_API.distribution.result(good), true);
+    assert.equal(ENGINE_API.distribution.result({ ...good, top: [{ id: 5, text: 5, probability: 0.5 }] }), false);
+    assert.equal(ENGINE_API.distribution.result({ ...good, sortedProbabilities: undefined }), false);
     const scored = { start: 0, end: 2, id: 7, bits: Infinity, rank: null, entropyBits: null };
     const result = { tokens: [scored], evaluatedTokens: 3, reusedTokens: 0, windows: 1 };
-    assert.equal(RESULT_GUARDS.surprisal(result), true);
-    assert.equal(RESULT_GUARDS.surprisal({ ...result, tokens: [{ ...scored, rank: 4, entropyBits: 2.5 }] }), true);
-    assert.equal(RESULT_GUARDS.surprisal({ ...result, tokens: [{ ...scored, start: -1 }] }), false);
-    assert.equal(RESULT_GUARDS.surprisal({ ...result, tokens: [{ ...scored, rank: 0 }] }), false, 'ranks start at 1');
-    assert.equal(RESULT_GUARDS.surprisal({ ...result, tokens: [{ ...scored, entropyBits: Number.NaN }] }), false);
-    assert.equal(RESULT_GUARDS.surprisal({ ...result, windows: undefined }), false);
+    assert.equal(ENGINE_API.surprisal.result(result), true);
+    assert.equal(ENGINE_API.surprisal.result({ ...result, tokens: [{ ...scored, rank: 4, entropyBits: 2.5 }] }), true);
+    assert.equal(ENGINE_API.surprisal.result({ ...result, tokens: [{ ...scored, start: -1 }] }), false);
+    assert.equal(ENGINE_API.surprisal.result({ ...result, tokens: [{ ...scored, rank: 0 }] }), false, 'ranks start at 1');
+    assert.equal(ENGINE_API.surprisal.result({ ...result, tokens: [{ ...scored, entropyBits: Number.NaN }] }), false);
+    assert.equal(ENGINE_API.surprisal.result({ ...result, windows: undefined }), false);
   });
 });

@@ -68,7 +68,9 @@ function fakeKit(folder: string): FakeKit {
   };
 }
 
-describe('GPU kit on the device (gpuKitOnDevice.sh)', () => {
+describe('GPU kit on the device (gpuKitOnDevice.sh)', function () {
+  // Each case runs the real script, which packs and unpacks archives: seconds on a busy 2-core machine, not mocha's 2.
+  this.timeout(60_000);
   let folder: string;
   let fake: FakeKit;
   beforeEach(() => {

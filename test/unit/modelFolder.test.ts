@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listModelFiles } from '../../src/client/modelFolder';
+import { listModelFiles } from '../../src/extension/models/modelFolder';
 
 /** Bytes that start like a GGUF v3 file. */
 function gguf(extraBytes = 100): Buffer {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { formatBytes, statusText } from '../../src/core/statusText';
+import { statusText } from '../../src/extension/statusText';
 import type { ModelInfo } from '../../src/protocol/engineProtocol';
 
 const info: ModelInfo = {
@@ -34,13 +34,5 @@ describe('statusText', () => {
     const { text, tooltip } = statusText({ kind: 'error', message: 'file not found' });
     assert.match(text, /error/);
     assert.equal(tooltip, 'file not found');
-  });
-});
-
-describe('formatBytes', () => {
-  it('uses binary units', () => {
-    assert.equal(formatBytes(512), '512 B');
-    assert.equal(formatBytes(1536), '1.5 KB');
-    assert.equal(formatBytes(3 * 1024 ** 3), '3.0 GB');
   });
 });

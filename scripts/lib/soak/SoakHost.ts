@@ -1,7 +1,8 @@
 // The extension host's side of the soak, wired as src/extension/extension.ts wires it: a real EngineClient forking
 // the engine, a ModelSession keeping the model loaded, and the CompletionPipeline on the wall clock. It runs one
 // workload request at a time and reports how each settled, never rejecting.
-import { EngineClient, isCancellation } from '../../../src/client/EngineClient';
+import { EngineClient } from '../../../src/client/EngineClient';
+import { isCancellation } from '../../../src/client/Engine';
 import { ModelSession } from '../../../src/client/ModelSession';
 import { CompletionPipeline, type PipelineSettings } from '../../../src/core/completion/CompletionPipeline';
 import { realClock } from '../../../src/core/completion/realClock';

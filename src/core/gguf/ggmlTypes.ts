@@ -59,8 +59,6 @@ export const GGUF_STRING = 8;
 export const GGUF_ARRAY = 9;
 export const GGUF_UINT16 = 2;
 export const GGUF_UINT32 = 4;
-export const GGUF_FLOAT32 = 6;
-export const GGUF_INT32 = 5;
 /** u8, i8, u16, i16, u32, i32, u64, i64. */
 const INTEGER_VALUE_TYPES = [0, 1, 2, 3, 4, 5, 10, 11] as const;
 export type IntegerValueType = (typeof INTEGER_VALUE_TYPES)[number];

@@ -1,7 +1,7 @@
 // Whether a model's estimated memory need fits a machine, and one sentence that says so.
 // Pure, so the rule and its wording are unit-tested with hand-made numbers.
 import type { MachineInfo } from '../../protocol/engineProtocol';
-import { formatBytes } from '../statusText';
+import { formatBytes } from '../text/formatBytes';
 
 export interface MemoryNeed {
   ramBytes: number;

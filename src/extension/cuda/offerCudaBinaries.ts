@@ -3,17 +3,18 @@
 // the download is offered once per window. The engine installs them and is then restarted, so that it finds them.
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { isCancellation } from '../../client/EngineClient';
+import { isCancellation } from '../../client/Engine';
 import type { ModelSession } from '../../client/ModelSession';
 import builtInPins from 'llama-lens:binary-pins';
 import { cudaOffer, cudaPackages } from '../../core/gpu/cudaOffer';
 import { NPM_REGISTRY } from '../../core/gpu/cudaRegistry';
-import { formatBytes } from '../../core/statusText';
+import { formatBytes } from '../../core/text/formatBytes';
 import { type BinaryPackage, packageLabel as label } from '../../protocol/binariesProtocol';
 import type { GpuSetting } from '../../protocol/engineProtocol';
 import type { ConfigSnapshot } from '../config';
 import { withDownloadProgress } from '../models/downloadWithProgress';
 import { hasNvidiaGpu, installedVersions, packageVersion } from './cudaMachineFacts';
+import { errorMessage } from '../../core/text/errorMessage';
 
 export interface CudaBinariesDeps {
   session: ModelSession;
@@ -42,7 +43,7 @@ export function watchCudaSetting(deps: CudaBinariesDeps): () => void {
       const first = !offered;
       offered = true;
       return first;
-    }).catch((error: unknown) => deps.log.error(`Checking for CUDA binaries failed: ${error instanceof Error ? error.message : String(error)}`));
+    }).catch((error: unknown) => deps.log.error(`Checking for CUDA binaries failed: ${errorMessage(error)}`));
   };
   check();
   return check;
@@ -99,7 +100,7 @@ async function download(deps: CudaBinariesDeps, packages: BinaryPackage[], regis
     // A running engine has looked for CUDA already; a fresh one finds the new packages.
     await session.restart().catch((error: unknown) => {
       // Said out loud: the user was just told the engine restarts to use CUDA.
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       log.error(message);
       void vscode.window.showErrorMessage(`Llama Lens: the CUDA binaries are installed, but the engine could not use them. ${message}`);
     });
@@ -108,7 +109,7 @@ async function download(deps: CudaBinariesDeps, packages: BinaryPackage[], regis
       void vscode.window.showInformationMessage('Llama Lens: the CUDA download was cancelled; nothing was kept.');
       return;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     log.error(`Installing the CUDA binaries failed: ${message}`);
     void vscode.window.showErrorMessage(`Llama Lens: ${message}`);
   }

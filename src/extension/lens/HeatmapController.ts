@@ -49,7 +49,7 @@ export class HeatmapController implements vscode.Disposable {
       vscode.window.onDidChangeVisibleTextEditors(() => this.repaintAll()),
       vscode.window.onDidChangeActiveTextEditor((editor) => this.follow(editor)),
       vscode.workspace.onDidCloseTextDocument((document) => this.hide(document.uri.toString())),
-      { dispose: session.onDidChangeState((state) => state.kind === 'ready' && this.modelReady(`${state.info.filePath}:${state.info.sizeBytes}`)) },
+      session.onDidChangeState((state) => state.kind === 'ready' && this.modelReady(`${state.info.filePath}:${state.info.sizeBytes}`)),
     ];
   }
 

@@ -6,6 +6,7 @@ import type { ModelSession } from '../../client/ModelSession';
 import { hoverMarkdown, type HoverAlternative, type HoverToken } from '../../core/lens/hoverMarkdown';
 import { hoverContextStart, tokensAt } from '../../core/lens/tokenAt';
 import type { TokenSurprisal } from '../../protocol/engineProtocol';
+import { errorMessage } from '../../core/text/errorMessage';
 
 const ALTERNATIVES = 5;
 
@@ -53,7 +54,7 @@ export class HeatmapHover implements vscode.HoverProvider {
       const result = await this.session.request('distribution', { text: before, path: [], topK: ALTERNATIVES, backUpToBoundary: false }, { signal });
       return result.top;
     } catch (error) {
-      if (!signal.aborted) this.log.warn(`Heatmap hover: no alternatives: ${error instanceof Error ? error.message : String(error)}`);
+      if (!signal.aborted) this.log.warn(`Heatmap hover: no alternatives: ${errorMessage(error)}`);
       return undefined;
     }
   }
@@ -71,7 +72,7 @@ export class HeatmapHover implements vscode.HoverProvider {
         return fresh && fresh.id === token.id && fresh.start === token.start ? { ...token, rank: fresh.rank, entropyBits: fresh.entropyBits } : token;
       });
     } catch (error) {
-      if (!signal.aborted) this.log.warn(`Heatmap hover: no rank: ${error instanceof Error ? error.message : String(error)}`);
+      if (!signal.aborted) this.log.warn(`Heatmap hover: no rank: ${errorMessage(error)}`);
       return [...run];
     }
   }

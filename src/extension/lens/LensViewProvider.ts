@@ -3,12 +3,13 @@
 // untrusted: each is size-checked and validated before use; malformed ones are logged and dropped.
 import * as vscode from 'vscode';
 import type { ModelSession } from '../../client/ModelSession';
-import { isCancellation } from '../../client/EngineClient';
+import { isCancellation } from '../../client/Engine';
 import {
   admitLensMessage, type HeatmapMode, type HostToLens, type LensToHost,
 } from '../../protocol/lensProtocol';
 import { cursorQuery, toLensDistribution, type CursorQuery } from './cursorQuery';
 import { lensHtml } from './lensHtml';
+import { errorMessage } from '../../core/text/errorMessage';
 
 export const LENS_VIEW_ID = 'llamaLens.lens';
 const FOLLOW_DELAY_MS = 150;
@@ -82,7 +83,7 @@ export class LensViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private receive(raw: unknown): void {
     const message = admitLensMessage(raw, (warning) => this.log.warn(warning));
     if (!message) return;
-    void this.handle(message).catch((error: unknown) => this.log.warn(`Lens: ${error instanceof Error ? error.message : String(error)}`));
+    void this.handle(message).catch((error: unknown) => this.log.warn(`Lens: ${errorMessage(error)}`));
   }
 
   private async handle(message: LensToHost): Promise<void> {
@@ -133,7 +134,7 @@ export class LensViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       const distribution = toLensDistribution(result, []);
       this.post({ kind: 'cursor', cursor: query.cursor, distribution, queryId });
     } catch (error) {
-      if (!isCancellation(error)) this.post({ kind: 'status', message: `Could not read the distribution: ${error instanceof Error ? error.message : String(error)}`, busy: false });
+      if (!isCancellation(error)) this.post({ kind: 'status', message: `Could not read the distribution: ${errorMessage(error)}`, busy: false });
     }
   }
 

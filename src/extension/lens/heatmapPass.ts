@@ -2,8 +2,9 @@
 // it (turning the heatmap on, switching to a slower mode), the status bar for the re-scores that follow edits.
 import * as vscode from 'vscode';
 import type { ModelSession } from '../../client/ModelSession';
-import { isCancellation } from '../../client/EngineClient';
+import { isCancellation } from '../../client/Engine';
 import type { SurprisalDetail, TokenSurprisal } from '../../protocol/engineProtocol';
+import { errorMessage } from '../../core/text/errorMessage';
 
 export type PassOutcome =
   | { kind: 'scored'; tokens: TokenSurprisal[] }
@@ -51,7 +52,7 @@ export async function heatmapPass(session: ModelSession, log: vscode.LogOutputCh
       return { kind: 'scored', tokens: result.tokens };
     } catch (error) {
       if (isCancellation(error) || abort.signal.aborted) return { kind: cancelledByUser ? 'cancelled' : 'superseded' };
-      return { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
+      return { kind: 'failed', message: errorMessage(error) };
     }
   });
 }

@@ -1,10 +1,11 @@
 // A download the user asked for, in a cancellable notification with bytes and speed. A cancelled
 // download keeps its partial file (never listed as a model) so the next try resumes it.
 import * as vscode from 'vscode';
-import { isCancellation } from '../../client/EngineClient';
+import { isCancellation } from '../../client/Engine';
 import type { ModelSession } from '../../client/ModelSession';
-import { formatBytes } from '../../core/statusText';
+import { formatBytes } from '../../core/text/formatBytes';
 import type { DownloadParams, DownloadProgress } from '../../protocol/engineProtocol';
+import { errorMessage } from '../../core/text/errorMessage';
 
 export async function downloadWithProgress(session: ModelSession, log: vscode.LogOutputChannel, label: string, params: DownloadParams): Promise<string | undefined> {
   try {
@@ -16,7 +17,7 @@ export async function downloadWithProgress(session: ModelSession, log: vscode.Lo
       void vscode.window.showInformationMessage(`Llama Lens: the download of ${label} was paused. Pick it again to resume.`);
       return undefined;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     log.error(`Download of ${params.uri} failed: ${message}`);
     void vscode.window.showErrorMessage(`Llama Lens: ${message}`);
     return undefined;

@@ -1,5 +1,5 @@
 // A model's facts from `inspect`, worded for the picker and for the confirmation before loading.
-import { formatBytes } from '../../core/statusText';
+import { formatBytes } from '../../core/text/formatBytes';
 import type { ModelFacts } from '../../protocol/engineProtocol';
 
 export function factsLine(facts: ModelFacts): string {

@@ -3,15 +3,16 @@
 // loaded; one that cannot fit needs the user's confirmation.
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { listModelFiles } from '../../client/modelFolder';
+import { listModelFiles } from './modelFolder';
 import type { ModelSession } from '../../client/ModelSession';
 import { catalogueDownload, catalogueFit, MODEL_CATALOGUE, type CatalogueEntry } from '../../core/models/catalogue';
-import { formatBytes } from '../../core/statusText';
+import { formatBytes } from '../../core/text/formatBytes';
 import type { LoadParams, MachineInfo } from '../../protocol/engineProtocol';
 import { setModelPath } from '../config';
 import { downloadWithProgress } from './downloadWithProgress';
 import { factsLine } from './modelFacts';
 import type { OversizeApprovals } from './oversizeApprovals';
+import { errorMessage } from '../../core/text/errorMessage';
 
 export interface SelectModelDeps {
   session: ModelSession;
@@ -87,7 +88,7 @@ async function describeFiles(deps: SelectModelDeps, picker: vscode.QuickPick<Cho
       const facts = await deps.session.direct('inspect', { modelPath: item.path, ...deps.loadSettings() });
       item.detail = `${facts.fits ? '' : '$(warning) '}${factsLine(facts)}`;
     } catch (error) {
-      item.detail = `$(error) ${error instanceof Error ? error.message : String(error)}`;
+      item.detail = `$(error) ${errorMessage(error)}`;
     }
     // New items move the highlight back to the top: keep the user's place.
     const active = picker.activeItems;
@@ -125,7 +126,7 @@ async function useModel(deps: SelectModelDeps, path: string): Promise<void> {
   try {
     facts = await deps.session.direct('inspect', { modelPath: path, ...deps.loadSettings() });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     deps.log.error(`Cannot use ${path}: ${message}`);
     void vscode.window.showErrorMessage(`Llama Lens: ${message}`);
     return;

@@ -1,10 +1,11 @@
 // Runs one palette prompt in a cancellable progress notification, streaming the answer to `onText`.
 // Cut context is reported, cancellation is quiet, and every other failure is shown, never lost.
 import * as vscode from 'vscode';
-import { isCancellation } from '../../client/EngineClient';
+import { isCancellation } from '../../client/Engine';
 import type { ModelSession } from '../../client/ModelSession';
 import { capitalise } from '../../core/prompts/contextFit';
 import type { PromptParams, PromptResult } from '../../protocol/engineProtocol';
+import { errorMessage } from '../../core/text/errorMessage';
 
 export async function runPrompt(
   session: ModelSession, log: vscode.LogOutputChannel, title: string, params: PromptParams, onText: (text: string) => void,
@@ -45,7 +46,7 @@ export async function runPrompt(
       log.info(`${title}: cancelled.`);
       return undefined;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     log.error(`${title} failed: ${message}`);
     void vscode.window.showErrorMessage(`Llama Lens: ${message}`);
     return undefined;

@@ -4,6 +4,7 @@ import type { LensDistribution } from '../../protocol/lensProtocol';
 import {
   applySamplers, decodeProbabilities, entropyBits, type SampledDistribution, type SamplerSettings,
 } from '../../core/lens/distributionMath';
+import { errorMessage } from '../../core/text/errorMessage';
 
 export interface SliderSpec {
   key: keyof SamplerSettings;
@@ -51,7 +52,7 @@ export function decodeDistribution(distribution: LensDistribution): Decoded {
   try {
     return { values: decodeProbabilities(distribution.sortedProbabilities) };
   } catch (error) {
-    return { values: fallback(), error: error instanceof Error ? error.message : String(error) };
+    return { values: fallback(), error: errorMessage(error) };
   }
 }
 

@@ -3,7 +3,7 @@
 // Plain Node, no `vscode`, so it is unit-tested on real folders.
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { IN_PROGRESS_SUFFIXES } from '../protocol/modelFileNames';
+import { IN_PROGRESS_SUFFIXES } from '../../protocol/modelFileNames';
 
 export interface ModelFile {
   path: string;

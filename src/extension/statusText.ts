@@ -1,12 +1,8 @@
 // What the status bar says in each engine state. Pure, so the wording is unit-tested.
+// No `vscode` here, so it runs in unit tests.
+import type { EngineState } from '../client/engineState';
+import { formatBytes } from '../core/text/formatBytes';
 import type { ModelInfo } from '../protocol/engineProtocol';
-
-export type EngineState =
-  | { kind: 'noModel' }
-  | { kind: 'idle'; modelPath: string }
-  | { kind: 'loading'; modelPath: string; fraction: number }
-  | { kind: 'ready'; info: ModelInfo }
-  | { kind: 'error'; message: string };
 
 export interface StatusText {
   text: string;
@@ -50,17 +46,6 @@ const CHAT_SOURCE: Record<ModelInfo['chatWrapperSource'], string> = {
   fileName: 'guessed from the file name; the model has no chat template',
   fallback: 'general fallback; the model has no chat template',
 };
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
 
 function shortName(name: string): string {
   return name.length > 32 ? `${name.slice(0, 31)}…` : name;

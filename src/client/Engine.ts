@@ -1,0 +1,45 @@
+// What the host needs from an engine, whatever runs it: the child process here, an HTTP server later. ModelSession
+// and the extension depend on this, never on how the engine is reached.
+import type { EngineMethod, ParamsOf, ProgressOf, ResultOf } from '../protocol/engineApi';
+import type { EngineErrorCode } from '../protocol/engineProtocol';
+
+/** Structurally a `vscode.Disposable`, without importing `vscode`. */
+export interface Disposable {
+  dispose(): void;
+}
+
+export type LogLevel = 'info' | 'warn' | 'error';
+export type EngineLog = (level: LogLevel, message: string) => void;
+
+/** The engine's error codes, and `disposed` for a request made after the engine was disposed for good. */
+export type RequestErrorCode = EngineErrorCode | 'disposed';
+
+export class EngineRequestError extends Error {
+  constructor(readonly code: RequestErrorCode, message: string) {
+    super(message);
+    this.name = 'EngineRequestError';
+  }
+}
+
+export function isCancellation(error: unknown): boolean {
+  return error instanceof EngineRequestError && error.code === 'cancelled';
+}
+
+export interface RequestOptions<M extends EngineMethod> {
+  signal?: AbortSignal;
+  onProgress?: (progress: ProgressOf<M>) => void;
+}
+
+export type ExitListener = (reason: string, expected: boolean) => void;
+
+export interface Engine extends Disposable {
+  request<M extends EngineMethod>(method: M, params: ParamsOf<M>, options?: RequestOptions<M>): Promise<ResultOf<M>>;
+  /** Increments each time the engine starts afresh: a new generation has no model loaded. */
+  readonly generation: number;
+  /** `expected` is true when stop() or dispose() caused the exit. */
+  onExit(listener: ExitListener): Disposable;
+  /** Stops the engine; its pending requests reject. The next request starts it again. */
+  stop(): void;
+  /** Stops the engine for good: every later request is refused with `disposed`. */
+  dispose(): void;
+}
