@@ -328,6 +328,19 @@ describe('CompletionPipeline on a fake clock', () => {
       assert.deepEqual(view(await newer.promise), { source: 'engine', items: [' 1;'] });
     });
 
+    it('answers the newest even when the adaptive debounce of an older request ends after that of the newer', async () => {
+      const { clock, engine, ask } = setup({ debounce: 'auto' });
+      // No rhythm yet: the first waits the default. A 10 ms gap shortens the second's wait, so it asks first.
+      const older = ask(QUERY);
+      await clock.advance(10);
+      const newer = ask(typing(' -'));
+      await clock.advance(1000);
+      assert.deepEqual(engine.requests.map((request) => request.params.prefix), [typing(' -').prefix], 'only the newest asked the engine');
+      await engine.requests[0]?.answer(' 1;');
+      assert.equal(await older.promise, undefined);
+      assert.deepEqual(view(await newer.promise), { source: 'engine', items: [' 1;'] });
+    });
+
     it('a newer request takes the engine from a prefetch, which then leaves nothing cached', async () => {
       const { clock, engine, ask, atOnce, answered } = setup({ prefetch: true, debounce: 100 });
       await answered(QUERY);

@@ -64,6 +64,8 @@ export class CompletionPipeline {
   private shown: ShownSuggestion | undefined;
   /** The one engine request this pipeline has running: a newer one aborts it. */
   private current: AbortController | undefined;
+  /** Counts requests: one that a newer request overtook during its debounce gives up before it asks the engine. */
+  private latest = 0;
 
   constructor(
     private readonly engine: EngineCall,
@@ -82,6 +84,7 @@ export class CompletionPipeline {
 
   async complete(query: CompletionQuery, signal: AbortSignal): Promise<Suggestion | undefined> {
     const started = this.clock.now();
+    const ticket = ++this.latest;
     this.stats.recordRequest();
     if (!query.manual) this.debounce.noteKeystroke(started);
     const settings = this.settings();
@@ -89,7 +92,8 @@ export class CompletionPipeline {
     if (served) return served;
     if (!query.manual) {
       await this.clock.sleep(this.debounce.delayMs(settings.debounce), signal);
-      if (signal.aborted) return undefined;
+      // The adaptive delay can shrink between keystrokes, so an older request may wake after a newer one has asked.
+      if (signal.aborted || ticket !== this.latest) return undefined;
     }
     const result = await this.ask(query, settings, signal);
     // Superseded in the engine by a newer completion from elsewhere: nobody is waiting for this one.
