@@ -87,7 +87,7 @@ const allBuilds = [
     banner: { js: "import { createRequire as __llCreateRequire } from 'node:module'; const require = __llCreateRequire(import.meta.url);" } },
   // The engine's resolve hook, registered by the engine when CUDA binaries were downloaded: its own module, loaded by
   // Node's hooks thread.
-  { ...common, entryPoints: ['src/engine/binaryResolveHook.ts'], outfile: 'dist/binaryResolveHook.mjs', format: 'esm' },
+  { ...common, entryPoints: ['src/engine/binaries/binaryResolveHook.ts'], outfile: 'dist/binaryResolveHook.mjs', format: 'esm' },
   // The Lens webview: browser code with no Node built-ins, loaded by a <script> tag under a strict CSP.
   { ...common, entryPoints: ['src/webview/lens/main.ts'], outfile: 'dist/webview/lens.js', platform: 'browser', target: 'es2022', format: 'iife' },
   // Tests and scripts: one CommonJS file per entry; packages stay external and load from node_modules.

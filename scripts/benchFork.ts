@@ -18,7 +18,7 @@ import { median, table } from './lib/bench/summary';
 
 const ROOT = join(__dirname, '..', '..');
 const MODEL = join(ROOT, '.cache', 'models', 'tinyllama-1.1b-fim.gguf');
-const SOURCES = ['src/core/postProcessCompletion.ts', 'src/engine/completeFim.ts', 'scripts/lib/gguf/GgufWriter.ts', 'src/core/ContextRing.ts'];
+const SOURCES = ['src/core/postProcessCompletion.ts', 'src/engine/inference/completeFim.ts', 'scripts/lib/gguf/GgufWriter.ts', 'src/core/ContextRing.ts'];
 /** What the engine uses for this model: the 4,096 setting capped at TinyLlama's training context. */
 const CONTEXT_SIZE = 2048;
 /** bench:completion's budgets and the default number of alternatives of a manual trigger. */

@@ -9,9 +9,9 @@ import type { FimTokens } from '../core/fimPrompt';
 import { planKvReuse, type ReusePlan } from '../core/kvReuse';
 import { engineThreads } from '../core/settings/threadCount';
 import { CodedError } from './EngineError';
-import { checkModelPath } from './checkModelFile';
-import { assertModelFits } from './inspectModel';
-import { hasChatTemplate, modelChatWrapper, type ResolvedChatWrapper } from './modelChatWrapper';
+import { checkModelPath } from './models/checkModelFile';
+import { assertModelFits } from './models/memoryEstimate';
+import { hasChatTemplate, modelChatWrapper, type ResolvedChatWrapper } from './models/modelChatWrapper';
 import { errorMessage } from '../core/text/errorMessage';
 
 export type EngineLogger = (level: 'info' | 'warn' | 'error', message: string) => void;

@@ -1,15 +1,15 @@
 // One handler per engine method, typed by the method's declaration in engineApi.ts: the compiler checks each
 // handler's params, result and progress.
 import type { EngineMethod, ParamsOf, ProgressOf, ResultOf } from '../protocol/engineApi';
-import { completeFim } from './completeFim';
-import { downloadModel } from './downloadModel';
+import { completeFim } from './inference/completeFim';
+import { downloadModel } from './models/downloadModel';
 import { engineHealth } from './engineHealth';
-import { inspectModel, machineInfo } from './inspectModel';
-import { installBinaries } from './installBinaries';
+import { inspectModel, machineInfo } from './models/inspectModel';
+import { installBinaries } from './binaries/installBinaries';
 import type { LlamaRuntime } from './LlamaRuntime';
-import { nextTokenDistribution } from './nextTokenDistribution';
-import { promptChat } from './promptChat';
-import { tokenSurprisal } from './tokenSurprisal';
+import { nextTokenDistribution } from './inference/nextTokenDistribution';
+import { promptChat } from './inference/promptChat';
+import { tokenSurprisal } from './inference/tokenSurprisal';
 
 export interface HandlerContext<M extends EngineMethod> {
   signal: AbortSignal;

@@ -4,7 +4,7 @@
 import * as nodeModule from 'node:module';
 import type { EngineToHost } from '../protocol/engineApi';
 import { EXTRA_BINARIES_ENV, packageLabel as label, TEST_BINARY_PINS_ENV } from '../protocol/engineProtocol';
-import { binaryPins, installedPins } from './binaryPins';
+import { binaryPins, installedPins } from './binaries/binaryPins';
 import { countUnhandledRejections } from './engineHealth';
 import { engineHandlers } from './engineHandlers';
 import { EngineServer } from './EngineServer';

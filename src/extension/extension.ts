@@ -15,7 +15,7 @@ import { affectsEngine, affectsHeatmapMode, affectsLlamaLens, readConfig, type C
 import { ExtraContextTracker } from './extraContext';
 import { InlineCompletionProvider } from './inlineCompletions';
 import { registerLens } from './lens/registerLens';
-import { EngineRequestError } from '../client/Engine';
+import { EngineRequestError, type Engine } from '../client/Engine';
 import { OversizeApprovals } from './models/oversizeApprovals';
 import { selectModel } from './models/selectModel';
 import { registerPrompts } from './prompts/registerPrompts';
@@ -61,12 +61,13 @@ export function activate(context: vscode.ExtensionContext): LlamaLensApi {
 function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LlamaLensApi {
   // Downloaded CUDA binaries live here (the VSIX cannot carry them); the engine resolves them from it.
   const binariesFolder = vscode.Uri.joinPath(context.globalStorageUri, 'binaries').fsPath;
-  const client = new EngineClient({
+  // The engine in a child process; everything below depends only on the Engine interface.
+  const engine: Engine = new EngineClient({
     enginePath: context.asAbsolutePath('dist/engine.mjs'),
     log: (level, message) => log[level](message),
     env: { [EXTRA_BINARIES_ENV]: binariesFolder },
   });
-  const session = new ModelSession(client);
+  const session = new ModelSession(engine);
   const approvals = new OversizeApprovals();
   const reconfigure = () => {
     config = applyConfig(readConfig(), session, log, approvals);
@@ -97,7 +98,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
   context.subscriptions.push(
     statusBar,
     extraContext,
-    client,
+    engine,
     session,
     { dispose: () => pipeline.reset() },
     session.onDidChangeState((state) => {

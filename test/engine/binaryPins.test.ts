@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_BINARY_TARBALL_BYTES } from '../../src/core/gpu/binaryPins';
-import { binaryPins } from '../../src/engine/binaryPins';
+import { binaryPins } from '../../src/engine/binaries/binaryPins';
 import { EXTRA_BINARIES_ENV, TEST_BINARY_PINS_ENV } from '../../src/protocol/binariesProtocol';
 import { CUDA, CUDA_EXT, installBinaries, listing, tarballRequests, useBinaryInstallFixture, VERSION } from '../support/binaryInstallFixture';
 import { isDownloadFailure, startEngine } from '../support/engineHarness';

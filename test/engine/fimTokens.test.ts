@@ -11,7 +11,7 @@ import type { Llama, LlamaModel } from 'node-llama-cpp';
 import { formatExtraContext } from '../../src/core/ContextRing';
 import { buildFimPrompt, fitPrompt, type PromptParts } from '../../src/core/fimPrompt';
 import type { FimLayout } from '../../src/protocol/engineProtocol';
-import { tokenizeFimParts, type FimTexts } from '../../src/engine/tokenizeFimParts';
+import { tokenizeFimParts, type FimTexts } from '../../src/engine/inference/tokenizeFimParts';
 import { generatedModelPath } from '../support/oracle';
 import { REPO_ROOT } from '../support/repoPaths';
 

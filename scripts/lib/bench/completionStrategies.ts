@@ -12,7 +12,7 @@ import { mean, median, percentile } from './summary';
 import { typingPositions, type KeystrokeSample, type Strategy, type TypingPosition } from './typingReplay';
 
 /** Source files whose lines are typed again (repository-relative; the GPU kit carries them). */
-export const TYPING_SOURCES = ['src/core/postProcessCompletion.ts', 'src/engine/completeFim.ts', 'scripts/lib/gguf/GgufWriter.ts'];
+export const TYPING_SOURCES = ['src/core/postProcessCompletion.ts', 'src/engine/inference/completeFim.ts', 'scripts/lib/gguf/GgufWriter.ts'];
 
 /** Where typing is replayed: two positions in each source file, 10 characters each; quick: one position, 4 characters. */
 export function replayPositions(root: string, quick: boolean): TypingPosition[] {

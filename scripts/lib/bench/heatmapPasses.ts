@@ -9,7 +9,7 @@ import type { GpuSetting, SurprisalDetail } from '../../../src/protocol/enginePr
 import { withRawSequence } from './rawLlama';
 
 /** Source files joined into the scored text (repository-relative; the GPU kit carries them). */
-export const HEATMAP_SOURCES = ['src/core/postProcessCompletion.ts', 'src/engine/completeFim.ts', 'scripts/lib/gguf/GgufWriter.ts', 'src/core/ContextRing.ts'];
+export const HEATMAP_SOURCES = ['src/core/postProcessCompletion.ts', 'src/engine/inference/completeFim.ts', 'scripts/lib/gguf/GgufWriter.ts', 'src/core/ContextRing.ts'];
 
 export interface RawHeatmapBaselines {
   /** The sources cut to `tokens` tokens, decoded back to text. */

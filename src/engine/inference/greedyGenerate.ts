@@ -1,6 +1,6 @@
 // Greedy generation on a sequence whose KV state already holds the prompt (but its last token).
 import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
-import type { StopReason, TraceStep } from '../protocol/engineProtocol';
+import type { StopReason, TraceStep } from '../../protocol/engineProtocol';
 import { ContinuationDecoder } from './continuationText';
 import { topProbabilities, topRequest } from './positionScores';
 import { displayPieces } from './tokenPieces';

@@ -9,10 +9,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import builtInPins from 'llama-lens:binary-pins';
-import { MAX_BINARY_TARBALL_BYTES } from '../core/gpu/binaryPins';
-import { type BinaryPackage, type BinaryPin, isBinaryPinsFile, TEST_BINARY_PINS_ENV } from '../protocol/binariesProtocol';
+import { MAX_BINARY_TARBALL_BYTES } from '../../core/gpu/binaryPins';
+import { type BinaryPackage, type BinaryPin, isBinaryPinsFile, TEST_BINARY_PINS_ENV } from '../../protocol/binariesProtocol';
 import { installedVersion } from './installedVersion';
-import { errorMessage } from '../core/text/errorMessage';
+import { errorMessage } from '../../core/text/errorMessage';
 
 export interface PinSet {
   packages: readonly BinaryPin[];

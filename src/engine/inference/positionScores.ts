@@ -5,7 +5,7 @@
 // Then ln P(token) = logit − max − ln Σ. Its `includeMax` filter is not used: in 3.22.1 it adds the maximum only when
 // it is already there.
 import type { ControlledEvaluateIndexOutput, ControlledEvaluateInputItem, Token } from 'node-llama-cpp';
-import type { SurprisalDetail } from '../protocol/engineProtocol';
+import type { SurprisalDetail } from '../../protocol/engineProtocol';
 
 export interface PositionScore {
   bits: number;

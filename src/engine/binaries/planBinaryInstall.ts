@@ -1,14 +1,14 @@
 // Everything that can refuse an install of binary packages before a byte is written or a tarball fetched: the
 // registry's URL, each package against its pin, and what the registry says of each tarball (its hash and size).
-import { matchPin, shortDigest } from '../core/gpu/binaryPins';
-import { plainHttpProblem } from '../core/net/plainHttp';
-import { formatBytes } from '../core/text/formatBytes';
-import { type BinaryPackage, type InstallBinariesParams, packageLabel as label } from '../protocol/binariesProtocol';
+import { matchPin, shortDigest } from '../../core/gpu/binaryPins';
+import { plainHttpProblem } from '../../core/net/plainHttp';
+import { formatBytes } from '../../core/text/formatBytes';
+import { type BinaryPackage, type InstallBinariesParams, packageLabel as label } from '../../protocol/binariesProtocol';
 import { binaryPins } from './binaryPins';
 import { tooLarge } from './downloadTarball';
-import { CodedError } from './EngineError';
+import { CodedError } from '../EngineError';
 import { tarballInfo } from './npmRegistry';
-import { errorMessage } from '../core/text/errorMessage';
+import { errorMessage } from '../../core/text/errorMessage';
 
 export interface PlannedPackage {
   pkg: BinaryPackage;

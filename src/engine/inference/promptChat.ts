@@ -2,13 +2,13 @@
 // on the one loaded model and its sequence: prompts and completions share it without a reload.
 // The prompt is fitted to the context window first, so LlamaChat never has to drop text itself.
 import { LlamaChat, type ChatHistoryItem, type LlamaModel, type Token } from 'node-llama-cpp';
-import { planContextFit } from '../core/prompts/contextFit';
-import { userMessage } from '../core/prompts/userMessage';
-import type { ContextCut, PromptParams, PromptResult, PromptStopReason } from '../protocol/engineProtocol';
+import { planContextFit } from '../../core/prompts/contextFit';
+import { userMessage } from '../../core/prompts/userMessage';
+import type { ContextCut, PromptParams, PromptResult, PromptStopReason } from '../../protocol/engineProtocol';
 import { ContinuationDecoder, ContinuationStream, continuationText } from './continuationText';
 import { tokenizeContinuation } from './textTokens';
-import { CodedError } from './EngineError';
-import type { LlamaRuntime, LoadedModel } from './LlamaRuntime';
+import { CodedError } from '../EngineError';
+import type { LlamaRuntime, LoadedModel } from '../LlamaRuntime';
 
 export async function promptChat(runtime: LlamaRuntime, params: PromptParams, signal: AbortSignal, onText: (text: string) => void): Promise<PromptResult> {
   const loaded = runtime.current;

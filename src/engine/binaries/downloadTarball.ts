@@ -8,11 +8,11 @@ import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { formatBytes } from '../core/text/formatBytes';
-import { isWriteError, writeFailure } from './downloadErrors';
-import { CodedError } from './EngineError';
+import { formatBytes } from '../../core/text/formatBytes';
+import { isWriteError, writeFailure } from '../transfer/downloadErrors';
+import { CodedError } from '../EngineError';
 import { get } from './npmRegistry';
-import { errorMessage } from '../core/text/errorMessage';
+import { errorMessage } from '../../core/text/errorMessage';
 
 export interface Downloaded {
   /** sha512 of the bytes, base64, as npm's integrity field has it. */

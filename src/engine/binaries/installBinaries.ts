@@ -9,13 +9,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { shortDigest } from '../core/gpu/binaryPins';
-import { type BinaryPackage, type InstallBinariesParams, type InstallBinariesResult, packageLabel as label } from '../protocol/binariesProtocol';
-import type { DownloadProgress } from '../protocol/engineProtocol';
-import { DownloadProgressMeter } from './DownloadProgressMeter';
+import { shortDigest } from '../../core/gpu/binaryPins';
+import { type BinaryPackage, type InstallBinariesParams, type InstallBinariesResult, packageLabel as label } from '../../protocol/binariesProtocol';
+import type { DownloadProgress } from '../../protocol/engineProtocol';
+import { DownloadProgressMeter } from '../transfer/DownloadProgressMeter';
 import { downloadTarball } from './downloadTarball';
-import { errnoCode, writeFailure } from './downloadErrors';
-import { CodedError } from './EngineError';
+import { errnoCode, writeFailure } from '../transfer/downloadErrors';
+import { CodedError } from '../EngineError';
 import { planBinaryInstall } from './planBinaryInstall';
 import { unpackTarball } from './unpackTarball';
 

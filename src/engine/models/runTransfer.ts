@@ -4,10 +4,10 @@
 // writes nothing more and its retries run out by themselves.
 import { rm } from 'node:fs/promises';
 import type { ModelDownloader } from 'node-llama-cpp';
-import { DOWNLOAD_TEMP_SUFFIX } from '../protocol/modelFileNames';
-import type { DownloadProgressMeter } from './DownloadProgressMeter';
-import { isWriteError, transferFailure, writeFailure } from './downloadErrors';
-import { CodedError } from './EngineError';
+import { DOWNLOAD_TEMP_SUFFIX } from '../../protocol/modelFileNames';
+import type { DownloadProgressMeter } from '../transfer/DownloadProgressMeter';
+import { isWriteError, transferFailure, writeFailure } from '../transfer/downloadErrors';
+import { CodedError } from '../EngineError';
 import { onIpullWriteError } from './ipullWriteErrors';
 
 /**

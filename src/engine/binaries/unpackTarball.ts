@@ -6,11 +6,11 @@ import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { packageEntryPath } from '../core/tar/entryPath';
-import { TarReader, type TarEntry, type TarEvent } from '../core/tar/TarReader';
-import { isWriteError, writeFailure } from './downloadErrors';
-import { CodedError } from './EngineError';
-import { errorMessage } from '../core/text/errorMessage';
+import { packageEntryPath } from '../../core/tar/entryPath';
+import { TarReader, type TarEntry, type TarEvent } from '../../core/tar/TarReader';
+import { isWriteError, writeFailure } from '../transfer/downloadErrors';
+import { CodedError } from '../EngineError';
+import { errorMessage } from '../../core/text/errorMessage';
 
 /** Unpacks the tarball `file` into `dir` (which exists); `what` names it in messages. */
 export async function unpackTarball(file: string, dir: string, what: string, signal: AbortSignal): Promise<void> {

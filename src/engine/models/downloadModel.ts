@@ -10,16 +10,16 @@
 // beside it hides it from the model folder listing until then (protocol/modelFileNames.ts).
 import { mkdir, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { createModelDownloader, type ModelDownloader } from 'node-llama-cpp';
-import type { DownloadParams, DownloadProgress, DownloadResult } from '../protocol/engineProtocol';
-import { DOWNLOAD_TEMP_SUFFIX, UNVERIFIED_MARKER_SUFFIX } from '../protocol/modelFileNames';
-import { DownloadProgressMeter } from './DownloadProgressMeter';
-import { writeFailure } from './downloadErrors';
+import type { DownloadParams, DownloadProgress, DownloadResult } from '../../protocol/engineProtocol';
+import { DOWNLOAD_TEMP_SUFFIX, UNVERIFIED_MARKER_SUFFIX } from '../../protocol/modelFileNames';
+import { DownloadProgressMeter } from '../transfer/DownloadProgressMeter';
+import { writeFailure } from '../transfer/downloadErrors';
 import { type Expected, fetchServerHints, hashProblem, type ServerHints, sha256OfFile, sizeProblem } from './downloadVerification';
-import { CodedError } from './EngineError';
+import { CodedError } from '../EngineError';
 import { recordedBytes } from './ipullRecord';
 import { runTransfer, STALL_MS } from './runTransfer';
-import { errorMessage } from '../core/text/errorMessage';
-import { formatBytes } from '../core/text/formatBytes';
+import { errorMessage } from '../../core/text/errorMessage';
+import { formatBytes } from '../../core/text/formatBytes';
 
 /** Files this engine is downloading: two downloaders writing one temp file would corrupt it. */
 const downloading = new Set<string>();

@@ -1,5 +1,5 @@
 // Messages for the ways a download fails, worded for the user who started it.
-import { errorMessage } from '../core/text/errorMessage';
+import { errorMessage } from '../../core/text/errorMessage';
 
 /** Errors of the disk, not of the network: the partial file cannot be trusted after one of these. */
 const WRITE_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS', 'EIO']);

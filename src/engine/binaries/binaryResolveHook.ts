@@ -7,7 +7,7 @@
 import type { InitializeHook, ResolveHook } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isBinaryPackage } from '../protocol/binariesProtocol';
+import { isBinaryPackage } from '../../protocol/binariesProtocol';
 import { installedVersion } from './installedVersion';
 
 let folder: string | undefined;

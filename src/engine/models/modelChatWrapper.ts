@@ -5,7 +5,7 @@
 // so it is not used.
 import { basename } from 'node:path';
 import { GeneralChatWrapper, Llama2ChatWrapper, resolveChatWrapper, type ChatWrapper, type GgufFileInfo, type LlamaModel } from 'node-llama-cpp';
-import type { ChatWrapperSource } from '../protocol/engineProtocol';
+import type { ChatWrapperSource } from '../../protocol/engineProtocol';
 
 export interface ResolvedChatWrapper {
   wrapper: ChatWrapper;

@@ -2,9 +2,9 @@
 // fills the KV state, and the KV state of an unchanged start (from the previous pass) is reused, so an edit recomputes
 // from its first token. A text longer than the context is scored in overlapping windows (src/core/lens/scoreWindows.ts).
 import type { ControlledEvaluateInputItem, Token } from 'node-llama-cpp';
-import { scoreWindows, windowScoring, type ScoreWindow } from '../core/lens/scoreWindows';
-import type { SurprisalParams, SurprisalResult, TokenSurprisal } from '../protocol/engineProtocol';
-import type { LlamaRuntime } from './LlamaRuntime';
+import { scoreWindows, windowScoring, type ScoreWindow } from '../../core/lens/scoreWindows';
+import type { SurprisalParams, SurprisalResult, TokenSurprisal } from '../../protocol/engineProtocol';
+import type { LlamaRuntime } from '../LlamaRuntime';
 import { characterOffsets } from './characterOffsets';
 import { scoreOf, scoreRequest } from './positionScores';
 import { tokenizeContinuation } from './textTokens';

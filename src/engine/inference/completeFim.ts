@@ -2,12 +2,12 @@
 // KV state it shares with the previous request, evaluate the rest within a time budget, then
 // generate greedily, once or once per alternative first token.
 import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
-import type { CompleteParams, CompleteResult, StopReason } from '../protocol/engineProtocol';
-import { buildFimPrompt, fitPrompt } from '../core/fimPrompt';
-import { mostReusable } from '../core/kvReuse';
+import type { CompleteParams, CompleteResult, StopReason } from '../../protocol/engineProtocol';
+import { buildFimPrompt, fitPrompt } from '../../core/fimPrompt';
+import { mostReusable } from '../../core/kvReuse';
 import { greedyGenerate, traceStep, stopReasonOf, TRACE_ALTERNATIVES, type Generation, type GenerationLimits } from './greedyGenerate';
 import { topProbabilities, topRequest } from './positionScores';
-import type { LlamaRuntime } from './LlamaRuntime';
+import type { LlamaRuntime } from '../LlamaRuntime';
 import { prefill } from './prefill';
 import { tokenizeFimParts } from './tokenizeFimParts';
 

@@ -1,12 +1,12 @@
 // The model's distribution over the token that follows a text (and a path of tokens after it),
 // for the Lens: top candidates, candidates consistent with a half-typed word, entropy, tail mass.
 import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
-import { encodeProbabilities, entropyBits, tailMass } from '../core/lens/distributionMath';
-import type { DistributionParams, DistributionResult, TokenProbability } from '../protocol/engineProtocol';
+import { encodeProbabilities, entropyBits, tailMass } from '../../core/lens/distributionMath';
+import type { DistributionParams, DistributionResult, TokenProbability } from '../../protocol/engineProtocol';
 import { continuationText } from './continuationText';
-import { CodedError } from './EngineError';
+import { CodedError } from '../EngineError';
 import { tokenizeContinuation } from './textTokens';
-import type { LlamaRuntime } from './LlamaRuntime';
+import type { LlamaRuntime } from '../LlamaRuntime';
 import { displayPieces, tokenPieces } from './tokenPieces';
 
 export async function nextTokenDistribution(runtime: LlamaRuntime, params: DistributionParams): Promise<DistributionResult> {

@@ -4,11 +4,11 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { splitModelProblem, splitPartNames, type SplitHeader } from '../core/gguf/splitModel';
-import { validateGgufHeader } from '../core/gguf/validateGguf';
-import { IN_PROGRESS_SUFFIXES } from '../protocol/modelFileNames';
-import { CodedError } from './EngineError';
-import { errorMessage } from '../core/text/errorMessage';
+import { splitModelProblem, splitPartNames, type SplitHeader } from '../../core/gguf/splitModel';
+import { validateGgufHeader } from '../../core/gguf/validateGguf';
+import { IN_PROGRESS_SUFFIXES } from '../../protocol/modelFileNames';
+import { CodedError } from '../EngineError';
+import { errorMessage } from '../../core/text/errorMessage';
 
 /** Enough for most headers at once (a 32k-token vocabulary makes a header of about 1 MB). */
 const FIRST_READ_BYTES = 1024 ** 2;

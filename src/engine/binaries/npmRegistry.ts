@@ -2,13 +2,13 @@
 // Only the version's own document is fetched (`<registry>/<name>/<version>`), not the package's whole history. What it
 // says is checked against the pins (planBinaryInstall.ts); every URL fetched, redirects included, must pass the
 // plain-http rule of core/net/plainHttp.
-import { sha512Of } from '../core/gpu/binaryPins';
-import { plainHttpProblem } from '../core/net/plainHttp';
-import { type BinaryPackage, packageLabel as label } from '../protocol/binariesProtocol';
-import { isRecord, isString } from '../protocol/guards';
+import { sha512Of } from '../../core/gpu/binaryPins';
+import { plainHttpProblem } from '../../core/net/plainHttp';
+import { type BinaryPackage, packageLabel as label } from '../../protocol/binariesProtocol';
+import { isRecord, isString } from '../../protocol/guards';
 
-import { CodedError } from './EngineError';
-import { errorMessage } from '../core/text/errorMessage';
+import { CodedError } from '../EngineError';
+import { errorMessage } from '../../core/text/errorMessage';
 
 export interface TarballInfo {
   url: string;

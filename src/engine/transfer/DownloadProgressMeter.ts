@@ -1,6 +1,6 @@
 // Turns the downloader's frequent progress callbacks into at most ~10 events a second, with a speed measured over the
 // last few seconds, and remembers when bytes last moved (a stalled download is detected from that).
-import type { DownloadProgress } from '../protocol/engineProtocol';
+import type { DownloadProgress } from '../../protocol/engineProtocol';
 
 const MIN_INTERVAL_MS = 100;
 /** Long enough to smooth chunk bursts, short enough to follow a change of network. */

@@ -13,7 +13,7 @@
 // context ends with a newline (formatExtraContext) and no token of Llama's vocabulary spans a newline.
 // docs/features.md ("The FIM prompt, token by token") has a worked example.
 import type { LlamaModel } from 'node-llama-cpp';
-import type { PromptParts } from '../core/fimPrompt';
+import type { PromptParts } from '../../core/fimPrompt';
 import { tokenizeContinuation as continuation, tokenizeStartOfText as startOfText } from './textTokens';
 
 export interface FimTexts {
