@@ -28,7 +28,9 @@ export function binaryPins(env: NodeJS.ProcessEnv = process.env): PinSet {
   try {
     file = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new Error(`Cannot read the binary pins in ${path} (${TEST_BINARY_PINS_ENV}): ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `Cannot read the binary pins in ${path} (${TEST_BINARY_PINS_ENV}): ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   if (!isBinaryPinsFile(file)) throw new Error(`${path} (${TEST_BINARY_PINS_ENV}) is not a list of binary pins.`);
   return { packages: file.packages, maxTarballBytes: Math.min(MAX_BINARY_TARBALL_BYTES, file.maxTarballBytes ?? Infinity), testFile: path };

@@ -65,9 +65,11 @@ export async function assertModelFits(llama: Llama, params: LoadParams, checkedS
   const need = await estimateNeed(insights, llama, params.gpu, params.gpuLayers, contextSize);
   const fit = memoryFit(need, await describeMachine(llama, params.gpu));
   if (fit.fits) return;
-  throw new CodedError('tooLarge',
+  throw new CodedError(
+    'tooLarge',
     `${basename(params.modelPath)} is too large for this machine at context ${contextSize} with ${need.gpuLayers} GPU layers. ${fit.note} ` +
-    'A smaller model, context or quantisation would fit; to try this one anyway, load it again with allowOversize.');
+      'A smaller model, context or quantisation would fit; to try this one anyway, load it again with allowOversize.',
+  );
 }
 
 /** `checkedSizeBytes`: the caller has run checkModelPath already (a load), so the header is not validated twice. */
@@ -88,7 +90,10 @@ async function readModelHeader(modelPath: string, checkedSizeBytes?: number): Pr
 }
 
 function unreadableHeader(modelPath: string, reason: string): CodedError {
-  return new CodedError('loadFailed', `${modelPath} starts like a GGUF file but its header cannot be read (${reason}); the file may be cut short or corrupt.`);
+  return new CodedError(
+    'loadFailed',
+    `${modelPath} starts like a GGUF file but its header cannot be read (${reason}); the file may be cut short or corrupt.`,
+  );
 }
 
 /**
@@ -99,7 +104,10 @@ async function inspectionLlama(runtime: LlamaRuntime, gpu: GpuSetting): Promise<
   const busy = runtime.busyGpuSetting;
   if (busy === undefined || busy === gpu) return runtime.llamaFor(gpu);
   if (gpu === 'cpu') return runtime.llamaFor(busy);
-  throw new CodedError('badRequest', `The loaded model uses the "${busy}" GPU setting; inspect with it (or "cpu"), or load with "${gpu}" first.`);
+  throw new CodedError(
+    'badRequest',
+    `The loaded model uses the "${busy}" GPU setting; inspect with it (or "cpu"), or load with "${gpu}" first.`,
+  );
 }
 
 function offloads(llama: Llama, gpu: GpuSetting): boolean {
@@ -157,9 +165,18 @@ type Ggml = Partial<Record<string, unknown>> & { tokens?: readonly string[] };
  * those ids and falls back to `<fim_prefix>`-style text, which the spellings cover.
  */
 const FIM_TOKENS = [
-  { keys: ['fim_pre_token_id', 'prefix_token_id'], texts: ['<|fim_prefix|>', '<fim-prefix>', '<fim_prefix>', '<｜fim▁begin｜>', '<PRE>', '▁<PRE>', '<|code_prefix|>', '<|prefix|>'] },
-  { keys: ['fim_suf_token_id', 'suffix_token_id'], texts: ['<|fim_suffix|>', '<fim-suffix>', '<fim_suffix>', '<｜fim▁hole｜>', '<SUF>', '▁<SUF>', '<|code_suffix|>', '<|suffix|>'] },
-  { keys: ['fim_mid_token_id', 'middle_token_id'], texts: ['<|fim_middle|>', '<fim-middle>', '<fim_middle>', '<｜fim▁end｜>', '<MID>', '▁<MID>', '<|code_middle|>', '<|middle|>'] },
+  {
+    keys: ['fim_pre_token_id', 'prefix_token_id'],
+    texts: ['<|fim_prefix|>', '<fim-prefix>', '<fim_prefix>', '<｜fim▁begin｜>', '<PRE>', '▁<PRE>', '<|code_prefix|>', '<|prefix|>'],
+  },
+  {
+    keys: ['fim_suf_token_id', 'suffix_token_id'],
+    texts: ['<|fim_suffix|>', '<fim-suffix>', '<fim_suffix>', '<｜fim▁hole｜>', '<SUF>', '▁<SUF>', '<|code_suffix|>', '<|suffix|>'],
+  },
+  {
+    keys: ['fim_mid_token_id', 'middle_token_id'],
+    texts: ['<|fim_middle|>', '<fim-middle>', '<fim_middle>', '<｜fim▁end｜>', '<MID>', '▁<MID>', '<|code_middle|>', '<|middle|>'],
+  },
 ] as const;
 
 function tokenizerGgml(fileInfo: GgufFileInfo): Ggml {
@@ -182,7 +199,11 @@ function headerHasFim(fileInfo: GgufFileInfo): boolean {
  * template to its specialised wrapper (Llama 2's [INST], ...) with the model's tokenizer, so this loads the
  * vocabulary alone (no weights) and asks modelChatWrapper. Undefined when there is no template or that load fails.
  */
-async function templateChatWrapper(llama: Llama, fileInfo: GgufFileInfo, modelPath: string): Promise<{ name: string; source: ChatWrapperSource } | undefined> {
+async function templateChatWrapper(
+  llama: Llama,
+  fileInfo: GgufFileInfo,
+  modelPath: string,
+): Promise<{ name: string; source: ChatWrapperSource } | undefined> {
   if (!hasChatTemplate(fileInfo.metadata)) return undefined;
   let vocab: LlamaModel | undefined;
   try {

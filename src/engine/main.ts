@@ -38,7 +38,13 @@ function useExtraBinaries(send: (message: EngineToHost) => void): void {
   if (!folder) return;
   try {
     const pins = binaryPins();
-    if (pins.testFile) send({ kind: 'log', level: 'warn', message: `Binary packages are pinned by ${pins.testFile} (${TEST_BINARY_PINS_ENV}), not by this build.` });
+    if (pins.testFile) {
+      send({
+        kind: 'log',
+        level: 'warn',
+        message: `Binary packages are pinned by ${pins.testFile} (${TEST_BINARY_PINS_ENV}), not by this build.`,
+      });
+    }
     const packages = installedPins(folder, pins.packages);
     if (packages.length === 0) return;
     if (typeof nodeModule.register !== 'function') throw new Error(`this Node (${process.version}) has no module.register`);
@@ -46,7 +52,11 @@ function useExtraBinaries(send: (message: EngineToHost) => void): void {
     send({ kind: 'log', level: 'info', message: `Binary packages ${packages.map(label).join(', ')} are looked up in ${folder} first.` });
   } catch (error) {
     // Without the hook only the bundled binaries are found: CUDA then reports itself unavailable, which says enough.
-    send({ kind: 'log', level: 'warn', message: `Cannot look up binary packages in ${folder}: ${error instanceof Error ? error.message : String(error)}` });
+    send({
+      kind: 'log',
+      level: 'warn',
+      message: `Cannot look up binary packages in ${folder}: ${error instanceof Error ? error.message : String(error)}`,
+    });
   }
 }
 

@@ -44,7 +44,9 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
       const suggestion = await this.pipeline.complete(this.queryAt(document, position, settings, manual), abort.signal);
       const result = suggestion?.result;
       if (result) {
-        this.log.debug(`completion: ${result.evaluatedTokens} evaluated, ${result.reusedTokens} reused, ${result.generatedTokens} generated in ${result.durationMs.toFixed(0)} ms (${result.stopReason})`);
+        this.log.debug(
+          `completion: ${result.evaluatedTokens} evaluated, ${result.reusedTokens} reused, ${result.generatedTokens} generated in ${result.durationMs.toFixed(0)} ms (${result.stopReason})`,
+        );
       }
       this.onAnswered(result);
       if (!suggestion || token.isCancellationRequested) return undefined;
@@ -52,7 +54,9 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
       return suggestion.items.map((text) => new vscode.InlineCompletionItem(text, new vscode.Range(position, position)));
     } catch (error) {
       // A failed load is already on the status bar; repeating it on every keystroke would flood the log.
-      if (!isCancellation(error) && !isLoadProblem(error)) this.log.warn(`completion failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (!isCancellation(error) && !isLoadProblem(error)) {
+        this.log.warn(`completion failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
       return undefined;
     } finally {
       subscription.dispose();
@@ -60,7 +64,12 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
   }
 
   /** Reads only a window around the cursor: the whole document on every keystroke costs O(file size). */
-  private queryAt(document: vscode.TextDocument, position: vscode.Position, settings: CompletionSettings, manual: boolean): CompletionQuery {
+  private queryAt(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    settings: CompletionSettings,
+    manual: boolean,
+  ): CompletionQuery {
     const limits = { maxPrefixChars: settings.budgets.prefix * CHARS_PER_TOKEN, maxSuffixChars: settings.budgets.suffix * CHARS_PER_TOKEN };
     const offset = document.offsetAt(position);
     const start = prefixWindowStart(offset, limits.maxPrefixChars);

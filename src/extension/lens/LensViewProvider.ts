@@ -120,7 +120,9 @@ export class LensViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   private async queryCursor(editor: vscode.TextEditor): Promise<void> {
-    if (this.session.state.kind === 'noModel') return this.post({ kind: 'status', message: 'No model: select a GGUF model file first.', busy: false });
+    if (this.session.state.kind === 'noModel') {
+      return this.post({ kind: 'status', message: 'No model: select a GGUF model file first.', busy: false });
+    }
     const query = cursorQuery(editor.document, editor.selection.active);
     this.cursorRequest?.abort();
     const abort = new AbortController();
@@ -133,7 +135,13 @@ export class LensViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       const distribution = toLensDistribution(result, []);
       this.post({ kind: 'cursor', cursor: query.cursor, distribution, queryId });
     } catch (error) {
-      if (!isCancellation(error)) this.post({ kind: 'status', message: `Could not read the distribution: ${error instanceof Error ? error.message : String(error)}`, busy: false });
+      if (!isCancellation(error)) {
+        this.post({
+          kind: 'status',
+          message: `Could not read the distribution: ${error instanceof Error ? error.message : String(error)}`,
+          busy: false,
+        });
+      }
     }
   }
 
