@@ -1,6 +1,6 @@
 // Bundles the extension (CommonJS, as VS Code loads it), the engine child process (ESM, because
 // node-llama-cpp is ESM-only and must stay external), and transpiles tests and scripts into out/.
-// Type checking is not done here: `npm run typecheck` (tsc --noEmit) is the gate.
+// Type checking is not done here: `npm run typecheck` (tsc, per layer) is the gate.
 import * as esbuild from 'esbuild';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
