@@ -11,6 +11,7 @@ export function llamaParameters(vocab: number, nEmbd: number, nEmbdKv: number, n
 
 /** Thrown by a tensor producer to stop GgufWriter.writeFile once the header is on disk. */
 class HeaderWritten extends Error {}
+// eslint-disable-next-line require-yield -- a producer that throws when asked for its first tensor's data.
 const stopAtData: TensorDataProducer = function* () {
   throw new HeaderWritten();
 };
