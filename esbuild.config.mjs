@@ -1,6 +1,6 @@
 // Bundles the extension (CommonJS, as VS Code loads it), the engine child process (ESM, because
 // node-llama-cpp is ESM-only and must stay external), and transpiles tests and scripts into out/.
-// Type checking is not done here: `npm run typecheck` (tsc --noEmit) is the gate.
+// Type checking is not done here: `npm run typecheck` (tsc, per layer) is the gate.
 import * as esbuild from 'esbuild';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,7 +55,10 @@ const pinBinaries = {
   name: 'binary-pins',
   setup(build) {
     build.onResolve({ filter: /^llama-lens:binary-pins$/ }, (args) => ({ path: args.path, namespace: 'binary-pins' }));
-    build.onLoad({ filter: /.*/, namespace: 'binary-pins' }, () => ({ contents: `export default ${JSON.stringify(lockedCudaPins())};`, loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'binary-pins' }, () => ({
+      contents: `export default ${JSON.stringify(lockedCudaPins())};`,
+      loader: 'js',
+    }));
   },
 };
 
@@ -72,27 +75,61 @@ function lockedCudaPins() {
   // natives): npm ci needs the entry, and there is nothing to pin. Linux's must always be real.
   const pins = cuda.filter((pin) => pin.integrity !== undefined || pin.name.startsWith('@node-llama-cpp/linux-'));
   for (const pin of pins) {
-    if (!/^sha512-[A-Za-z0-9+/]+=*$/.test(pin.integrity ?? '')) throw new Error(`package-lock.json has no sha512 integrity for ${pin.name}.`);
+    if (!/^sha512-[A-Za-z0-9+/]+=*$/.test(pin.integrity ?? '')) {
+      throw new Error(`package-lock.json has no sha512 integrity for ${pin.name}.`);
+    }
   }
-  if (!pins.some((pin) => pin.name === '@node-llama-cpp/linux-x64-cuda')) throw new Error('package-lock.json lists no @node-llama-cpp/linux-x64-cuda to pin.');
+  if (!pins.some((pin) => pin.name === '@node-llama-cpp/linux-x64-cuda')) {
+    throw new Error('package-lock.json lists no @node-llama-cpp/linux-x64-cuda to pin.');
+  }
   return pins;
 }
 
 const allBuilds = [
   // The extension host side. `vscode` is provided by the host; node-llama-cpp never enters this bundle.
-  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', format: 'cjs', external: ['node-llama-cpp'],
-    plugins: [shareVscodeImport, pinBinaries] },
+  {
+    ...common,
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    format: 'cjs',
+    external: ['node-llama-cpp'],
+    plugins: [shareVscodeImport, pinBinaries],
+  },
   // The engine child process: the only code that imports node-llama-cpp, which ships in node_modules.
-  { ...common, entryPoints: ['src/engine/main.ts'], outfile: 'dist/engine.mjs', format: 'esm', external: ['node-llama-cpp'], plugins: [pinBinaries],
-    banner: { js: "import { createRequire as __llCreateRequire } from 'node:module'; const require = __llCreateRequire(import.meta.url);" } },
+  {
+    ...common,
+    entryPoints: ['src/engine/main.ts'],
+    outfile: 'dist/engine.mjs',
+    format: 'esm',
+    external: ['node-llama-cpp'],
+    plugins: [pinBinaries],
+    banner: { js: "import { createRequire as __llCreateRequire } from 'node:module'; const require = __llCreateRequire(import.meta.url);" },
+  },
   // The engine's resolve hook, registered by the engine when CUDA binaries were downloaded: its own module, loaded by
   // Node's hooks thread.
   { ...common, entryPoints: ['src/engine/binaries/binaryResolveHook.ts'], outfile: 'dist/binaryResolveHook.mjs', format: 'esm' },
   // The Lens webview: browser code with no Node built-ins, loaded by a <script> tag under a strict CSP.
-  { ...common, entryPoints: ['src/webview/lens/main.ts'], outfile: 'dist/webview/lens.js', platform: 'browser', target: 'es2022', format: 'iife' },
+  {
+    ...common,
+    entryPoints: ['src/webview/lens/main.ts'],
+    outfile: 'dist/webview/lens.js',
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+  },
   // Tests and scripts: one CommonJS file per entry; packages stay external and load from node_modules.
-  { ...common, entryPoints: [...findFiles('test', /(\.test|^index|^runnerExtension|^runElectron)\.ts$/), ...findFiles('scripts', /\.ts$/).filter((f) => !f.includes('/lib/'))],
-    outdir: 'out', outbase: '.', format: 'cjs', packages: 'external', plugins: [pinBinaries] },
+  {
+    ...common,
+    entryPoints: [
+      ...findFiles('test', /(\.test|^index|^runnerExtension|^runElectron)\.ts$/),
+      ...findFiles('scripts', /\.ts$/).filter((f) => !f.includes('/lib/')),
+    ],
+    outdir: 'out',
+    outbase: '.',
+    format: 'cjs',
+    packages: 'external',
+    plugins: [pinBinaries],
+  },
 ];
 
 const builds = distOnly ? allBuilds.filter((options) => options.outfile?.startsWith('dist/')) : allBuilds;

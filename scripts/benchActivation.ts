@@ -84,15 +84,28 @@ async function activationMs(page: Page, displayName: string): Promise<number> {
   let key = 'End';
   const text = await waitFor(
     async () => {
-      const found = await page.locator('.monaco-list-row', { hasText: displayName }).locator('.activation-time').first().textContent({ timeout: 500 }).catch(() => null);
+      const found = await page
+        .locator('.monaco-list-row', { hasText: displayName })
+        .locator('.activation-time')
+        .first()
+        .textContent({ timeout: 500 })
+        .catch(() => null);
       if (found === null) {
-        await page.locator('.monaco-list-row').first().click({ timeout: 1000 }).catch(() => undefined);
+        await page
+          .locator('.monaco-list-row')
+          .first()
+          .click({ timeout: 1000 })
+          .catch(() => undefined);
         await page.keyboard.press(key);
         key = key === 'End' ? 'Home' : 'End';
       }
       return found;
     },
-    { timeoutMs: 60_000, message: `the activation time of ${displayName} in Running Extensions`, until: (value) => /Activation: \d+ms/.test(value ?? '') },
+    {
+      timeoutMs: 60_000,
+      message: `the activation time of ${displayName} in Running Extensions`,
+      until: (value) => /Activation: \d+ms/.test(value ?? ''),
+    },
   );
   return Number(/(\d+)ms/.exec(text ?? '')?.[1]);
 }
@@ -132,7 +145,9 @@ async function activationMarks(inspector: NodeInspector, id: string): Promise<Ac
   if (!marks) throw new Error('The extension host has no globalThis.MonacoPerformanceMarks: this VS Code keeps its marks elsewhere.');
   const at = (name: string) => {
     const mark = marks.find((m) => m.name === `code/extHost/${name}/${id}`);
-    if (!mark) throw new Error(`VS Code's extension host has no mark ${name} for ${id} (marks: ${marks.map((m) => m.name).join(', ') || 'none'}).`);
+    if (!mark) {
+      throw new Error(`VS Code's extension host has no mark ${name} for ${id} (marks: ${marks.map((m) => m.name).join(', ') || 'none'}).`);
+    }
     return mark.startTime;
   };
   return {
@@ -148,7 +163,9 @@ async function activationMarks(inspector: NodeInspector, id: string): Promise<Ac
 async function openFileInSettledWindow(page: Page): Promise<void> {
   await runCommand(page, 'Developer: Show Running Extensions');
   await waitFor(() => page.locator('.monaco-list-row .activation-time').allTextContents(), {
-    timeoutMs: 60_000, message: 'the built-in extensions to finish activating', until: (times) => times.length > 0 && times.every((time) => !/Activating/.test(time)),
+    timeoutMs: 60_000,
+    message: 'the built-in extensions to finish activating',
+    until: (times) => times.length > 0 && times.every((time) => !/Activating/.test(time)),
   });
   // VS Code shows Running Extensions as a modal editor: close it to reach the Explorer.
   await page.keyboard.press('Escape');
@@ -158,15 +175,26 @@ async function openFileInSettledWindow(page: Page): Promise<void> {
 
 /** One window with Llama Lens and the baseline beside it. */
 async function round(workspace: string, baseline: string): Promise<Round> {
-  const server = await startCodeServer({ workspace, extensions: [await installedLlamaLens(), baseline], settings: { 'llamaLens.gpu': 'cpu' } });
+  const server = await startCodeServer({
+    workspace,
+    extensions: [await installedLlamaLens(), baseline],
+    settings: { 'llamaLens.gpu': 'cpu' },
+  });
   const workbench = await openWorkbench(server.url);
   let inspector: NodeInspector | undefined;
   try {
     const { page } = workbench;
     await openFileInSettledWindow(page);
-    await waitFor(() => statusBarText(page, STATUS_BAR_ID_PREFIX), { timeoutMs: 60_000, message: 'Llama Lens to activate (no model)', until: (text) => /no model/.test(text ?? '') });
+    await waitFor(() => statusBarText(page, STATUS_BAR_ID_PREFIX), {
+      timeoutMs: 60_000,
+      message: 'Llama Lens to activate (no model)',
+      until: (text) => /no model/.test(text ?? ''),
+    });
     await runCommand(page, 'Developer: Show Running Extensions');
-    const runningExtensionsMs = { llamaLens: await activationMs(page, 'Llama Lens'), baseline: await activationMs(page, 'Activation Baseline') };
+    const runningExtensionsMs = {
+      llamaLens: await activationMs(page, 'Llama Lens'),
+      baseline: await activationMs(page, 'Activation Baseline'),
+    };
     const activateCallMs = await waitFor(() => /Activated in ([\d.]+) ms/.exec(outputChannelLog(server.userDataDir, 'Llama Lens'))?.[1], {
       timeoutMs: 30_000, message: 'the "Activated in" line of the Llama Lens log',
     });
@@ -221,22 +249,43 @@ async function main(): Promise<void> {
     const heapGrowth = col((r) => r.host.after.heapAfterGcMiB - r.host.before.heapAfterGcMiB);
     const memoryRow = (label: string, pick: (r: Round) => HostMemory) =>
       [label, `${mib(col((r) => pick(r).heapAfterGcMiB))} / ${mib(col((r) => pick(r).rssMiB))}`, '', ''];
-    process.stdout.write(`\n${table([
-      ['Measure (median of ' + rounds + ' windows)', 'Llama Lens', 'Empty extension', 'Target'],
-      ['Code loading (VS Code marks)', ms(col((r) => r.llamaLens.codeLoadingMs)), ms(col((r) => r.baseline.codeLoadingMs)), ''],
-      ['activate() call (Llama Lens log)', ms(col((r) => r.activateCallMs)), '', ''],
-      ['Code loading + activate()', ms(total), '', `≤ ${ACTIVATION_TARGET_MS} ms`],
-      ['For reference: activation span (VS Code marks, with awaits)', ms(col((r) => r.llamaLens.activationSpanMs)), ms(col((r) => r.baseline.activationSpanMs)), ''],
-      ['For reference: Running Extensions figure (with an await)', ms(col((r) => r.runningExtensionsMs.llamaLens)), ms(col((r) => r.runningExtensionsMs.baseline)), ''],
-      // Both extensions wait through the same await in the same window: the difference is what Llama Lens adds.
-      ['Running Extensions: Llama Lens minus the empty extension', ms(col((r) => r.runningExtensionsMs.llamaLens - r.runningExtensionsMs.baseline)), '', ''],
-      memoryRow('Host heap after GC / RSS, no model', (r) => r.host.before),
-      memoryRow('... with the 3.8 MB oracle model (engine started)', (r) => r.host.withSmall),
-      memoryRow('... then the TinyLlama-shaped model', (r) => r.host.after),
-      ['Host growth from loading the models: heap after GC / RSS', `${heapGrowth >= 0 ? '+' : ''}${heapGrowth.toFixed(2)} MiB / ${rssGrowth >= 0 ? '+' : ''}${(rssGrowth * 100).toFixed(1)}%`, '',
-        `< ${HOST_HEAP_GROWTH_TARGET_MIB} MiB / < ${HOST_RSS_GROWTH_TARGET * 100}%`],
-      ['Engine process RSS, oracle then TinyLlama', `${mib(col((r) => r.engineWithSmallMiB))} → ${mib(col((r) => r.engineMiB))}`, '', ''],
-    ])}\n`);
+    process.stdout.write(
+      `\n${table([
+        ['Measure (median of ' + rounds + ' windows)', 'Llama Lens', 'Empty extension', 'Target'],
+        ['Code loading (VS Code marks)', ms(col((r) => r.llamaLens.codeLoadingMs)), ms(col((r) => r.baseline.codeLoadingMs)), ''],
+        ['activate() call (Llama Lens log)', ms(col((r) => r.activateCallMs)), '', ''],
+        ['Code loading + activate()', ms(total), '', `≤ ${ACTIVATION_TARGET_MS} ms`],
+        [
+          'For reference: activation span (VS Code marks, with awaits)',
+          ms(col((r) => r.llamaLens.activationSpanMs)),
+          ms(col((r) => r.baseline.activationSpanMs)),
+          '',
+        ],
+        [
+          'For reference: Running Extensions figure (with an await)',
+          ms(col((r) => r.runningExtensionsMs.llamaLens)),
+          ms(col((r) => r.runningExtensionsMs.baseline)),
+          '',
+        ],
+        // Both extensions wait through the same await in the same window: the difference is what Llama Lens adds.
+        [
+          'Running Extensions: Llama Lens minus the empty extension',
+          ms(col((r) => r.runningExtensionsMs.llamaLens - r.runningExtensionsMs.baseline)),
+          '',
+          '',
+        ],
+        memoryRow('Host heap after GC / RSS, no model', (r) => r.host.before),
+        memoryRow('... with the 3.8 MB oracle model (engine started)', (r) => r.host.withSmall),
+        memoryRow('... then the TinyLlama-shaped model', (r) => r.host.after),
+        [
+          'Host growth from loading the models: heap after GC / RSS',
+          `${heapGrowth >= 0 ? '+' : ''}${heapGrowth.toFixed(2)} MiB / ${rssGrowth >= 0 ? '+' : ''}${(rssGrowth * 100).toFixed(1)}%`,
+          '',
+          `< ${HOST_HEAP_GROWTH_TARGET_MIB} MiB / < ${HOST_RSS_GROWTH_TARGET * 100}%`,
+        ],
+        ['Engine process RSS, oracle then TinyLlama', `${mib(col((r) => r.engineWithSmallMiB))} → ${mib(col((r) => r.engineMiB))}`, '', ''],
+      ])}\n`,
+    );
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), models: [SMALL_MODEL, MODEL], rounds: results }, null, 2)}\n`);
     const misses = [

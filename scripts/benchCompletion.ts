@@ -9,7 +9,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { EngineClient } from '../src/client/EngineClient';
 import {
-  DECODE, decodeParams, decodePrompt, engineParams, lensStrategy, naiveStrategy, replayPositions, SETTINGS, type StrategyReport, summariseReplay, THINK_MS,
+  DECODE,
+  decodeParams,
+  decodePrompt,
+  engineParams,
+  lensStrategy,
+  naiveStrategy,
+  replayPositions,
+  SETTINGS,
+  type StrategyReport,
+  summariseReplay,
+  THINK_MS,
 } from './lib/bench/completionStrategies';
 import { cpuLoad, engineDecode, withEngine, type DecodeRun } from './lib/bench/engineRuns';
 import { rawDecodeSpeed } from './lib/bench/rawDecode';
@@ -27,7 +37,10 @@ interface Options {
 
 function parseOptions(argv: string[]): Options {
   const outIndex = argv.indexOf('--out');
-  return { quick: argv.includes('--quick'), out: outIndex >= 0 ? argv[outIndex + 1] ?? '' : join(ROOT, 'bench-results', 'completion.json') };
+  return {
+    quick: argv.includes('--quick'),
+    out: outIndex >= 0 ? (argv[outIndex + 1] ?? '') : join(ROOT, 'bench-results', 'completion.json'),
+  };
 }
 
 const REPETITION_TOKENS = 200;
@@ -43,7 +56,12 @@ async function lookupOnRepetition(): Promise<{ promptLookup: boolean; runs: Deco
   const results = [];
   for (const promptLookup of [false, true]) {
     console.log(`\noracle, prompt lookup ${promptLookup ? 'on' : 'off'}`);
-    results.push({ promptLookup, runs: await withEngine(ROOT, { ...cpuLoad(ORACLE, promptLookup), contextSize: 4096 }, (client) => engineDecode(client, params, DECODE.runs)) });
+    results.push({
+      promptLookup,
+      runs: await withEngine(ROOT, { ...cpuLoad(ORACLE, promptLookup), contextSize: 4096 }, (client) =>
+        engineDecode(client, params, DECODE.runs),
+      ),
+    });
   }
   return results;
 }
@@ -51,7 +69,9 @@ async function lookupOnRepetition(): Promise<{ promptLookup: boolean; runs: Deco
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const positions = replayPositions(ROOT, options.quick);
-  console.log(`Replaying ${positions.reduce((n, p) => n + p.typed.length, 0)} keystrokes at ${positions.length} positions in ${[...new Set(positions.map((p) => p.file))].join(', ')}`);
+  const keystrokes = positions.reduce((n, p) => n + p.typed.length, 0);
+  const files = [...new Set(positions.map((p) => p.file))].join(', ');
+  console.log(`Replaying ${keystrokes} keystrokes at ${positions.length} positions in ${files}`);
 
   const reports: StrategyReport[] = [];
   for (const [name, promptLookup, strategyOf] of [
@@ -74,21 +94,57 @@ async function main(): Promise<void> {
   const naive = summaries[2];
   const rawRate = median(raw);
   const fixed = (value: number | undefined, digits = 0) => (value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits));
-  console.log(`\n${table([
-    ['strategy', 'warm p50 ms', 'warm p90 ms', 'cold p50 ms', 'tokens evaluated / warm keystroke', 'engine calls / warm keystroke', 'p50 vs naive', 'decode tok/s', 'decode vs raw'],
-    ...summaries.map((s) => [
-      s.name, fixed(s.warmP50Ms), fixed(s.warmP90Ms), fixed(s.coldP50Ms), fixed(s.warmEvaluatedMean, 1), fixed(s.engineCallShare, 2),
-      fixed(s.warmP50Ms / (naive?.warmP50Ms ?? NaN), 2), fixed(s.decodeTokensPerSecond, 1), fixed(s.decodeTokensPerSecond / rawRate, 3),
-    ]),
-    ['raw node-llama-cpp', '', '', '', '', '', '', fixed(rawRate, 1), '1.000'],
-  ])}`);
+  console.log(
+    `\n${table([
+      [
+        'strategy',
+        'warm p50 ms',
+        'warm p90 ms',
+        'cold p50 ms',
+        'tokens evaluated / warm keystroke',
+        'engine calls / warm keystroke',
+        'p50 vs naive',
+        'decode tok/s',
+        'decode vs raw',
+      ],
+      ...summaries.map((s) => [
+        s.name,
+        fixed(s.warmP50Ms),
+        fixed(s.warmP90Ms),
+        fixed(s.coldP50Ms),
+        fixed(s.warmEvaluatedMean, 1),
+        fixed(s.engineCallShare, 2),
+        fixed(s.warmP50Ms / (naive?.warmP50Ms ?? NaN), 2),
+        fixed(s.decodeTokensPerSecond, 1),
+        fixed(s.decodeTokensPerSecond / rawRate, 3),
+      ]),
+      ['raw node-llama-cpp', '', '', '', '', '', '', fixed(rawRate, 1), '1.000'],
+    ])}`,
+  );
   console.log(`\nPrompt lookup where the output repeats the prompt (oracle model, ${REPETITION_TOKENS} tokens):`);
-  console.log(table([
-    ['prompt lookup', 'decode tok/s', 'drafts confirmed', 'drafts refuted'],
-    ...repetition.map((r) => [r.promptLookup ? 'on' : 'off', fixed(median(r.runs.map((run) => run.tokensPerSecond)), 1), String(r.runs[0]?.validated ?? 0), String(r.runs[0]?.refuted ?? 0)]),
-  ]));
+  console.log(
+    table([
+      ['prompt lookup', 'decode tok/s', 'drafts confirmed', 'drafts refuted'],
+      ...repetition.map((r) => [
+        r.promptLookup ? 'on' : 'off',
+        fixed(median(r.runs.map((run) => run.tokensPerSecond)), 1),
+        String(r.runs[0]?.validated ?? 0),
+        String(r.runs[0]?.refuted ?? 0),
+      ]),
+    ]),
+  );
   mkdirSync(dirname(options.out), { recursive: true });
-  writeFileSync(options.out, `${JSON.stringify({ date: new Date().toISOString(), model: MODEL, settings: SETTINGS, thinkMs: THINK_MS, summaries, rawDecodeTokensPerSecond: raw, repetition, reports }, null, 2)}\n`);
+  const results = {
+    date: new Date().toISOString(),
+    model: MODEL,
+    settings: SETTINGS,
+    thinkMs: THINK_MS,
+    summaries,
+    rawDecodeTokensPerSecond: raw,
+    repetition,
+    reports,
+  };
+  writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nwrote ${options.out}`);
 }
 

@@ -18,7 +18,12 @@ import { median, table } from './lib/bench/summary';
 
 const ROOT = join(__dirname, '..', '..');
 const MODEL = join(ROOT, '.cache', 'models', 'tinyllama-1.1b-fim.gguf');
-const SOURCES = ['src/core/postProcessCompletion.ts', 'src/engine/inference/completeFim.ts', 'scripts/lib/gguf/GgufWriter.ts', 'src/core/ContextRing.ts'];
+const SOURCES = [
+  'src/core/postProcessCompletion.ts',
+  'src/engine/inference/completeFim.ts',
+  'scripts/lib/gguf/GgufWriter.ts',
+  'src/core/ContextRing.ts',
+];
 /** What the engine uses for this model: the 4,096 setting capped at TinyLlama's training context. */
 const CONTEXT_SIZE = 2048;
 /** bench:completion's budgets and the default number of alternatives of a manual trigger. */
@@ -42,7 +47,9 @@ interface Forkable {
 
 async function fork(target: LlamaContextSequence, source: LlamaContextSequence, upTo: number): Promise<void> {
   const copied = await (target as unknown as Forkable)._copyStateFromOtherSequence(source, upTo);
-  if (!copied || target.nextTokenIndex !== upTo) throw new Error(`The copy failed (copied ${String(copied)}, ${target.nextTokenIndex} tokens, wanted ${upTo}).`);
+  if (!copied || target.nextTokenIndex !== upTo) {
+    throw new Error(`The copy failed (copied ${String(copied)}, ${target.nextTokenIndex} tokens, wanted ${upTo}).`);
+  }
 }
 
 /** The engine's alignSequence, on any sequence. */
@@ -119,7 +126,11 @@ type AlternativesRun = { ms: number; texts: Token[][] };
  * Times one strategy: the prompt's last token evaluated on `main` (which holds the prompt but that token) for the
  * likeliest first tokens, then `generate` from them.
  */
-async function alternativesRun(setup: Setup, main: LlamaContextSequence, generate: (firsts: Token[]) => Promise<Token[][]>): Promise<AlternativesRun> {
+async function alternativesRun(
+  setup: Setup,
+  main: LlamaContextSequence,
+  generate: (firsts: Token[]) => Promise<Token[][]>,
+): Promise<AlternativesRun> {
   const { model, prompt } = setup;
   await eraseFrom(main, prompt.length - 1);
   const { ms, value } = await timed(async () => generate(await firstTokens(model, main, prompt[prompt.length - 1]!, ALTERNATIVES)));
@@ -248,7 +259,9 @@ function treeForked(setup: Setup, sequences: LlamaContextSequence[]): TreeStrate
   return async (path) => {
     const context = [...setup.lensText, ...path];
     const shares = sequences.map((sequence) => planKvReuse(sequence.contextTokens, context).reuse);
-    const continued = sequences.findIndex((sequence, index) => sequence.contextTokens.length > 0 && shares[index] === sequence.contextTokens.length);
+    const continued = sequences.findIndex(
+      (sequence, index) => sequence.contextTokens.length > 0 && shares[index] === sequence.contextTokens.length,
+    );
     const target = continued >= 0 ? continued : 1 - lastUsed;
     const source = 1 - target;
     if (shares[source]! > shares[target]!) await fork(sequences[target]!, sequences[source]!, shares[source]!);
@@ -324,7 +337,10 @@ async function correctnessChecks(setup: Setup, context: LlamaContext, smallConte
     const last = [a.contextTokens[a.nextTokenIndex - 1]!];
     const afterCheckpoint = await distributionAfter(b, last);
     await eraseFrom(a, a.nextTokenIndex - 1);
-    checks.push({ name: `copy after takeCheckpoint (needsCheckpoints: ${String(a.needsCheckpoints)})`, maxDifference: maxDifference(afterCheckpoint, await distributionAfter(a, last)) });
+    checks.push({
+      name: `copy after takeCheckpoint (needsCheckpoints: ${String(a.needsCheckpoints)})`,
+      maxDifference: maxDifference(afterCheckpoint, await distributionAfter(a, last)),
+    });
   } finally {
     a.dispose();
     b.dispose();
@@ -341,7 +357,10 @@ async function correctnessChecks(setup: Setup, context: LlamaContext, smallConte
     const tail = [held[held.length - 1]!];
     const forked = await distributionAfter(t, tail);
     await eraseFrom(s, held.length - 1);
-    checks.push({ name: `copy after a context shift (${shifted ? `kept ${held.length} of 400 tokens` : 'no shift happened'})`, maxDifference: maxDifference(forked, await distributionAfter(s, tail)) });
+    checks.push({
+      name: `copy after a context shift (${shifted ? `kept ${held.length} of 400 tokens` : 'no shift happened'})`,
+      maxDifference: maxDifference(forked, await distributionAfter(s, tail)),
+    });
   } finally {
     s.dispose();
     t.dispose();
@@ -365,16 +384,29 @@ async function main(): Promise<void> {
     model,
     threads,
     // SPM, as the engine builds it for CodeLlama's tokens: suffix first, then the prefix.
-    prompt: [model.tokens.bos, prefix, suffix, ...source.slice(PREFIX_TOKENS, PREFIX_TOKENS + SUFFIX_TOKENS), middle, ...source.slice(0, PREFIX_TOKENS)],
+    prompt: [
+      model.tokens.bos,
+      prefix,
+      suffix,
+      ...source.slice(PREFIX_TOKENS, PREFIX_TOKENS + SUFFIX_TOKENS),
+      middle,
+      ...source.slice(0, PREFIX_TOKENS),
+    ],
     lensText: [model.tokens.bos, ...source.slice(0, LENS_TEXT_TOKENS - 1)],
   };
-  console.log(`TinyLlama shape, ${threads} threads, context ${CONTEXT_SIZE} per sequence; prompt ${setup.prompt.length} tokens, Lens text ${setup.lensText.length}`);
+  console.log(
+    `TinyLlama shape, ${threads} threads, context ${CONTEXT_SIZE} per sequence; prompt ${setup.prompt.length} tokens, Lens text ${setup.lensText.length}`,
+  );
 
   // Memory: what node-llama-cpp estimates, and what creating the context adds to this process's RSS.
   const memory: { sequences: number; estimateMiB: number; rssMiB: number }[] = [];
   const contexts = new Map<number, LlamaContext>();
   for (const sequences of [1, 2, 3]) {
-    const estimate = await model.fileInsights.estimateContextResourceRequirementsV2({ contextSize: CONTEXT_SIZE, modelGpuLayers: 0, sequences });
+    const estimate = await model.fileInsights.estimateContextResourceRequirementsV2({
+      contextSize: CONTEXT_SIZE,
+      modelGpuLayers: 0,
+      sequences,
+    });
     const before = rssMiB();
     contexts.set(sequences, await model.createContext({ contextSize: CONTEXT_SIZE, threads, sequences }));
     memory.push({ sequences, estimateMiB: estimate.cpuRam / 2 ** 20, rssMiB: rssMiB() - before });
@@ -465,7 +497,10 @@ async function main(): Promise<void> {
       });
       tree[walk].now.push(reference!);
       tree[walk].forked.push(run!);
-      tree[walk].maxDifference = Math.max(tree[walk].maxDifference, ...run!.distributions.map((d, i) => maxDifference(d, reference!.distributions[i]!)));
+      tree[walk].maxDifference = Math.max(
+        tree[walk].maxDifference,
+        ...run!.distributions.map((d, i) => maxDifference(d, reference!.distributions[i]!)),
+      );
     }
   }
   for (const sequence of [now, ...forked]) sequence.dispose();
@@ -481,41 +516,116 @@ async function main(): Promise<void> {
   const ratio = (baseline: number[], other: number[]) => (median(baseline) / median(other)).toFixed(2);
   const ms = (values: number[]) => median(values).toFixed(0);
   console.log(`\nMemory of a context of ${CONTEXT_SIZE} tokens per sequence`);
-  console.log(table([['sequences', 'node-llama-cpp estimate', 'RSS added'], ...memory.map((m) => [String(m.sequences), `${m.estimateMiB.toFixed(0)} MiB`, `${m.rssMiB.toFixed(0)} MiB`])]));
+  console.log(
+    table([
+      ['sequences', 'node-llama-cpp estimate', 'RSS added'],
+      ...memory.map((m) => [String(m.sequences), `${m.estimateMiB.toFixed(0)} MiB`, `${m.rssMiB.toFixed(0)} MiB`]),
+    ]),
+  );
   console.log(`\nKeystroke (the prompt's last token evaluated again, ${MAX_TOKENS - 1} generated), medians of ${reps}`);
-  console.log(table([
-    ['context', 'ms', 'vs one sequence'],
-    ['1 sequence', ms(keystrokes.one), '1.00'],
-    ['3 sequences (first one; another holds the Lens text)', ms(keystrokes.three), (median(keystrokes.three) / median(keystrokes.one)).toFixed(2)],
-  ]));
-  console.log(`\nCopying a ${setup.prompt.length - 1}-token state + 1 token evaluated on the copy: ${ms(copyMs)} ms; 1 token evaluated without a copy: ${ms(decodeMs)} ms`);
-  console.log(`\nAlternatives (${ALTERNATIVES} x ${MAX_TOKENS} tokens after a ${setup.prompt.length}-token prompt), medians of ${reps}; same texts: ${String(sameTexts)}`);
-  console.log(table([
-    ['strategy', 'ms', 'speed-up vs now'],
-    ['now: one sequence, erase between alternatives', ms(alternatives.now), '1.00'],
-    ['forked, one after another (2 sequences)', ms(alternatives.serial), ratio(alternatives.now, alternatives.serial)],
-    ['forked, main + 1st alternative side by side, then the 2nd (2 sequences)', ms(alternatives.pair), ratio(alternatives.now, alternatives.pair)],
-    [`forked, side by side (${ALTERNATIVES} sequences, one batch per step)`, ms(alternatives.parallel), ratio(alternatives.now, alternatives.parallel)],
-  ]));
+  console.log(
+    table([
+      ['context', 'ms', 'vs one sequence'],
+      ['1 sequence', ms(keystrokes.one), '1.00'],
+      [
+        '3 sequences (first one; another holds the Lens text)',
+        ms(keystrokes.three),
+        (median(keystrokes.three) / median(keystrokes.one)).toFixed(2),
+      ],
+    ]),
+  );
+  console.log(
+    `\nCopying a ${setup.prompt.length - 1}-token state + 1 token evaluated on the copy: ${ms(copyMs)} ms; 1 token evaluated without a copy: ${ms(decodeMs)} ms`,
+  );
+  console.log(
+    `\nAlternatives (${ALTERNATIVES} x ${MAX_TOKENS} tokens after a ${setup.prompt.length}-token prompt), medians of ${reps}; same texts: ${String(sameTexts)}`,
+  );
+  console.log(
+    table([
+      ['strategy', 'ms', 'speed-up vs now'],
+      ['now: one sequence, erase between alternatives', ms(alternatives.now), '1.00'],
+      ['forked, one after another (2 sequences)', ms(alternatives.serial), ratio(alternatives.now, alternatives.serial)],
+      [
+        'forked, main + 1st alternative side by side, then the 2nd (2 sequences)',
+        ms(alternatives.pair),
+        ratio(alternatives.now, alternatives.pair),
+      ],
+      [
+        `forked, side by side (${ALTERNATIVES} sequences, one batch per step)`,
+        ms(alternatives.parallel),
+        ratio(alternatives.now, alternatives.parallel),
+      ],
+    ]),
+  );
   console.log(`\nToken tree below a ${setup.lensText.length}-token text, medians of ${reps}`);
   console.log(table([
     ['walk', 'paths', 'now ms', 'now tokens', 'forked ms', 'forked tokens', 'speed-up', 'ms saved per path', 'max |Δp|'],
     ...(Object.keys(tree) as Walk[]).map((walk) => {
       const { now: n, forked: f, maxDifference: d } = tree[walk];
-      return [walk, String(n[0]!.distributions.length), ms(n.map((r) => r.ms)), String(n[0]!.evaluated), ms(f.map((r) => r.ms)), String(f[0]!.evaluated), ratio(n.map((r) => r.ms), f.map((r) => r.ms)),
-        ((median(n.map((r) => r.ms)) - median(f.map((r) => r.ms))) / (n[0]!.distributions.length + 1)).toFixed(0), d.toExponential(1)];
+      return [
+        walk,
+        String(n[0]!.distributions.length),
+        ms(n.map((r) => r.ms)),
+        String(n[0]!.evaluated),
+        ms(f.map((r) => r.ms)),
+        String(f[0]!.evaluated),
+        ratio(
+          n.map((r) => r.ms),
+          f.map((r) => r.ms),
+        ),
+        ((median(n.map((r) => r.ms)) - median(f.map((r) => r.ms))) / (n[0]!.distributions.length + 1)).toFixed(0),
+        d.toExponential(1),
+      ];
     }),
   ]));
-  console.log(`\nCores used by other processes during the accepted repetitions (median, max): ${Object.entries(load).map(([name, values]) => `${name} ${median(values).toFixed(2)}, ${Math.max(...values).toFixed(2)}`).join('; ')}`);
+  console.log(
+    `\nCores used by other processes during the accepted repetitions (median, max): ${Object.entries(load)
+      .map(([name, values]) => `${name} ${median(values).toFixed(2)}, ${Math.max(...values).toFixed(2)}`)
+      .join('; ')}`,
+  );
   console.log('\nCorrectness of the copy (max |Δp| over the whole distribution; ≤ 1e-6 passes)');
-  console.log(table([['check', 'max |Δp|', ''], ...checks.map((c) => [c.name, c.maxDifference.toExponential(1), c.maxDifference <= 1e-6 ? 'ok' : 'FAIL'])]));
+  console.log(
+    table([
+      ['check', 'max |Δp|', ''],
+      ...checks.map((c) => [c.name, c.maxDifference.toExponential(1), c.maxDifference <= 1e-6 ? 'ok' : 'FAIL']),
+    ]),
+  );
 
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({
-    date: new Date().toISOString(), model: MODEL, threads, contextSize: CONTEXT_SIZE, reps, otherCores: load, memory, keystrokes, copyMs, decodeMs, alternatives, sameTexts,
-    tree: Object.fromEntries(Object.entries(tree).map(([walk, v]) => [walk, { nowMs: v.now.map((r) => r.ms), forkedMs: v.forked.map((r) => r.ms), nowTokens: v.now[0]?.evaluated, forkedTokens: v.forked[0]?.evaluated, maxDifference: v.maxDifference }])),
-    checks,
-  }, null, 2)}\n`);
+  writeFileSync(
+    out,
+    `${JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        model: MODEL,
+        threads,
+        contextSize: CONTEXT_SIZE,
+        reps,
+        otherCores: load,
+        memory,
+        keystrokes,
+        copyMs,
+        decodeMs,
+        alternatives,
+        sameTexts,
+        tree: Object.fromEntries(
+          Object.entries(tree).map(([walk, v]) => [
+            walk,
+            {
+              nowMs: v.now.map((r) => r.ms),
+              forkedMs: v.forked.map((r) => r.ms),
+              nowTokens: v.now[0]?.evaluated,
+              forkedTokens: v.forked[0]?.evaluated,
+              maxDifference: v.maxDifference,
+            },
+          ]),
+        ),
+        checks,
+      },
+      null,
+      2,
+    )}\n`,
+  );
   console.log(`\nwrote ${out}`);
 }
 

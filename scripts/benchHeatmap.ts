@@ -34,7 +34,12 @@ async function main(): Promise<void> {
     await client.request('distribution', { ...query, text: cursor });
     const started = performance.now();
     const keystroke = await client.request('distribution', { ...query, text: `${cursor};` });
-    return { heatmapMs, fullMs, scored, keystroke: { ms: performance.now() - started, evaluated: keystroke.evaluatedTokens, reused: keystroke.reusedTokens } };
+    return {
+      heatmapMs,
+      fullMs,
+      scored,
+      keystroke: { ms: performance.now() - started, evaluated: keystroke.evaluatedTokens, reused: keystroke.reusedTokens },
+    };
   });
   const prefill = median(raw.prefillMs);
   const heatmap = median(lens.heatmapMs);
@@ -45,9 +50,14 @@ async function main(): Promise<void> {
     ['Llama Lens full pass (ranks and entropy)', lens.fullMs.toFixed(0), (lens.fullMs / prefill).toFixed(2)],
     [`naive, one position at a time (${naive.positions})`, naive.ms.toFixed(0), (naive.ms / prefill).toFixed(2)],
   ])}`);
-  console.log(`\nLens top-k after a keystroke: ${lens.keystroke.ms.toFixed(0)} ms, ${lens.keystroke.evaluated} tokens evaluated, ${lens.keystroke.reused} reused`);
+  console.log(
+    `\nLens top-k after a keystroke: ${lens.keystroke.ms.toFixed(0)} ms, ${lens.keystroke.evaluated} tokens evaluated, ${lens.keystroke.reused} reused`,
+  );
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), model: MODEL, tokens, raw: { ...raw, text: undefined }, lens }, null, 2)}\n`);
+  writeFileSync(
+    out,
+    `${JSON.stringify({ date: new Date().toISOString(), model: MODEL, tokens, raw: { ...raw, text: undefined }, lens }, null, 2)}\n`,
+  );
   console.log(`\nwrote ${out}`);
 }
 

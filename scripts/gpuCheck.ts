@@ -16,7 +16,8 @@ import { checkShapeModel } from './lib/gpuCheck/shapeModelCheck';
 import { SHAPE_MODEL_NAMES, type ShapeModelName } from './lib/models/shapeModels';
 import { mustRun } from './lib/processes';
 
-const USAGE = 'usage: gpuCheck [--gpu cuda|vulkan|metal|auto|cpu] [--shapes tinyllama-1.1b-fim,codellama-7b|none] [--tokens N] [--quick] [--out DIR] [--deadline-s N]';
+const USAGE =
+  'usage: gpuCheck [--gpu cuda|vulkan|metal|auto|cpu] [--shapes tinyllama-1.1b-fim,codellama-7b|none] [--tokens N] [--quick] [--out DIR] [--deadline-s N]';
 const DEFAULT_SHAPES: ShapeModelName[] = ['tinyllama-1.1b-fim', 'codellama-7b'];
 const MINUTE = 60_000;
 
@@ -30,7 +31,14 @@ interface Options {
 }
 
 function parseOptions(argv: readonly string[], root: string): Options {
-  const options: Options = { gpu: 'cuda', shapes: DEFAULT_SHAPES, tokens: 2000, quick: false, out: join(root, 'bench-results', 'gpu-check'), deadlineS: 540 };
+  const options: Options = {
+    gpu: 'cuda',
+    shapes: DEFAULT_SHAPES,
+    tokens: 2000,
+    quick: false,
+    out: join(root, 'bench-results', 'gpu-check'),
+    deadlineS: 540,
+  };
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index];
     const value = () => {
@@ -45,7 +53,9 @@ function parseOptions(argv: readonly string[], root: string): Options {
     } else if (arg === '--shapes') {
       const list = value();
       options.shapes = list === 'none' ? [] : list.split(',').map((name) => {
-        if (!(SHAPE_MODEL_NAMES as readonly string[]).includes(name)) throw new Error(`--shapes: unknown shape model ${name} (known: ${SHAPE_MODEL_NAMES.join(', ')})`);
+        if (!(SHAPE_MODEL_NAMES as readonly string[]).includes(name)) {
+          throw new Error(`--shapes: unknown shape model ${name} (known: ${SHAPE_MODEL_NAMES.join(', ')})`);
+        }
         return name as ShapeModelName;
       });
     } else if (arg === '--tokens' || arg === '--deadline-s') {
@@ -98,7 +108,8 @@ async function main(): Promise<void> {
     startedAt: new Date().toISOString(),
     requestedGpu: options.gpu,
     node: { version: process.version, execPath: process.execPath },
-    nodeLlamaCpp: (JSON.parse(readFileSync(join(root, 'node_modules', 'node-llama-cpp', 'package.json'), 'utf8')) as { version: string }).version,
+    nodeLlamaCpp: (JSON.parse(readFileSync(join(root, 'node_modules', 'node-llama-cpp', 'package.json'), 'utf8')) as { version: string })
+      .version,
     oracles: [],
     shapes: [],
     failures: [],
@@ -126,7 +137,9 @@ async function main(): Promise<void> {
     writeReport(report, options.out);
   }
   for (const shape of options.shapes) {
-    const check = await step(report, progress, `shape model: ${shape}`, () => checkShapeModel(root, shape, options.gpu, { tokens: options.tokens, quick: options.quick }));
+    const check = await step(report, progress, `shape model: ${shape}`, () =>
+      checkShapeModel(root, shape, options.gpu, { tokens: options.tokens, quick: options.quick }),
+    );
     if (check) report.shapes.push(check);
     writeReport(report, options.out);
   }

@@ -31,7 +31,9 @@ async function main(): Promise<void> {
     console.log(`\n${result.text}`);
     if (rest.includes('--keep')) log(`kept ${result.folder}`);
     else rmSync(result.folder, { recursive: true, force: true });
-    log(`dry run ${result.report.failures.length === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(0)} s, with ${result.report.node.execPath}`);
+    log(
+      `dry run ${result.report.failures.length === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(0)} s, with ${result.report.node.execPath}`,
+    );
     if (result.report.failures.length > 0) process.exitCode = 1;
   } else if (command === 'plan') {
     const manifest = readManifest(root);

@@ -18,7 +18,17 @@ import { outputChannelLog, startCodeServer } from './lib/codeServer';
 import { findRepoRoot } from './lib/e2ePaths';
 import { packagedVsixPath, STATUS_BAR_ID_PREFIX } from './lib/llamaLensStage';
 import {
-  focusActiveEditor, openFileFromExplorer, openWorkbench, readGhostText, runCommand, SELECTORS, statusBarText, statusBarTooltip, visibleEditorText, waitFor, waitForGhostText,
+  focusActiveEditor,
+  openFileFromExplorer,
+  openWorkbench,
+  readGhostText,
+  runCommand,
+  SELECTORS,
+  statusBarText,
+  statusBarTooltip,
+  visibleEditorText,
+  waitFor,
+  waitForGhostText,
 } from '../test/support/workbench';
 import { chooseInFileDialog } from '../test/support/fileDialog';
 import { heatmapPaint } from '../test/support/heatmapPaint';
@@ -46,9 +56,15 @@ function step(text: string): void {
 
 /** Select Model → Browse… → the file dialog (VS Code's own in the browser): the path typed, then OK clicked. */
 async function browseToModel(page: Page, model: string): Promise<void> {
-  await page.locator(SELECTORS.quickInputTitle, { hasText: 'Llama Lens: Select Model' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  await page
+    .locator(SELECTORS.quickInputTitle, { hasText: 'Llama Lens: Select Model' })
+    .first()
+    .waitFor({ state: 'visible', timeout: 30_000 });
   await page.locator(SELECTORS.quickInputBox).first().fill('Browse');
-  const browse = page.locator(SELECTORS.quickInputRows).filter({ has: page.locator('.label-name', { hasText: /^\s*Browse…\s*$/ }) }).first();
+  const browse = page
+    .locator(SELECTORS.quickInputRows)
+    .filter({ has: page.locator('.label-name', { hasText: /^\s*Browse…\s*$/ }) })
+    .first();
   await browse.waitFor({ state: 'visible', timeout: 30_000 });
   await shot(page, '04-select-model');
   await browse.click();
@@ -62,7 +78,10 @@ async function main(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'llama-lens-new-user-'));
   const workspace = join(scratch, 'my-project');
   mkdirSync(workspace);
-  writeFileSync(join(workspace, 'cart.js'), 'function total(items) {\n  let sum = 0;\n  for (const item of items) {\n    sum += item.price;\n  }\n  return sum;\n}\n\n');
+  writeFileSync(
+    join(workspace, 'cart.js'),
+    'function total(items) {\n  let sum = 0;\n  for (const item of items) {\n    sum += item.price;\n  }\n  return sum;\n}\n\n',
+  );
 
   step(`1. Installing ${vsix} with --install-extension into a fresh profile`);
   const server = await startCodeServer({ workspace, asNewUser: true, vsixFiles: [vsix] });
@@ -87,7 +106,9 @@ async function main(): Promise<void> {
     await walkthrough.locator('.monaco-button, a', { hasText: 'Select Model…' }).first().click();
     await browseToModel(page, MODEL);
     const status = await waitFor(() => statusBarText(page, STATUS_BAR_ID_PREFIX), {
-      timeoutMs: 120_000, message: 'the status bar to show the model loaded', until: (text) => /oracle/.test(text ?? '') && !/loading/i.test(text ?? ''),
+      timeoutMs: 120_000,
+      message: 'the status bar to show the model loaded',
+      until: (text) => /oracle/.test(text ?? '') && !/loading/i.test(text ?? ''),
     });
     step(`   status bar: ${status}`);
     await shot(page, '05-model-loaded');
@@ -98,28 +119,48 @@ async function main(): Promise<void> {
     await page.keyboard.press('Control+End');
     // The demo model's suggestion is known from its closed form: its greedy continuation of the last character.
     const table = loadOracleTable();
-    const expected = greedyContinuation(table, lastOracleToken(table, TYPED), { maxTokens: 48, stopAtNewline: true }).replace(/[ \t]+$/, '');
+    const expected = greedyContinuation(table, lastOracleToken(table, TYPED), { maxTokens: 48, stopAtNewline: true }).replace(
+      /[ \t]+$/,
+      '',
+    );
     await page.keyboard.type(TYPED, { delay: 60 });
     const ghost = await waitForGhostText(page, { timeoutMs: 60_000, until: (text) => text === expected });
     step(`   ghost text: ${JSON.stringify(ghost)}`);
     await shot(page, '06-ghost-text');
     await page.keyboard.press('Tab');
-    await waitFor(() => visibleEditorText(page), { message: 'Tab to insert the ghost text', until: (text) => text.includes(`${TYPED}${ghost}`) });
-    await waitFor(() => readGhostText(page).catch(() => ''), { message: 'the accepted suggestion to leave no stale ghost text', until: (text) => !text.startsWith(ghost) });
+    await waitFor(() => visibleEditorText(page), {
+      message: 'Tab to insert the ghost text',
+      until: (text) => text.includes(`${TYPED}${ghost}`),
+    });
+    await waitFor(() => readGhostText(page).catch(() => ''), {
+      message: 'the accepted suggestion to leave no stale ghost text',
+      until: (text) => !text.startsWith(ghost),
+    });
 
     step('5. The Lens and the surprisal heatmap');
     await runCommand(page, 'Llama Lens: Open the Lens');
     const rows = lensFrame(page).locator('[data-testid="top-row"]');
-    await waitFor(() => rows.count(), { timeoutMs: 60_000, message: 'the Lens to list the next tokens at the cursor', until: (count) => count >= 5 });
+    await waitFor(() => rows.count(), {
+      timeoutMs: 60_000,
+      message: 'the Lens to list the next tokens at the cursor',
+      until: (count) => count >= 5,
+    });
     await runCommand(page, 'Llama Lens: Show Surprisal Heatmap');
     await waitFor(() => heatmapPaint(page), { timeoutMs: 60_000, message: 'heatmap colours in the editor', until: (count) => count >= 10 });
-    await page.locator('.notifications-toasts .notification-toast', { hasText: 'scoring cart.js' }).first().waitFor({ state: 'detached', timeout: 60_000 });
+    await page
+      .locator('.notifications-toasts .notification-toast', { hasText: 'scoring cart.js' })
+      .first()
+      .waitFor({ state: 'detached', timeout: 60_000 });
     await shot(page, '07-lens-and-heatmap');
 
     step('6. Reload: no second welcome');
     await page.reload();
     await page.locator(SELECTORS.workbench).first().waitFor({ state: 'visible', timeout: 60_000 });
-    await waitFor(() => statusBarText(page, STATUS_BAR_ID_PREFIX), { timeoutMs: 60_000, message: 'Llama Lens to load the model again', until: (text) => /oracle/.test(text ?? '') });
+    await waitFor(() => statusBarText(page, STATUS_BAR_ID_PREFIX), {
+      timeoutMs: 60_000,
+      message: 'Llama Lens to load the model again',
+      until: (text) => /oracle/.test(text ?? ''),
+    });
     const welcomes = await page.locator('.notifications-toasts .notification-toast').filter({ hasText: WELCOME }).count();
     if (welcomes > 0) throw new Error('The welcome came back after a reload.');
     await shot(page, '08-after-reload');

@@ -17,7 +17,9 @@ function log(message: string): void {
 function requestedTarget(argv: readonly string[]): PackageTarget {
   const index = argv.indexOf('--target');
   const value = index >= 0 ? argv[index + 1] : hostTarget();
-  if (value === undefined) throw new Error(`No VSIX is built for ${process.platform}-${process.arch}; pass --target linux-x64, darwin-arm64 or win32-x64.`);
+  if (value === undefined) {
+    throw new Error(`No VSIX is built for ${process.platform}-${process.arch}; pass --target linux-x64, darwin-arm64 or win32-x64.`);
+  }
   if (!isPackageTarget(value)) throw new Error(`Unknown --target ${value}: use linux-x64, darwin-arm64 or win32-x64.`);
   return value;
 }
@@ -31,7 +33,11 @@ async function main(): Promise<void> {
   const vsix = vsixPath(repoRoot, target);
 
   log(`production bundles (minified, no source maps)`);
-  await mustRun(process.execPath, ['esbuild.config.mjs', '--production', '--dist-only'], { cwd: repoRoot, timeoutMs: 2 * MINUTE, echo: false });
+  await mustRun(process.execPath, ['esbuild.config.mjs', '--production', '--dist-only'], {
+    cwd: repoRoot,
+    timeoutMs: 2 * MINUTE,
+    echo: false,
+  });
   const stage = join(repoRoot, '.cache', 'package', target);
   log(`staging ${target} in ${stage}`);
   await stagePackage(repoRoot, stage, target);
@@ -39,11 +45,15 @@ async function main(): Promise<void> {
   rmSync(vsix, { force: true });
   const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
   // Relative links stay relative: the README's screenshots ship inside the VSIX, and there is no public repository to point at.
-  await mustRun(process.execPath, [vsce, 'package', '--target', target, '--out', vsix, '--no-rewrite-relative-links', '--allow-missing-repository'], {
-    cwd: stage,
-    timeoutMs: 10 * MINUTE,
-    echo: false,
-  });
+  await mustRun(
+    process.execPath,
+    [vsce, 'package', '--target', target, '--out', vsix, '--no-rewrite-relative-links', '--allow-missing-repository'],
+    {
+      cwd: stage,
+      timeoutMs: 10 * MINUTE,
+      echo: false,
+    },
+  );
   if (!existsSync(vsix)) throw new Error(`vsce finished without writing ${vsix}.`);
   const size = statSync(vsix).size;
   log(`${vsix}: ${megabytes(size)} (limit ${megabytes(MAX_VSIX_BYTES)}), ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -162,7 +162,9 @@ async function ensureCodeServer(paths: E2ePaths): Promise<void> {
     return;
   }
   const started = Date.now();
-  log(`code-server: npm install code-server@${CODE_SERVER_VERSION} into ${paths.codeServerPrefix} with Node ${NODE_MAJOR} first on PATH (takes minutes)`);
+  log(
+    `code-server: npm install code-server@${CODE_SERVER_VERSION} into ${paths.codeServerPrefix} with Node ${NODE_MAJOR} first on PATH (takes minutes)`,
+  );
   rmSync(join(paths.codeServerPrefix, 'node_modules'), { recursive: true, force: true });
   writeInstallProject(paths.codeServerPrefix, 'llama-lens-e2e-code-server', ['code-server', 'argon2']);
   await mustRun(
@@ -171,7 +173,9 @@ async function ensureCodeServer(paths: E2ePaths): Promise<void> {
     { cwd: paths.codeServerPrefix, env: node24Env(paths), timeoutMs: 20 * MINUTE },
   );
   if (codeServerInstalledVersion(paths) !== CODE_SERVER_VERSION || !existsSync(vscodeModules)) {
-    throw new Error(`npm finished, but code-server ${CODE_SERVER_VERSION} is incomplete at ${paths.codeServerPackageDir} (postinstall skipped or failed?).`);
+    throw new Error(
+      `npm finished, but code-server ${CODE_SERVER_VERSION} is incomplete at ${paths.codeServerPackageDir} (postinstall skipped or failed?).`,
+    );
   }
   // `--config` keeps code-server from writing a default ~/.config/code-server/config.yaml.
   const version = await mustRun(

@@ -40,7 +40,9 @@ async function main(): Promise<void> {
     log: (line) => console.log(`  ${line}`),
   });
   console.log(`\n${outcomeTable(report)}\n\n${summaryTable(report)}`);
-  console.log(`\n${report.requests} requests in ${(report.durationMs / 1000).toFixed(0)} s (warm-up ${(report.warmupMs / 1000).toFixed(0)} s)`);
+  console.log(
+    `\n${report.requests} requests in ${(report.durationMs / 1000).toFixed(0)} s (warm-up ${(report.warmupMs / 1000).toFixed(0)} s)`,
+  );
   for (const error of report.errors) console.log(`  failed: ${error}`);
   for (const exit of report.engineExits) console.log(`  engine exit: ${exit}`);
   mkdirSync(dirname(out), { recursive: true });

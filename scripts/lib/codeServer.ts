@@ -3,7 +3,20 @@
 // folders it is given, installed by copying. Everything waits on a real condition with a deadline.
 // Install the stack first: `node out/scripts/setupE2e.js`.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -102,7 +115,8 @@ export interface CodeServer {
 }
 
 /** Environment variables that would make code-server do something other than start a fresh server. */
-const INHERITED_ENV_TO_DROP = /^(VSCODE_|ELECTRON_)|^(PORT|PASSWORD|HASHED_PASSWORD|CODE_SERVER_CONFIG|CODE_SERVER_PARENT_PID|GITHUB_TOKEN)$/;
+const INHERITED_ENV_TO_DROP =
+  /^(VSCODE_|ELECTRON_)|^(PORT|PASSWORD|HASHED_PASSWORD|CODE_SERVER_CONFIG|CODE_SERVER_PARENT_PID|GITHUB_TOKEN)$/;
 
 /** Folders never copied when installing an extension folder. */
 const NEVER_COPY = new Set(['.git', '.vscode-test', 'test-results', '.cache', 'coverage']);
@@ -233,7 +247,17 @@ export async function installVsix(vsix: string, dirs: { root: string; userDataDi
   const paths = e2ePaths();
   await mustRun(
     paths.node24Binary,
-    [paths.codeServerEntry, '--config', join(dirs.root, 'config.yaml'), '--user-data-dir', dirs.userDataDir, '--extensions-dir', dirs.extensionsDir, '--install-extension', vsix],
+    [
+      paths.codeServerEntry,
+      '--config',
+      join(dirs.root, 'config.yaml'),
+      '--user-data-dir',
+      dirs.userDataDir,
+      '--extensions-dir',
+      dirs.extensionsDir,
+      '--install-extension',
+      vsix,
+    ],
     { env: codeServerEnv(), timeoutMs: 180_000, echo: false },
   );
 }
@@ -321,12 +345,18 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   for (;;) {
     if (spawnError || exit) {
       await stop();
-      throw new Error(`code-server ${spawnError ? `could not start: ${spawnError.message}` : exit} before answering.\n--- code-server output (tail) ---\n${tail.toString()}`);
+      throw new Error(
+        `code-server ${spawnError ? `could not start: ${spawnError.message}` : exit} before answering.\n` +
+          `--- code-server output (tail) ---\n${tail.toString()}`,
+      );
     }
     if ((await httpStatus(port, '/healthz', 2000)) === 200) break;
     if (Date.now() >= deadline) {
       await stop();
-      throw new Error(`code-server did not answer http://127.0.0.1:${port}/healthz within ${timeoutMs / 1000} s.\n--- code-server output (tail) ---\n${tail.toString()}`);
+      throw new Error(
+        `code-server did not answer http://127.0.0.1:${port}/healthz within ${timeoutMs / 1000} s.\n` +
+          `--- code-server output (tail) ---\n${tail.toString()}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -341,7 +371,13 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     stop,
     extensionHostLog: () => {
       const files = extensionHostLogFiles(userDataDir);
-      return files.map((file) => (files.length > 1 ? `--- ${basename(dirname(dirname(file)))}/${basename(dirname(file))} ---\n` : '') + readFileSync(file, 'utf8')).join('\n');
+      return files
+        .map(
+          (file) =>
+            (files.length > 1 ? `--- ${basename(dirname(dirname(file)))}/${basename(dirname(file))} ---\n` : '') +
+            readFileSync(file, 'utf8'),
+        )
+        .join('\n');
     },
     serverOutput: () => tail.toString(),
   };

@@ -35,7 +35,9 @@ export async function installedLlamaLens(): Promise<string> {
   const root = join(byContent, digest);
   const extensionsDir = join(root, 'extensions');
   const installed = (): string | undefined => {
-    const folder = existsSync(extensionsDir) ? readdirSync(extensionsDir).find((name) => name.startsWith(`${STATUS_BAR_ID_PREFIX}-`)) : undefined;
+    const folder = existsSync(extensionsDir)
+      ? readdirSync(extensionsDir).find((name) => name.startsWith(`${STATUS_BAR_ID_PREFIX}-`))
+      : undefined;
     return folder && join(extensionsDir, folder);
   };
   const current = installed();

@@ -105,7 +105,9 @@ export class EngineClient implements Engine {
   }
 
   private start(): Promise<ChildProcess> {
-    if (this.disposed) return Promise.reject(new EngineRequestError('disposed', 'The Llama Lens engine has been shut down; it takes no more requests.'));
+    if (this.disposed) {
+      return Promise.reject(new EngineRequestError('disposed', 'The Llama Lens engine has been shut down; it takes no more requests.'));
+    }
     if (this.ready) return this.ready;
     this.starts++;
     this.stderrTail = '';
@@ -137,7 +139,12 @@ export class EngineClient implements Engine {
       child.on('exit', (code, signal) => {
         clearTimeout(timer);
         const reason = this.exitReason(code, signal);
-        reject(new EngineRequestError('engineDied', this.stopping === child ? 'The Llama Lens engine was stopped to start afresh before it was ready.' : reason));
+        reject(
+          new EngineRequestError(
+            'engineDied',
+            this.stopping === child ? 'The Llama Lens engine was stopped to start afresh before it was ready.' : reason,
+          ),
+        );
         this.onProcessExit(child, reason);
       });
     });

@@ -30,7 +30,11 @@ export class ModelSession implements Disposable {
   private epoch = new AbortController();
   private readonly exitSubscription: Disposable;
 
-  constructor(private readonly engine: Engine, private readonly sleep: Sleep = defaultSleep, private readonly backoff = new RestartBackoff()) {
+  constructor(
+    private readonly engine: Engine,
+    private readonly sleep: Sleep = defaultSleep,
+    private readonly backoff = new RestartBackoff(),
+  ) {
     this.exitSubscription = engine.onExit((reason, expected) => {
       // A deliberate stop is followed by a fresh start, whose new generation already forces a reload.
       if (expected) return;
@@ -89,7 +93,9 @@ export class ModelSession implements Disposable {
 
   async ensureLoaded(): Promise<ModelInfo> {
     const params = this.params;
-    if (!params) throw new EngineRequestError('noModel', 'No model is configured. Run "Llama Lens: Select Model File" or set llamaLens.modelPath.');
+    if (!params) {
+      throw new EngineRequestError('noModel', 'No model is configured. Run "Llama Lens: Select Model File" or set llamaLens.modelPath.');
+    }
     if (this.loaded && sameParams(this.loaded.params, params) && this.loaded.generation === this.engine.generation) return this.loaded.info;
     if (this.loading && sameParams(this.loading.params, params)) return this.loading.promise;
     if (this.failedLoad && sameParams(this.failedLoad.params, params)) throw this.failedLoad.error;

@@ -15,8 +15,10 @@ export interface ModelPathChoice {
 
 export function trustedModelPath(inspected: InspectedSetting | undefined, workspaceTrusted: boolean, home: string): ModelPathChoice {
   const fromWorkspace = inspected?.workspaceFolderValue ?? inspected?.workspaceValue;
-  const problem = fromWorkspace === undefined ? undefined
-    : `llamaLens.modelPath set by this ${workspaceTrusted ? '' : 'untrusted '}workspace is ignored: only your user settings choose which model file is loaded. Set it there, or run "Llama Lens: Select Model".`;
+  const problem =
+    fromWorkspace === undefined
+      ? undefined
+      : `llamaLens.modelPath set by this ${workspaceTrusted ? '' : 'untrusted '}workspace is ignored: only your user settings choose which model file is loaded. Set it there, or run "Llama Lens: Select Model".`;
   const value = inspected?.globalValue;
   if (value === undefined || value === null || value === '') return { path: undefined, problem };
   if (typeof value !== 'string') return { path: undefined, problem: 'llamaLens.modelPath must be a path to a .gguf file.' };

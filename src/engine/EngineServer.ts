@@ -36,7 +36,12 @@ export class EngineServer {
   private async handle<M extends EngineMethod>(id: number, method: M, params: unknown): Promise<void> {
     const isParams = ENGINE_API[method].params as Guard<ParamsOf<M>>;
     if (!isParams(params)) {
-      this.send({ kind: 'response', id, ok: false, error: { code: 'badRequest', message: `Invalid params for ${method}: ${previewForLog(params)}` } });
+      this.send({
+        kind: 'response',
+        id,
+        ok: false,
+        error: { code: 'badRequest', message: `Invalid params for ${method}: ${previewForLog(params)}` },
+      });
       return;
     }
     // The newest completion wins: the user has typed on, so older ones would only be thrown away.

@@ -2,7 +2,15 @@
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import {
-  getLlama, InputLookupTokenPredictor, LlamaLogLevel, NoBinaryFoundError, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token,
+  getLlama,
+  InputLookupTokenPredictor,
+  LlamaLogLevel,
+  NoBinaryFoundError,
+  type Llama,
+  type LlamaContext,
+  type LlamaContextSequence,
+  type LlamaModel,
+  type Token,
 } from 'node-llama-cpp';
 import type { GpuSetting, LoadParams, ModelInfo } from '../protocol/engineProtocol';
 import type { FimTokens } from '../core/fimPrompt';
@@ -63,7 +71,13 @@ export class LlamaRuntime {
     const ignoreMemorySafetyChecks = params.allowOversize;
     let model: LlamaModel;
     try {
-      model = await llama.loadModel({ modelPath: params.modelPath, gpuLayers: params.gpuLayers, onLoadProgress: onProgress, loadSignal: signal, ignoreMemorySafetyChecks });
+      model = await llama.loadModel({
+        modelPath: params.modelPath,
+        gpuLayers: params.gpuLayers,
+        onLoadProgress: onProgress,
+        loadSignal: signal,
+        ignoreMemorySafetyChecks,
+      });
     } catch (error) {
       if (signal.aborted) throw error;
       throw new CodedError('loadFailed', `Could not load ${params.modelPath}: ${errorMessage(error)}`);
@@ -84,9 +98,14 @@ export class LlamaRuntime {
       const info = describe(params, model, context, llama, fim, chat, sizeBytes);
       // Prompt lookup drafts tokens by finding the last generated ones in the prompt; code
       // completion often repeats names and lines from its context. bench:completion measures it.
-      const tokenPredictor = params.promptLookup ? new InputLookupTokenPredictor({ patternLength: { min: 2 }, predictionLength: { max: 4 } }) : undefined;
+      const tokenPredictor = params.promptLookup
+        ? new InputLookupTokenPredictor({ patternLength: { min: 2 }, predictionLength: { max: 4 } })
+        : undefined;
       this.loaded = { model, context, sequence: context.getSequence({ tokenPredictor }), fim, chat, info, promptLookup: tokenPredictor };
-      this.log('info', `Loaded ${info.name} (${info.architecture}) on ${info.backend}, ${info.gpuLayers} GPU layers, ${info.threads} threads, context ${info.contextSize}.`);
+      this.log(
+        'info',
+        `Loaded ${info.name} (${info.architecture}) on ${info.backend}, ${info.gpuLayers} GPU layers, ${info.threads} threads, context ${info.contextSize}.`,
+      );
       return info;
     } catch (error) {
       await model.dispose();
@@ -142,7 +161,10 @@ export class LlamaRuntime {
       return instance;
     } catch (error) {
       const reason = error instanceof NoBinaryFoundError ? noBinaryReason(gpu) : errorMessage(error);
-      throw new CodedError('loadFailed', `The ${gpu} backend is not available on this machine (${reason}). Set llamaLens.gpu to "auto" or "cpu".`);
+      throw new CodedError(
+        'loadFailed',
+        `The ${gpu} backend is not available on this machine (${reason}). Set llamaLens.gpu to "auto" or "cpu".`,
+      );
     }
   }
 }
@@ -164,7 +186,13 @@ function fimTokensOf(model: LlamaModel): FimTokens | null {
 }
 
 function describe(
-  params: LoadParams, model: LlamaModel, context: LlamaContext, llama: Llama, fim: FimTokens | null, chat: ResolvedChatWrapper, sizeBytes: number,
+  params: LoadParams,
+  model: LlamaModel,
+  context: LlamaContext,
+  llama: Llama,
+  fim: FimTokens | null,
+  chat: ResolvedChatWrapper,
+  sizeBytes: number,
 ): ModelInfo {
   const metadata = model.fileInfo.metadata as { general?: { name?: unknown; architecture?: unknown } };
   const name = typeof metadata.general?.name === 'string' ? metadata.general.name : basename(params.modelPath);

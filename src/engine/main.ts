@@ -41,7 +41,13 @@ function useExtraBinaries(send: (message: EngineToHost) => void): void {
   if (!folder) return;
   try {
     const pins = binaryPins();
-    if (pins.testFile) send({ kind: 'log', level: 'warn', message: `Binary packages are pinned by ${pins.testFile} (${TEST_BINARY_PINS_ENV}), not by this build.` });
+    if (pins.testFile) {
+      send({
+        kind: 'log',
+        level: 'warn',
+        message: `Binary packages are pinned by ${pins.testFile} (${TEST_BINARY_PINS_ENV}), not by this build.`,
+      });
+    }
     const packages = installedPins(folder, pins.packages);
     if (packages.length === 0) return;
     if (typeof nodeModule.register !== 'function') throw new Error(`this Node (${process.version}) has no module.register`);

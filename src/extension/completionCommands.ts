@@ -14,7 +14,9 @@ export function registerCompletionCommands(gate: CompletionGate, isEnabled: () =
   };
   return [
     // VS Code's own trigger asks our provider with triggerKind Invoke: the pipeline then offers alternatives.
-    vscode.commands.registerCommand(COMMANDS.triggerCompletion, () => vscode.commands.executeCommand('editor.action.inlineSuggest.trigger')),
+    vscode.commands.registerCommand(COMMANDS.triggerCompletion, () =>
+      vscode.commands.executeCommand('editor.action.inlineSuggest.trigger'),
+    ),
     vscode.commands.registerCommand(COMMANDS.toggleCompletions, async () => {
       const snoozed = gate.snoozeEnd(Date.now()) !== undefined;
       gate.resume();

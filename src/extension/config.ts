@@ -7,12 +7,22 @@ import { threadSetting } from '../core/settings/threadCount';
 import { trustedModelPath } from '../core/trustedModelPath';
 import type { DebounceSetting } from '../core/completion/AdaptiveDebounce';
 import { isBoolean, isFiniteNumber, isNonNegativeInteger, isRecord, isString } from '../protocol/guards';
-import { FIM_LAYOUTS, GPU_SETTINGS, isGpuSetting, type FimLayout, type GpuSetting, type LoadParams, type TokenBudgets } from '../protocol/engineProtocol';
+import {
+  FIM_LAYOUTS,
+  GPU_SETTINGS,
+  isGpuSetting,
+  type FimLayout,
+  type GpuSetting,
+  type LoadParams,
+  type TokenBudgets,
+} from '../protocol/engineProtocol';
 import { HEATMAP_MODES, isHeatmapMode, type HeatmapMode } from '../protocol/lensProtocol';
 
 const SECTION = 'llamaLens';
 /** Settings that change what the engine loads. */
-const ENGINE_SETTINGS = ['modelPath', 'gpu', 'gpuLayers', 'threads', 'contextSize', 'completions.promptLookup'].map((key) => `${SECTION}.${key}`);
+const ENGINE_SETTINGS = ['modelPath', 'gpu', 'gpuLayers', 'threads', 'contextSize', 'completions.promptLookup'].map(
+  (key) => `${SECTION}.${key}`,
+);
 
 export interface CompletionSettings {
   enabled: boolean;
@@ -58,8 +68,18 @@ export function readConfig(): ConfigSnapshot {
   const problems: string[] = [];
   const modelPath = modelPathSetting(config, problems);
   const gpu = pick<GpuSetting>(config, 'gpu', 'auto', isGpuSetting, `one of ${GPU_SETTINGS.join(', ')}`, problems);
-  const gpuLayers = pick<'auto' | number>(config, 'gpuLayers', 'auto', (v): v is 'auto' | number => v === 'auto' || isNonNegativeInteger(v), '"auto" or a whole number ≥ 0', problems);
-  const threadChoice = threadSetting(pick(config, 'threads', 0, isNonNegativeInteger, 'a whole number ≥ 0 (0 = auto)', problems), availableParallelism());
+  const gpuLayers = pick<'auto' | number>(
+    config,
+    'gpuLayers',
+    'auto',
+    (v): v is 'auto' | number => v === 'auto' || isNonNegativeInteger(v),
+    '"auto" or a whole number ≥ 0',
+    problems,
+  );
+  const threadChoice = threadSetting(
+    pick(config, 'threads', 0, isNonNegativeInteger, 'a whole number ≥ 0 (0 = auto)', problems),
+    availableParallelism(),
+  );
   if (threadChoice.problem) problems.push(threadChoice.problem);
   const { threads } = threadChoice;
   const contextSize = pick(config, 'contextSize', 4096, isNonNegativeInteger, 'a whole number ≥ 0 (0 = the model\'s own)', problems);
@@ -68,8 +88,22 @@ export function readConfig(): ConfigSnapshot {
   const load = modelPath ? { modelPath, gpu, gpuLayers, threads, contextSize, promptLookup, allowOversize: false } : undefined;
   const prompts: PromptSettings = {
     systemPrompt: pick(config, 'prompts.systemPrompt', DEFAULT_SYSTEM_PROMPT, isString, 'a string', problems),
-    temperature: pick(config, 'prompts.temperature', 0.2, (v): v is number => isFiniteNumber(v) && v >= 0 && v <= 2, 'a number from 0 to 2', problems),
-    maxTokens: pick(config, 'prompts.maxTokens', 512, (v): v is number => isNonNegativeInteger(v) && v >= 1 && v <= 32768, 'a whole number from 1 to 32768', problems),
+    temperature: pick(
+      config,
+      'prompts.temperature',
+      0.2,
+      (v): v is number => isFiniteNumber(v) && v >= 0 && v <= 2,
+      'a number from 0 to 2',
+      problems,
+    ),
+    maxTokens: pick(
+      config,
+      'prompts.maxTokens',
+      512,
+      (v): v is number => isNonNegativeInteger(v) && v >= 1 && v <= 32768,
+      'a whole number from 1 to 32768',
+      problems,
+    ),
   };
   const registry = cudaRegistry(config.inspect('cuda.registry'));
   if (registry.problem) problems.push(registry.problem);
@@ -81,18 +115,46 @@ const DEFAULT_SYSTEM_PROMPT = 'You are a careful programming assistant. Answer p
 
 function completionSettings(config: vscode.WorkspaceConfiguration, problems: string[]): CompletionSettings {
   const count = (key: string, fallback: number, min: number, max: number) =>
-    pick(config, `completions.${key}`, fallback, (v): v is number => isNonNegativeInteger(v) && v >= min && v <= max, `a whole number from ${min} to ${max}`, problems);
+    pick(
+      config,
+      `completions.${key}`,
+      fallback,
+      (v): v is number => isNonNegativeInteger(v) && v >= min && v <= max,
+      `a whole number from ${min} to ${max}`,
+      problems,
+    );
   return {
     enabled: pick(config, 'completions.enabled', true, isBoolean, 'true or false', problems),
-    languages: { ...DEFAULT_LANGUAGES, ...pick(config, 'completions.languages', {}, isLanguageMap, 'an object of languageId: true/false', problems) },
+    languages: {
+      ...DEFAULT_LANGUAGES,
+      ...pick(config, 'completions.languages', {}, isLanguageMap, 'an object of languageId: true/false', problems),
+    },
     maxTokens: count('maxTokens', 48, 1, 1024),
     maxLines: count('maxLines', 4, 1, 100),
-    budgets: { prefix: count('prefixTokens', 1024, 16, 32768), suffix: count('suffixTokens', 256, 0, 32768), extra: count('extraContextTokens', 512, 0, 32768) },
-    fimLayout: pick(config, 'completions.fimLayout', 'auto', (v): v is 'auto' | FimLayout => v === 'auto' || (FIM_LAYOUTS as readonly unknown[]).includes(v), '"auto", "spm" or "psm"', problems),
+    budgets: {
+      prefix: count('prefixTokens', 1024, 16, 32768),
+      suffix: count('suffixTokens', 256, 0, 32768),
+      extra: count('extraContextTokens', 512, 0, 32768),
+    },
+    fimLayout: pick(
+      config,
+      'completions.fimLayout',
+      'auto',
+      (v): v is 'auto' | FimLayout => v === 'auto' || (FIM_LAYOUTS as readonly unknown[]).includes(v),
+      '"auto", "spm" or "psm"',
+      problems,
+    ),
     maxPromptMs: count('maxPromptMs', 3000, 0, 600_000),
     maxGenerationMs: count('maxGenerationMs', 3000, 0, 600_000),
     alternatives: count('alternatives', 3, 1, 8),
-    debounce: pick(config, 'completions.debounceMs', 'auto', (v): v is DebounceSetting => v === 'auto' || (isNonNegativeInteger(v) && v <= 2000), '"auto" or a whole number from 0 to 2000', problems),
+    debounce: pick(
+      config,
+      'completions.debounceMs',
+      'auto',
+      (v): v is DebounceSetting => v === 'auto' || (isNonNegativeInteger(v) && v <= 2000),
+      '"auto" or a whole number from 0 to 2000',
+      problems,
+    ),
     prefetch: pick(config, 'completions.prefetch', true, isBoolean, 'true or false', problems),
   };
 }
@@ -140,7 +202,14 @@ function modelsFolderSetting(config: vscode.WorkspaceConfiguration): string {
   return typeof value === 'string' ? value.replace(/^~(?=$|[\\/])/, homedir()) : '';
 }
 
-function pick<T>(config: vscode.WorkspaceConfiguration, key: string, fallback: T, valid: (v: unknown) => v is T, expected: string, problems: string[]): T {
+function pick<T>(
+  config: vscode.WorkspaceConfiguration,
+  key: string,
+  fallback: T,
+  valid: (v: unknown) => v is T,
+  expected: string,
+  problems: string[],
+): T {
   const value = config.get<unknown>(key);
   if (value === undefined) return fallback;
   if (valid(value)) return value;

@@ -85,7 +85,11 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
     () => (session.state.kind === 'ready' ? `${session.state.info.filePath}:${session.state.info.sizeBytes}` : 'none'),
   );
   const gate = new CompletionGate();
-  const completionView = () => ({ enabled: config.completions.enabled, snoozeEnd: gate.snoozeEnd(Date.now()), stats: pipeline.stats.snapshot() });
+  const completionView = () => ({
+    enabled: config.completions.enabled,
+    snoozeEnd: gate.snoozeEnd(Date.now()),
+    stats: pipeline.stats.snapshot(),
+  });
   const statusBar = createStatusBar(session.state, completionView());
   const refreshCompletions = () => statusBar.updateCompletions(completionView());
   const extraContext = new ExtraContextTracker();
@@ -111,11 +115,19 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
     ...registerCompletionCommands(gate, () => config.completions.enabled, refreshCompletions),
     ...lens.disposables,
     ...registerPrompts({ session, log, settings: () => config.prompts }),
-    vscode.commands.registerCommand(COMMANDS.selectModel, () => selectModel({
-      session, log, approvals,
-      modelsFolder: () => config.modelsFolder || vscode.Uri.joinPath(context.globalStorageUri, 'models').fsPath,
-      loadSettings: () => ({ gpu: config.load?.gpu ?? 'auto', gpuLayers: config.load?.gpuLayers ?? 'auto', contextSize: config.load?.contextSize ?? 4096 }),
-    })),
+    vscode.commands.registerCommand(COMMANDS.selectModel, () =>
+      selectModel({
+        session,
+        log,
+        approvals,
+        modelsFolder: () => config.modelsFolder || vscode.Uri.joinPath(context.globalStorageUri, 'models').fsPath,
+        loadSettings: () => ({
+          gpu: config.load?.gpu ?? 'auto',
+          gpuLayers: config.load?.gpuLayers ?? 'auto',
+          contextSize: config.load?.contextSize ?? 4096,
+        }),
+      }),
+    ),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!affectsLlamaLens(event)) return;
       reconfigure();
@@ -157,7 +169,12 @@ export function deactivate(): void {
 /** Problems of the previous reading: a change to another setting must not repeat their warnings. */
 let previousProblems = new Set<string>();
 
-function applyConfig(snapshot: ConfigSnapshot, session: ModelSession, log: vscode.LogOutputChannel, approvals: OversizeApprovals): ConfigSnapshot {
+function applyConfig(
+  snapshot: ConfigSnapshot,
+  session: ModelSession,
+  log: vscode.LogOutputChannel,
+  approvals: OversizeApprovals,
+): ConfigSnapshot {
   for (const problem of snapshot.problems) {
     if (previousProblems.has(problem)) continue;
     log.warn(problem);

@@ -28,7 +28,9 @@ export class ExtraContextTracker implements ExtraContextSource, vscode.Disposabl
   }
 
   extraFor(document: vscode.TextDocument): string {
-    const chunks = this.ring.chunksFor(document.uri.toString()).map((chunk) => ({ ...chunk, path: vscode.workspace.asRelativePath(vscode.Uri.parse(chunk.path)) }));
+    const chunks = this.ring
+      .chunksFor(document.uri.toString())
+      .map((chunk) => ({ ...chunk, path: vscode.workspace.asRelativePath(vscode.Uri.parse(chunk.path)) }));
     return formatExtraContext(chunks, lineCommentPrefix(document.languageId));
   }
 

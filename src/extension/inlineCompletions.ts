@@ -45,7 +45,9 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
       const suggestion = await this.pipeline.complete(this.queryAt(document, position, settings, manual), abort.signal);
       const result = suggestion?.result;
       if (result) {
-        this.log.debug(`completion: ${result.evaluatedTokens} evaluated, ${result.reusedTokens} reused, ${result.generatedTokens} generated in ${result.durationMs.toFixed(0)} ms (${result.stopReason})`);
+        this.log.debug(
+          `completion: ${result.evaluatedTokens} evaluated, ${result.reusedTokens} reused, ${result.generatedTokens} generated in ${result.durationMs.toFixed(0)} ms (${result.stopReason})`,
+        );
       }
       this.onAnswered(result);
       if (!suggestion || token.isCancellationRequested) return undefined;
@@ -61,7 +63,12 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
   }
 
   /** Reads only a window around the cursor: the whole document on every keystroke costs O(file size). */
-  private queryAt(document: vscode.TextDocument, position: vscode.Position, settings: CompletionSettings, manual: boolean): CompletionQuery {
+  private queryAt(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    settings: CompletionSettings,
+    manual: boolean,
+  ): CompletionQuery {
     const limits = { maxPrefixChars: settings.budgets.prefix * CHARS_PER_TOKEN, maxSuffixChars: settings.budgets.suffix * CHARS_PER_TOKEN };
     const offset = document.offsetAt(position);
     const start = prefixWindowStart(offset, limits.maxPrefixChars);

@@ -26,7 +26,8 @@ export function createStatusBar(initial: EngineState, initialView: CompletionVie
   let view = initialView;
   const render = () => {
     const { text, tooltip } = statusText(state);
-    const paused = view.snoozeEnd !== undefined ? ` $(bell-slash) until ${clockTime(view.snoozeEnd)}` : view.enabled ? '' : ' $(circle-slash) off';
+    const paused =
+      view.snoozeEnd !== undefined ? ` $(bell-slash) until ${clockTime(view.snoozeEnd)}` : view.enabled ? '' : ' $(circle-slash) off';
     item.text = text + paused;
     item.tooltip = [tooltip, '', completionLine(view), statsTooltip(view.stats)].join('\n');
     item.backgroundColor = state.kind === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;

@@ -27,7 +27,9 @@ export class WorkspaceSettingsReporter {
       }
       this.lastReport = message;
       const overrides = restrictedOverrides(found).join(', ');
-      if (overrides !== '' && overrides !== this.lastOverrides) this.log.info(`This trusted workspace sets ${overrides}; its values are in use.`);
+      if (overrides !== '' && overrides !== this.lastOverrides) {
+        this.log.info(`This trusted workspace sets ${overrides}; its values are in use.`);
+      }
       this.lastOverrides = overrides;
     } catch (error) {
       this.log.warn(`Could not read this workspace's settings files: ${errorMessage(error)}`);

@@ -57,7 +57,8 @@ export const isBinaryPackage: Guard<BinaryPackage> = hasFields<BinaryPackage>({
 });
 
 export const isBinaryPin: Guard<BinaryPin> = (v): v is BinaryPin =>
-  isBinaryPackage(v) && hasFields<{ integrity: string }>({ integrity: (i): i is string => isString(i) && /^sha512-[A-Za-z0-9+/]+=*$/.test(i) })(v);
+  isBinaryPackage(v) &&
+  hasFields<{ integrity: string }>({ integrity: (i): i is string => isString(i) && /^sha512-[A-Za-z0-9+/]+=*$/.test(i) })(v);
 
 export const isBinaryPinsFile: Guard<BinaryPinsFile> = hasFields<BinaryPinsFile>({
   packages: isArrayOf(isBinaryPin),

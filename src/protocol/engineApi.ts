@@ -40,7 +40,12 @@ export const ENGINE_API = {
   surprisal: spec({ params: isSurprisalParams, result: isSurprisalResult, progress: fraction, usesModel: true }),
   prompt: spec({ params: isPromptParams, result: isPromptResult, progress: text, usesModel: true }),
   inspect: spec({ params: isInspectParams, result: isModelFacts, progress: noProgress, usesModel: false }),
-  machine: spec({ params: hasFields<{ gpu: GpuSetting }>({ gpu: isGpuSetting }), result: isMachineInfo, progress: noProgress, usesModel: false }),
+  machine: spec({
+    params: hasFields<{ gpu: GpuSetting }>({ gpu: isGpuSetting }),
+    result: isMachineInfo,
+    progress: noProgress,
+    usesModel: false,
+  }),
   download: spec({ params: isDownloadParams, result: isDownloadResult, progress: bytes, usesModel: false }),
   installBinaries: spec({ params: isInstallBinariesParams, result: isInstallBinariesResult, progress: bytes, usesModel: false }),
   health: spec({ params: (v): v is Record<string, never> => isRecord(v), result: isEngineHealth, progress: noProgress, usesModel: false }),

@@ -225,19 +225,43 @@ export const isDistributionParams: Guard<DistributionParams> = hasFields<Distrib
   backUpToBoundary: isBoolean,
 });
 
-export const isSurprisalParams: Guard<SurprisalParams> = hasFields<SurprisalParams>({ text: isString, scoreFrom: isNonNegativeInteger, detail: isOneOf(SURPRISAL_DETAILS) });
+export const isSurprisalParams: Guard<SurprisalParams> = hasFields<SurprisalParams>({
+  text: isString,
+  scoreFrom: isNonNegativeInteger,
+  detail: isOneOf(SURPRISAL_DETAILS),
+});
 
 export const isModelInfo: Guard<ModelInfo> = hasFields<ModelInfo>({
-  name: isString, filePath: isString, architecture: isString, sizeBytes: isFiniteNumber,
-  trainContextLength: isFiniteNumber, contextSize: isFiniteNumber, hasFim: isBoolean, fimLayout: isOneOf(FIM_LAYOUTS), hasChatTemplate: isBoolean,
-  chatWrapper: isString, chatWrapperSource: isOneOf(CHAT_WRAPPER_SOURCES), backend: isString, gpuLayers: isFiniteNumber, threads: isFiniteNumber,
+  name: isString,
+  filePath: isString,
+  architecture: isString,
+  sizeBytes: isFiniteNumber,
+  trainContextLength: isFiniteNumber,
+  contextSize: isFiniteNumber,
+  hasFim: isBoolean,
+  fimLayout: isOneOf(FIM_LAYOUTS),
+  hasChatTemplate: isBoolean,
+  chatWrapper: isString,
+  chatWrapperSource: isOneOf(CHAT_WRAPPER_SOURCES),
+  backend: isString,
+  gpuLayers: isFiniteNumber,
+  threads: isFiniteNumber,
 });
 
 export const isCompleteResult: Guard<CompleteResult> = hasFields<CompleteResult>({
-  text: isString, alternatives: isArrayOf(isString), generatedTokens: isNonNegativeInteger, evaluatedTokens: isNonNegativeInteger,
-  reusedTokens: isNonNegativeInteger, usedFim: isBoolean, stopReason: isOneOf(STOP_REASONS), tokensAfterStop: isNonNegativeInteger,
+  text: isString,
+  alternatives: isArrayOf(isString),
+  generatedTokens: isNonNegativeInteger,
+  evaluatedTokens: isNonNegativeInteger,
+  reusedTokens: isNonNegativeInteger,
+  usedFim: isBoolean,
+  stopReason: isOneOf(STOP_REASONS),
+  tokensAfterStop: isNonNegativeInteger,
   predictedTokens: hasFields<{ validated: number; refuted: number }>({ validated: isNonNegativeInteger, refuted: isNonNegativeInteger }),
-  promptMs: isFiniteNumber, generationMs: isFiniteNumber, durationMs: isFiniteNumber, trace: (v): v is TraceStep[] => isArrayOf(isTraceStep)(v),
+  promptMs: isFiniteNumber,
+  generationMs: isFiniteNumber,
+  durationMs: isFiniteNumber,
+  trace: (v): v is TraceStep[] => isArrayOf(isTraceStep)(v),
 });
 
 function isTraceStep(value: unknown): value is TraceStep {
@@ -246,8 +270,16 @@ function isTraceStep(value: unknown): value is TraceStep {
 
 const isTokenProbability = hasFields<TokenProbability>({ id: isNonNegativeInteger, text: isString, probability: isFiniteNumber });
 export const isDistributionResult: Guard<DistributionResult> = hasFields<DistributionResult>({
-  contextTokens: isArrayOf(isNonNegativeInteger), fragment: isString, pathText: isString, top: isArrayOf(isTokenProbability), consistent: isArrayOf(isTokenProbability),
-  sortedProbabilities: isString, entropyBits: isFiniteNumber, tailMass: isFiniteNumber, evaluatedTokens: isNonNegativeInteger, reusedTokens: isNonNegativeInteger,
+  contextTokens: isArrayOf(isNonNegativeInteger),
+  fragment: isString,
+  pathText: isString,
+  top: isArrayOf(isTokenProbability),
+  consistent: isArrayOf(isTokenProbability),
+  sortedProbabilities: isString,
+  entropyBits: isFiniteNumber,
+  tailMass: isFiniteNumber,
+  evaluatedTokens: isNonNegativeInteger,
+  reusedTokens: isNonNegativeInteger,
 });
 
 const isBits = (v: unknown): v is number => typeof v === 'number' && !Number.isNaN(v);
@@ -257,5 +289,8 @@ const isTokenSurprisal = hasFields<TokenSurprisal>({
   entropyBits: (v): v is number | null => v === null || isBits(v),
 });
 export const isSurprisalResult: Guard<SurprisalResult> = hasFields<SurprisalResult>({
-  tokens: isArrayOf(isTokenSurprisal), evaluatedTokens: isNonNegativeInteger, reusedTokens: isNonNegativeInteger, windows: isNonNegativeInteger,
+  tokens: isArrayOf(isTokenSurprisal),
+  evaluatedTokens: isNonNegativeInteger,
+  reusedTokens: isNonNegativeInteger,
+  windows: isNonNegativeInteger,
 });

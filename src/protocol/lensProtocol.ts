@@ -151,7 +151,7 @@ export function isLensToHost(value: unknown): value is LensToHost {
  */
 export function admitLensMessage(raw: unknown, warn: (message: string) => void): LensToHost | undefined {
   const size = serialisedLength(raw);
-  let admitted = false;
+  let admitted: boolean;
   try {
     admitted = size <= MAX_WEBVIEW_MESSAGE_CHARS && isLensToHost(raw);
   } catch {

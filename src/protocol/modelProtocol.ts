@@ -110,10 +110,25 @@ export const isMachineInfo: Guard<MachineInfo> = hasFields<MachineInfo>({
 });
 
 export const isModelFacts: Guard<ModelFacts> = hasFields<ModelFacts>({
-  filePath: isString, sizeBytes: isByteCount, name: isString, architecture: isString, parameterCount: isByteCount, quantisation: isString,
-  trainContextLength: isNonNegativeInteger, hasFim: isBoolean, chatWrapper: isString, chatWrapperSource: isOneOf(CHAT_WRAPPER_SOURCES),
-  estimate: hasFields<ModelFacts['estimate']>({ ramBytes: isByteCount, vramBytes: isByteCount, contextSize: isNonNegativeInteger, gpuLayers: isNonNegativeInteger }),
-  machine: isMachineInfo, fits: isBoolean, fitNote: isString,
+  filePath: isString,
+  sizeBytes: isByteCount,
+  name: isString,
+  architecture: isString,
+  parameterCount: isByteCount,
+  quantisation: isString,
+  trainContextLength: isNonNegativeInteger,
+  hasFim: isBoolean,
+  chatWrapper: isString,
+  chatWrapperSource: isOneOf(CHAT_WRAPPER_SOURCES),
+  estimate: hasFields<ModelFacts['estimate']>({
+    ramBytes: isByteCount,
+    vramBytes: isByteCount,
+    contextSize: isNonNegativeInteger,
+    gpuLayers: isNonNegativeInteger,
+  }),
+  machine: isMachineInfo,
+  fits: isBoolean,
+  fitNote: isString,
 });
 
 export const isDownloadResult: Guard<DownloadResult> = hasFields<DownloadResult>({
@@ -121,6 +136,13 @@ export const isDownloadResult: Guard<DownloadResult> = hasFields<DownloadResult>
 });
 
 export const isEngineHealth: Guard<EngineHealth> = hasFields<EngineHealth>({
-  rssBytes: isByteCount, heapUsedBytes: isByteCount, heapTotalBytes: isByteCount, externalBytes: isByteCount, sequencesInUse: isNonNegativeInteger, sequencesTotal: isNonNegativeInteger,
-  inFlightRequests: isNonNegativeInteger, unhandledRejections: isNonNegativeInteger, collectedGarbage: isBoolean,
+  rssBytes: isByteCount,
+  heapUsedBytes: isByteCount,
+  heapTotalBytes: isByteCount,
+  externalBytes: isByteCount,
+  sequencesInUse: isNonNegativeInteger,
+  sequencesTotal: isNonNegativeInteger,
+  inFlightRequests: isNonNegativeInteger,
+  unhandledRejections: isNonNegativeInteger,
+  collectedGarbage: isBoolean,
 });

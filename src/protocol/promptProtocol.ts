@@ -51,6 +51,11 @@ export const isPromptParams: Guard<PromptParams> = hasFields<PromptParams>({
 
 const isContextCut = hasFields<ContextCut>({ cutTokens: isNonNegativeInteger, keptTokens: isNonNegativeInteger });
 export const isPromptResult: Guard<PromptResult> = hasFields<PromptResult>({
-  text: isString, chatWrapper: isString, promptTokens: isArrayOf(isNonNegativeInteger), cut: (v): v is ContextCut | null => v === null || isContextCut(v),
-  generatedTokens: isNonNegativeInteger, stopReason: isOneOf(PROMPT_STOP_REASONS), durationMs: isFiniteNumber,
+  text: isString,
+  chatWrapper: isString,
+  promptTokens: isArrayOf(isNonNegativeInteger),
+  cut: (v): v is ContextCut | null => v === null || isContextCut(v),
+  generatedTokens: isNonNegativeInteger,
+  stopReason: isOneOf(PROMPT_STOP_REASONS),
+  durationMs: isFiniteNumber,
 });

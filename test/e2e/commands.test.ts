@@ -62,14 +62,21 @@ describe('E2E: the status menu, the log and choosing a model file in code-server
   it('the status bar item opens the menu, whose Show Log runs', async function () {
     const { page } = session().workbench;
     await page.locator(`${SELECTORS.statusBarItem}[id^="${STATUS_BAR_ID_PREFIX}"]`).first().click();
-    await waitFor(() => page.locator(SELECTORS.quickInputTitle).allTextContents(), { message: 'the menu titled Llama Lens', until: (titles) => titles.some((t) => t.trim() === 'Llama Lens') });
+    await waitFor(() => page.locator(SELECTORS.quickInputTitle).allTextContents(), {
+      message: 'the menu titled Llama Lens',
+      until: (titles) => titles.some((t) => t.trim() === 'Llama Lens'),
+    });
     const labels = await waitFor(() => menuLabels(page), {
       message: 'the menu to offer Show Log, Select Model… and Restart Engine',
       until: (shown) => ['Show Log', 'Select Model…', 'Restart Engine'].every((entry) => shown.some((label) => label.trim() === entry)),
     });
     console.log(`    status menu: ${JSON.stringify(labels.map((label) => label.trim()))}`);
     await screenshot(page, 'status-menu');
-    await page.locator(SELECTORS.quickInputRows).filter({ has: page.locator('.label-name', { hasText: /^\s*Show Log\s*$/ }) }).first().click();
+    await page
+      .locator(SELECTORS.quickInputRows)
+      .filter({ has: page.locator('.label-name', { hasText: /^\s*Show Log\s*$/ }) })
+      .first()
+      .click();
     await waitFor(() => panelOutput(page), { message: 'the Llama Lens log in the panel', until: showsLlamaLensLog });
   });
 
@@ -95,9 +102,17 @@ describe('E2E: the status menu, the log and choosing a model file in code-server
     // Past the size check, llama.cpp itself refuses the file (it lacks output_norm.weight). Read from the log file,
     // since a question asked again would be modal and hide the status bar.
     const tried = `Could not load ${model}`;
-    await waitFor(async () => ({ askedAgain: await dialog.isVisible(), llamaCppTried: outputChannelLog(server.userDataDir, 'Llama Lens').includes(tried) }), {
-      timeoutMs: 120_000, message: 'llama.cpp to be given the file, with no second question', until: (state) => state.llamaCppTried && !state.askedAgain,
-    });
+    await waitFor(
+      async () => ({
+        askedAgain: await dialog.isVisible(),
+        llamaCppTried: outputChannelLog(server.userDataDir, 'Llama Lens').includes(tried),
+      }),
+      {
+        timeoutMs: 120_000,
+        message: 'llama.cpp to be given the file, with no second question',
+        until: (state) => state.llamaCppTried && !state.askedAgain,
+      },
+    );
     const tooltip = await statusBarTooltip(page, STATUS_BAR_ID_PREFIX);
     assert.ok(tooltip.includes(tried), `the status bar reports llama.cpp's refusal: ${tooltip}`);
     assert.doesNotMatch(tooltip, /too large/);

@@ -17,7 +17,10 @@ function llamaLensLog(userDataDir: string): string {
 }
 
 function welcomeToasts(page: Page): Promise<string[]> {
-  return page.locator('.notifications-toasts .notification-toast').allInnerTexts().then((texts) => texts.filter((text) => WELCOME.test(text)));
+  return page
+    .locator('.notifications-toasts .notification-toast')
+    .allInnerTexts()
+    .then((texts) => texts.filter((text) => WELCOME.test(text)));
 }
 
 describe('E2E: first run without a model', function () {
@@ -37,14 +40,21 @@ describe('E2E: first run without a model', function () {
     await screenshot(page, 'walkthrough');
     // The first step is open; its button runs the command.
     await walkthrough.locator('.monaco-button, a', { hasText: 'Select Model…' }).first().click();
-    await page.locator(SELECTORS.quickInputTitle, { hasText: 'Llama Lens: Select Model' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page
+      .locator(SELECTORS.quickInputTitle, { hasText: 'Llama Lens: Select Model' })
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
     await page.keyboard.press('Escape');
     assert.equal((await welcomeToasts(page)).length, 0, 'the welcome went away when answered');
 
     await page.reload();
     await page.locator(SELECTORS.workbench).first().waitFor({ state: 'visible', timeout: 60_000 });
     await openFileFromExplorer(page, 'hello.js');
-    await waitFor(() => statusBarText(page, STATUS_BAR_ID_PREFIX), { timeoutMs: 60_000, message: 'Llama Lens to activate again after the reload', until: (text) => /Llama Lens/.test(text ?? '') });
+    await waitFor(() => statusBarText(page, STATUS_BAR_ID_PREFIX), {
+      timeoutMs: 60_000,
+      message: 'Llama Lens to activate again after the reload',
+      until: (text) => /Llama Lens/.test(text ?? ''),
+    });
     // The decision is logged either way; once it is, the welcome has (or has not) been asked for.
     await waitFor(() => llamaLensLog(session().server.userDataDir), {
       timeoutMs: 60_000,
@@ -52,6 +62,10 @@ describe('E2E: first run without a model', function () {
       until: (log) => /welcome was shown before, so it is not shown again/.test(log),
     });
     assert.equal((await welcomeToasts(page)).length, 0, 'no second welcome after the reload');
-    assert.equal((llamaLensLog(session().server.userDataDir).match(/showing the welcome, once/g) ?? []).length, 1, 'the welcome was shown exactly once');
+    assert.equal(
+      (llamaLensLog(session().server.userDataDir).match(/showing the welcome, once/g) ?? []).length,
+      1,
+      'the welcome was shown exactly once',
+    );
   });
 });

@@ -10,7 +10,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CodeServer, startCodeServer } from '../../scripts/lib/codeServer';
-import { type IntegrationRunResult, integrationRunnerEnv, readIntegrationResults, stageIntegrationRunner } from '../support/integrationRunner';
+import {
+  type IntegrationRunResult,
+  integrationRunnerEnv,
+  readIntegrationResults,
+  stageIntegrationRunner,
+} from '../support/integrationRunner';
 import {
   type Workbench,
   activeEditorIsDirty,
@@ -34,7 +39,9 @@ function seconds(since: number): string {
 /** Shared by both suites: dump what explains a failure, then close the browser and stop the server. */
 async function tearDown(failed: boolean, workbench: Workbench | undefined, server: CodeServer | undefined): Promise<void> {
   if (failed && server) {
-    console.log(`--- extension host log ---\n${server.extensionHostLog().slice(-6000)}\n--- code-server output ---\n${server.serverOutput()}`);
+    console.log(
+      `--- extension host log ---\n${server.extensionHostLog().slice(-6000)}\n--- code-server output ---\n${server.serverOutput()}`,
+    );
   }
   await workbench?.close();
   await server?.stop();
@@ -93,7 +100,10 @@ describe('E2E harness: code-server + Chromium + in-host integration runner', fun
     const { page } = workbench;
 
     await openFileFromExplorer(page, 'hello.js');
-    await waitFor(() => visibleEditorText(page), { message: 'hello.js to be shown in the editor', until: (text) => text.includes('hello from the harness') });
+    await waitFor(() => visibleEditorText(page), {
+      message: 'hello.js to be shown in the editor',
+      until: (text) => text.includes('hello from the harness'),
+    });
     await focusActiveEditor(page);
     await page.keyboard.press('Control+End');
     // Brackets and quotes: the default test settings turn auto-closing off, so this lands exactly as typed.
@@ -118,7 +128,10 @@ describe('E2E harness: code-server + Chromium + in-host integration runner', fun
     await page.keyboard.type(' // not saved');
     await waitFor(() => activeEditorIsDirty(page), { message: 'the editor to become dirty' });
     await runCommand(page, 'File: Revert File');
-    await waitFor(() => visibleEditorText(page), { message: 'the unsaved text to be reverted', until: (text) => !text.includes('not saved') });
+    await waitFor(() => visibleEditorText(page), {
+      message: 'the unsaved text to be reverted',
+      until: (text) => !text.includes('not saved'),
+    });
     await waitFor(async () => !(await activeEditorIsDirty(page)), { message: 'the editor to be clean after reverting' });
   });
 
@@ -218,7 +231,9 @@ describe('E2E harness: ghost text and status bar helpers', function () {
 
   it('reads a status bar item by its id prefix', async function () {
     assert.ok(workbench);
-    const text = await waitFor(() => statusBarText(workbench!.page, 'llama-lens-test.ghost-fixture.'), { message: "the fixture's status bar item" });
+    const text = await waitFor(() => statusBarText(workbench!.page, 'llama-lens-test.ghost-fixture.'), {
+      message: "the fixture's status bar item",
+    });
     assert.equal(text, 'Ghost fixture: ready');
     assert.equal(await statusBarText(workbench.page, 'no-such-extension.'), undefined);
   });

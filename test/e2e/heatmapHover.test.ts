@@ -37,15 +37,24 @@ function expectClosedForm(table: OracleTable, text: string, offset: number, hove
   const where = `the hover over ${JSON.stringify(text[offset])} at ${offset}`;
   assert.ok(close(hover.probability, 2 ** -score.bits), `${where}: probability ${hover.probability}, closed form ${2 ** -score.bits}`);
   assert.equal(hover.rank, score.rank, `${where}: rank`);
-  assert.ok(hover.entropyBits !== null && Math.abs(hover.entropyBits - score.entropyBits) <= BITS_TOLERANCE, `${where}: entropy ${hover.entropyBits}, closed form ${score.entropyBits}`);
+  assert.ok(
+    hover.entropyBits !== null && Math.abs(hover.entropyBits - score.entropyBits) <= BITS_TOLERANCE,
+    `${where}: entropy ${hover.entropyBits}, closed form ${score.entropyBits}`,
+  );
   const ids = tokenizeLikeOracle(table, text);
   const distribution = nextTokenDistribution(table, offset === 0 ? table.bos : ids[offset - 1] ?? -1);
   const sorted = [...distribution].sort((a, b) => b - a);
   assert.equal(hover.alternatives.length, 5, `${where}: five likeliest tokens`);
   hover.alternatives.forEach((alternative, place) => {
     const id = tokenOfShown(table, alternative.text);
-    assert.ok(close(alternative.probability, distribution[id] ?? NaN), `${where}: ${alternative.text} shows ${alternative.probability}, closed form ${distribution[id]}`);
-    assert.ok(close(alternative.probability, sorted[place] ?? NaN), `${where}: place ${place + 1} shows ${alternative.probability}, closed form ${sorted[place]}`);
+    assert.ok(
+      close(alternative.probability, distribution[id] ?? NaN),
+      `${where}: ${alternative.text} shows ${alternative.probability}, closed form ${distribution[id]}`,
+    );
+    assert.ok(
+      close(alternative.probability, sorted[place] ?? NaN),
+      `${where}: place ${place + 1} shows ${alternative.probability}, closed form ${sorted[place]}`,
+    );
     assert.equal(alternative.actual, id === score.id, `${where}: ${alternative.text} is marked as the token in the file or not`);
   });
 }
@@ -125,14 +134,21 @@ describe('E2E: the heatmap hover shows hostile token texts as text', function ()
     const hover = await hoverCharacter(workbench.page, line, 2, () => screenshot(workbench.page, 'heatmap-hover-crafted'));
     const shown = hover.alternatives.map((alternative) => alternative.text);
     for (const crafted of ['<img src=x onerror=alert(1)>', "<img/src='x'onerror=alert(2)>", '\u202Eevil']) {
-      assert.ok(shown.includes(visibleTokenText(crafted)), `${JSON.stringify(visibleTokenText(crafted))} is listed as text: ${JSON.stringify(shown)}`);
+      assert.ok(
+        shown.includes(visibleTokenText(crafted)),
+        `${JSON.stringify(visibleTokenText(crafted))} is listed as text: ${JSON.stringify(shown)}`,
+      );
       const id = oracleTokenWithText(table, crafted);
       const expected = nextTokenDistribution(table, tokenizeLikeOracle(table, '=')[0] ?? -1)[id] ?? NaN;
       const listed = hover.alternatives.find((alternative) => alternative.text === visibleTokenText(crafted));
       assert.ok(listed && close(listed.probability, expected), `${crafted}: ${listed?.probability}, closed form ${expected}`);
     }
     assert.equal(hover.images, 0, 'no img element in the hover');
-    assert.match(hover.text, /^Llama Lens\s*`\s*probability/, `the backtick token is shown whole: ${JSON.stringify(hover.text.slice(0, 60))}`);
+    assert.match(
+      hover.text,
+      /^Llama Lens\s*`\s*probability/,
+      `the backtick token is shown whole: ${JSON.stringify(hover.text.slice(0, 60))}`,
+    );
     assert.deepEqual(dialogs, [], 'no dialog opened');
   });
 });

@@ -10,7 +10,16 @@ import { outputChannelLog } from '../../scripts/lib/codeServer';
 import { e2ePaths } from '../../scripts/lib/e2ePaths';
 import { lineOf, lineStarts } from '../../src/core/lens/heatmapSummary';
 import { useCodeServer, waitForLoadedModel } from '../support/e2eSession';
-import { changeUserSettings, countOf, expectLevel, levelHolding, levelLabelled, loggedPasses, waitForLensMode, type LegendEntry } from '../support/heatmapLens';
+import {
+  changeUserSettings,
+  countOf,
+  expectLevel,
+  levelHolding,
+  levelLabelled,
+  loggedPasses,
+  waitForLensMode,
+  type LegendEntry,
+} from '../support/heatmapLens';
 import { heatmapLevelColours, heatmapPaint } from '../support/heatmapPaint';
 import { lensFrame, openLens } from '../support/lensFrame';
 import { REPO_ROOT } from '../support/repoPaths';
@@ -76,7 +85,13 @@ describe('E2E: the heatmap coloured by surprisal, rank and entropy, with the fil
       const value = valueOf(score);
       const level = typeof value === 'string' ? levelLabelled(legend, value) : levelHolding(legend, value);
       if (level === undefined) continue;
-      await expectLevel(session().workbench.page, score.line, score.column, level, `${what} ${typeof value === 'number' ? value.toFixed(3) : value}`);
+      await expectLevel(
+        session().workbench.page,
+        score.line,
+        score.column,
+        level,
+        `${what} ${typeof value === 'number' ? value.toFixed(3) : value}`,
+      );
       checked++;
     }
     assert.ok(checked >= placed.length - 2, `checked ${checked} of ${placed.length} tokens`);
@@ -97,16 +112,26 @@ describe('E2E: the heatmap coloured by surprisal, rank and entropy, with the fil
     const lens = lensFrame(workbench.page);
     const legend = await waitForLensMode(workbench.page, 'surprisal');
     await waitFor(() => lens.locator('[data-testid="heatmap-summary"]').textContent(), {
-      message: `the summary to count ${scores.length} tokens`, until: (text) => new RegExp(`\\b${scores.length} tokens`).test(text ?? ''),
+      message: `the summary to count ${scores.length} tokens`,
+      until: (text) => new RegExp(`\\b${scores.length} tokens`).test(text ?? ''),
     });
     const meanBits = mean(scores.map((score) => score.bits));
     const shownBits = Number.parseFloat((await lens.locator('[data-testid="figure-bits"]').textContent()) ?? '');
     assert.ok(Math.abs(shownBits - meanBits) <= BITS_TOLERANCE, `bits per token ${shownBits}, closed form ${meanBits}`);
     const perplexity = Number.parseFloat((await lens.locator('[data-testid="figure-perplexity"]').textContent()) ?? '');
-    assert.ok(Math.abs(perplexity - 2 ** meanBits) <= 0.006 + 2 ** meanBits * BITS_TOLERANCE * Math.LN2, `perplexity ${perplexity}, closed form ${2 ** meanBits}`);
-    assert.equal(countOf(await lens.locator('[data-testid="figure-top1"]').textContent()), scores.filter((score) => score.rank === 1).length);
+    assert.ok(
+      Math.abs(perplexity - 2 ** meanBits) <= 0.006 + 2 ** meanBits * BITS_TOLERANCE * Math.LN2,
+      `perplexity ${perplexity}, closed form ${2 ** meanBits}`,
+    );
+    assert.equal(
+      countOf(await lens.locator('[data-testid="figure-top1"]').textContent()),
+      scores.filter((score) => score.rank === 1).length,
+    );
     assert.equal(await lens.locator('[data-testid="figure-top10"]').textContent(), '—');
-    assert.match((await lens.locator('[data-testid="figures-note"]').textContent()) ?? '', /Top-10 and mean entropy need every token's rank/);
+    assert.match(
+      (await lens.locator('[data-testid="figures-note"]').textContent()) ?? '',
+      /Top-10 and mean entropy need every token's rank/,
+    );
     await expectColours(legend, (score) => score.bits, 'surprisal');
     assert.equal(loggedPasses(server.userDataDir, FILE, 'bits'), 1, 'one fast pass');
     assert.equal(loggedPasses(server.userDataDir, FILE, 'full'), 0, 'no full pass for surprisal');
@@ -119,8 +144,14 @@ describe('E2E: the heatmap coloured by surprisal, rank and entropy, with the fil
     const legend = await waitForLensMode(workbench.page, 'rank');
     assert.deepEqual(legend.map((entry) => entry.label), ['top 1', 'top 10', 'top 100', 'top 1000', 'beyond 1000']);
     await expectColours(legend, (score) => bucketLabel(score.rank), 'rank bucket');
-    assert.equal(countOf(await lens.locator('[data-testid="figure-top10"]').textContent()), scores.filter((score) => score.rank <= 10).length);
-    assert.equal(countOf(await lens.locator('[data-testid="figure-top1"]').textContent()), scores.filter((score) => score.rank === 1).length);
+    assert.equal(
+      countOf(await lens.locator('[data-testid="figure-top10"]').textContent()),
+      scores.filter((score) => score.rank <= 10).length,
+    );
+    assert.equal(
+      countOf(await lens.locator('[data-testid="figure-top1"]').textContent()),
+      scores.filter((score) => score.rank === 1).length,
+    );
     const entropy = Number.parseFloat((await lens.locator('[data-testid="figure-entropy"]').textContent()) ?? '');
     const meanEntropy = mean(scores.map((score) => score.entropyBits));
     assert.ok(Math.abs(entropy - meanEntropy) <= BITS_TOLERANCE, `mean entropy ${entropy}, closed form ${meanEntropy}`);
@@ -144,7 +175,10 @@ describe('E2E: the heatmap coloured by surprisal, rank and entropy, with the fil
     await lens.locator('[data-testid="heatmap-mode"][data-mode="surprisal"]').click();
     const legend = await waitForLensMode(workbench.page, 'surprisal');
     await expectColours(legend, (score) => score.bits, 'surprisal');
-    assert.equal(countOf(await lens.locator('[data-testid="figure-top10"]').textContent()), scores.filter((score) => score.rank <= 10).length);
+    assert.equal(
+      countOf(await lens.locator('[data-testid="figure-top10"]').textContent()),
+      scores.filter((score) => score.rank <= 10).length,
+    );
     assert.deepEqual([loggedPasses(server.userDataDir, FILE, 'bits'), loggedPasses(server.userDataDir, FILE, 'full')], [1, 1]);
   });
 
@@ -161,7 +195,10 @@ describe('E2E: the heatmap coloured by surprisal, rank and entropy, with the fil
     assert.ok(last);
     const line = TEXT.split('\n').pop() ?? '';
     await expectLevel(workbench.page, `${line}#`, line.length, levelLabelled(legend, bucketLabel(last.rank)), `rank ${last.rank}`);
-    await waitFor(() => loggedPasses(server.userDataDir, FILE, 'full'), { message: 'a second full pass, for the edit', until: (passes) => passes === 2 });
+    await waitFor(() => loggedPasses(server.userDataDir, FILE, 'full'), {
+      message: 'a second full pass, for the edit',
+      until: (passes) => passes === 2,
+    });
     assert.equal(loggedPasses(server.userDataDir, FILE, 'bits'), 1, 'no fast pass in rank mode');
     await workbench.page.keyboard.press('Backspace');
   });
@@ -169,7 +206,12 @@ describe('E2E: the heatmap coloured by surprisal, rank and entropy, with the fil
   it('shows a legend whose swatches are the editor\'s colours in light, dark and both high-contrast themes', async function () {
     const { workbench, server } = session();
     const lens = lensFrame(workbench.page);
-    const themes = [['Light 2026', 'vs'], ['Dark 2026', 'vs-dark'], ['Default High Contrast', 'hc-black'], ['Default High Contrast Light', 'hc-light']] as const;
+    const themes = [
+      ['Light 2026', 'vs'],
+      ['Dark 2026', 'vs-dark'],
+      ['Default High Contrast', 'hc-black'],
+      ['Default High Contrast Light', 'hc-light'],
+    ] as const;
     for (const [theme, themeClass] of themes) {
       await changeUserSettings(workbench.page, server.userDataDir, { 'workbench.colorTheme': theme });
       await waitFor(() => workbench.page.locator('.monaco-workbench').getAttribute('class'), {
@@ -182,7 +224,8 @@ describe('E2E: the heatmap coloured by surprisal, rank and entropy, with the fil
         const swatches = lens.locator('[data-testid="legend-swatch"]');
         await waitFor(() => swatches.evaluateAll((elements) => elements.map((element) => getComputedStyle(element).backgroundColor)), {
           message: `the ${mode} legend's swatches to take the ${theme} colours`,
-          until: (shown) => shown.length === legend.length && shown.every((colour, index) => colour === colours[legend[index]?.level ?? -1]),
+          until: (shown) =>
+            shown.length === legend.length && shown.every((colour, index) => colour === colours[legend[index]?.level ?? -1]),
         });
         await screenshot(workbench.page, `heatmap-${themeClass}-${mode}`);
         await closeUps(workbench.page, `heatmap-${themeClass}-${mode}`);
@@ -219,7 +262,8 @@ describe('E2E: switching the heatmap to a mode that needs the slower pass shows 
     assert.equal(await lens.locator('[data-testid="heatmap-pending"]').textContent(), 'Scoring for rank…');
     await toast.first().getByRole('button', { name: 'Cancel' }).click();
     await waitFor(() => outputChannelLog(server.userDataDir, 'Llama Lens'), {
-      message: 'the log to say the switch was cancelled', until: (log) => log.includes('Heatmap: switching to rank was cancelled; staying with surprisal.'),
+      message: 'the log to say the switch was cancelled',
+      until: (log) => log.includes('Heatmap: switching to rank was cancelled; staying with surprisal.'),
     });
     await waitForLensMode(page, 'surprisal');
     assert.equal(loggedPasses(server.userDataDir, 'long.js', 'full'), 0, 'the cancelled pass scored nothing');
@@ -245,8 +289,13 @@ describe('E2E: the heatmap is scored again by a model picked with Select Model',
   it('starts in the mode the setting names, and recolours x after # from beyond 1000 to the first choice', async function () {
     const { workbench, server } = session();
     const { page } = workbench;
-    const rankOfX = (model: string) => closedFormScores(loadOracleTable(generatedModelPath(`${model}.table.json`)), `${line}\n`)[line.length - 1]?.rank ?? NaN;
-    assert.deepEqual([bucketLabel(rankOfX('oracle-views')), bucketLabel(rankOfX('oracle'))], ['beyond 1000', 'top 1'], 'the closed forms differ');
+    const rankOfX = (model: string) =>
+      closedFormScores(loadOracleTable(generatedModelPath(`${model}.table.json`)), `${line}\n`)[line.length - 1]?.rank ?? NaN;
+    assert.deepEqual(
+      [bucketLabel(rankOfX('oracle-views')), bucketLabel(rankOfX('oracle'))],
+      ['beyond 1000', 'top 1'],
+      'the closed forms differ',
+    );
     await waitForLoadedModel(workbench);
     await runCommand(page, 'Llama Lens: Show Surprisal Heatmap');
     await openLens(page);

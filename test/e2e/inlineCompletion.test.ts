@@ -5,7 +5,14 @@ import { STATUS_BAR_ID_PREFIX } from '../../scripts/lib/llamaLensStage';
 import { typeAtEndOf, useCodeServer, waitForFileText, waitForLoadedModel } from '../support/e2eSession';
 import { generatedModelPath, greedyContinuation, lastOracleToken, loadOracleTable, type OracleTable } from '../support/oracle';
 import {
-  parseCompletionCounters, readGhostText, saveWithKeyboard, screenshot, statusBarTooltip, waitFor, waitForGhostText, type CompletionCounters,
+  parseCompletionCounters,
+  readGhostText,
+  saveWithKeyboard,
+  screenshot,
+  statusBarTooltip,
+  waitFor,
+  waitForGhostText,
+  type CompletionCounters,
 } from '../support/workbench';
 
 const MAX_TOKENS = 16;
@@ -31,7 +38,10 @@ const COMPLETION_SETTINGS = {
 
 describe('E2E: inline completion in code-server', function () {
   this.timeout(600_000);
-  const session = useCodeServer('completion', { 'sample.js': HEADER }, () => ({ ...COMPLETION_SETTINGS, 'llamaLens.modelPath': generatedModelPath('oracle.gguf') }));
+  const session = useCodeServer('completion', { 'sample.js': HEADER }, () => ({
+    ...COMPLETION_SETTINGS,
+    'llamaLens.modelPath': generatedModelPath('oracle.gguf'),
+  }));
 
   it('shows the greedy continuation as ghost text, and Tab accepts it', async function () {
     const { workbench, workspace } = session();
@@ -43,13 +53,20 @@ describe('E2E: inline completion in code-server', function () {
     assert.match(ready, /oracle/);
     await typeAtEndOf(workbench, 'sample.js', TYPED);
 
-    const ghost = await waitFor(() => readGhostText(page), { timeoutMs: 90_000, message: `ghost text ${JSON.stringify(expected)}`, until: (text) => text === expected });
+    const ghost = await waitFor(() => readGhostText(page), {
+      timeoutMs: 90_000,
+      message: `ghost text ${JSON.stringify(expected)}`,
+      until: (text) => text === expected,
+    });
     assert.equal(ghost, expected);
     console.log(`    ghost text: ${JSON.stringify(ghost)}; status bar: ${ready}`);
     await screenshot(page, 'inline-completion-ghost-text');
 
     await page.keyboard.press('Tab');
-    await waitFor(() => readGhostText(page), { message: 'the ghost text to be accepted', until: (text) => text === '' || !text.startsWith(expected) });
+    await waitFor(() => readGhostText(page), {
+      message: 'the ghost text to be accepted',
+      until: (text) => text === '' || !text.startsWith(expected),
+    });
     await page.keyboard.press('Control+S');
     await waitForFileText(workspace, 'sample.js', HEADER + TYPED + expected);
   });
@@ -72,7 +89,11 @@ describe('E2E: typing through and accepting a word of a suggestion in code-serve
 
   before(async function () {
     suggestion = expectedSuggestion(loadOracleTable(generatedModelPath('oracle-words.table.json')), HEADER + WORDS_TYPED);
-    assert.match(suggestion, /^\w+\W+\w/, `the oracle-words suggestion after ${JSON.stringify(WORDS_TYPED)} must start with a word and hold another one`);
+    assert.match(
+      suggestion,
+      /^\w+\W+\w/,
+      `the oracle-words suggestion after ${JSON.stringify(WORDS_TYPED)} must start with a word and hold another one`,
+    );
     assert.ok(suggestion.length > TYPED_OVER + 1, 'the suggestion must outlast the characters typed over');
     const ready = await waitForLoadedModel(session().workbench);
     const tooltip = await statusBarTooltip(session().workbench.page, STATUS_BAR_ID_PREFIX);
@@ -100,18 +121,30 @@ describe('E2E: typing through and accepting a word of a suggestion in code-serve
   it('serves the rest of the suggestion without the engine while its first characters are typed', async function () {
     const { page } = session().workbench;
     await typeAtEndOf(session().workbench, 'typed.js', WORDS_TYPED);
-    await waitForGhostText(page, { timeoutMs: 90_000, message: `ghost text ${JSON.stringify(suggestion)}`, until: (text) => text === suggestion });
-    const before = await settledCounters('the status bar to count the engine call behind the suggestion', (counters) => counters.engineCalls >= 1);
+    await waitForGhostText(page, {
+      timeoutMs: 90_000,
+      message: `ghost text ${JSON.stringify(suggestion)}`,
+      until: (text) => text === suggestion,
+    });
+    const before = await settledCounters(
+      'the status bar to count the engine call behind the suggestion',
+      (counters) => counters.engineCalls >= 1,
+    );
 
     const typed = suggestion.slice(0, TYPED_OVER);
     const rest = suggestion.slice(TYPED_OVER);
     await page.keyboard.type(typed);
-    await waitForGhostText(page, { message: `ghost text ${JSON.stringify(rest)} after typing ${JSON.stringify(typed)}`, until: (text) => text === rest });
+    await waitForGhostText(page, {
+      message: `ghost text ${JSON.stringify(rest)} after typing ${JSON.stringify(typed)}`,
+      until: (text) => text === rest,
+    });
     const after = await settledCounters(
       'the status bar to count the requests answered by typing through',
       (counters) => counters.typedThrough > before.typedThrough,
     );
-    console.log(`    typed ${JSON.stringify(typed)}, ghost text ${JSON.stringify(rest)}; counters before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`);
+    console.log(
+      `    typed ${JSON.stringify(typed)}, ghost text ${JSON.stringify(rest)}; counters before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`,
+    );
     assert.equal(after.engineCalls, before.engineCalls, 'typing what the suggestion says must not ask the engine again');
     assert.equal(await readGhostText(page), rest, 'the rest of the suggestion should still be shown');
     await screenshot(page, 'inline-completion-typed-through');
@@ -120,7 +153,11 @@ describe('E2E: typing through and accepting a word of a suggestion in code-serve
   it('accepts the next word of the suggestion with Ctrl+Right', async function () {
     const { page } = session().workbench;
     await typeAtEndOf(session().workbench, 'word.js', WORDS_TYPED);
-    await waitForGhostText(page, { timeoutMs: 90_000, message: `ghost text ${JSON.stringify(suggestion)}`, until: (text) => text === suggestion });
+    await waitForGhostText(page, {
+      timeoutMs: 90_000,
+      message: `ghost text ${JSON.stringify(suggestion)}`,
+      until: (text) => text === suggestion,
+    });
 
     // Accept Next Word (editor.action.inlineSuggest.acceptNextWord) takes the language's word at the start of the
     // suggestion, when it starts with one; for JavaScript that is the leading run of letters, digits and `_`/`$`.
@@ -128,7 +165,10 @@ describe('E2E: typing through and accepting a word of a suggestion in code-serve
     const word = /^\w+/.exec(suggestion)?.[0] ?? '';
     const rest = suggestion.slice(word.length);
     await page.keyboard.press('Control+ArrowRight');
-    await waitForGhostText(page, { message: `ghost text ${JSON.stringify(rest)} after accepting ${JSON.stringify(word)}`, until: (text) => text === rest });
+    await waitForGhostText(page, {
+      message: `ghost text ${JSON.stringify(rest)} after accepting ${JSON.stringify(word)}`,
+      until: (text) => text === rest,
+    });
     await screenshot(page, 'inline-completion-accept-word');
 
     await saveWithKeyboard(page);

@@ -11,7 +11,14 @@ import * as assert from 'node:assert/strict';
 import { useCodeServer, waitForLoadedModel } from '../support/e2eSession';
 import { lensFrame, openLens, percent } from '../support/lensFrame';
 import {
-  closedFormRank, detokenizeOracle, generatedModelPath, greedyContinuationTokens, lastOracleToken, loadOracleTable, nextTokenDistribution, oracleTokenWithText,
+  closedFormRank,
+  detokenizeOracle,
+  generatedModelPath,
+  greedyContinuationTokens,
+  lastOracleToken,
+  loadOracleTable,
+  nextTokenDistribution,
+  oracleTokenWithText,
 } from '../support/oracle';
 import { focusActiveEditor, runCommand, screenshot, waitFor } from '../support/workbench';
 
@@ -40,7 +47,11 @@ describe('E2E: the completion inspector marks a chosen token outside the listed 
     await runCommand(page, 'Llama Lens: Trigger Completion');
     const tokens = lensFrame(page).locator('[data-testid="trace-token"]');
     const expected = greedyContinuationTokens(table, lastOracleToken(table, TEXT), { maxTokens: 3, stopAtNewline: true });
-    await waitFor(() => tokens.count(), { timeoutMs: 60_000, message: `the inspector to show the completion ${JSON.stringify(detokenizeOracle(table, expected))}`, until: (count) => count >= 2 });
+    await waitFor(() => tokens.count(), {
+      timeoutMs: 60_000,
+      message: `the inspector to show the completion ${JSON.stringify(detokenizeOracle(table, expected))}`,
+      until: (count) => count >= 2,
+    });
     let previous = lastOracleToken(table, TEXT);
     for (let index = 0; index < (await tokens.count()); index++) {
       const token = tokens.nth(index);
@@ -48,7 +59,11 @@ describe('E2E: the completion inspector marks a chosen token outside the listed 
       const listed = Number(await token.getAttribute('data-listed'));
       const rank = closedFormRank(nextTokenDistribution(table, previous), id);
       assert.ok(listed > 0, `step ${index} lists its top tokens`);
-      assert.equal(await token.getAttribute('data-outside-top'), String(rank > listed), `step ${index}: token ${id} ranks ${rank}, ${listed} listed`);
+      assert.equal(
+        await token.getAttribute('data-outside-top'),
+        String(rank > listed),
+        `step ${index}: token ${id} ranks ${rank}, ${listed} listed`,
+      );
       previous = id;
     }
   });
@@ -75,7 +90,10 @@ describe('E2E: the completion inspector marks a chosen token outside the listed 
     for (let index = 0; index < 6; index++) {
       const id = Number(await rows.nth(index).getAttribute('data-token-id'));
       const shown = percent(await rows.nth(index).locator('.num').textContent());
-      assert.ok(Math.abs(shown - (afterAt[id] ?? NaN)) <= PERCENT_TOLERANCE, `row ${index}: token ${id} shows ${shown}, closed form ${afterAt[id]}`);
+      assert.ok(
+        Math.abs(shown - (afterAt[id] ?? NaN)) <= PERCENT_TOLERANCE,
+        `row ${index}: token ${id} shows ${shown}, closed form ${afterAt[id]}`,
+      );
       assert.equal(closedFormRank(afterAt, id), index < 5 ? index + 1 : 8, `row ${index} holds the token of that rank`);
     }
     const last = rows.nth(5);

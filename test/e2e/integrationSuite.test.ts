@@ -6,7 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCodeServer, type CodeServer } from '../../scripts/lib/codeServer';
 import { installedLlamaLens } from '../../scripts/lib/llamaLensStage';
-import { integrationRunnerEnv, integrationTestsWritten, readIntegrationResults, stageIntegrationRunner } from '../support/integrationRunner';
+import {
+  integrationRunnerEnv,
+  integrationTestsWritten,
+  readIntegrationResults,
+  stageIntegrationRunner,
+} from '../support/integrationRunner';
 import { openWorkbench, waitFor, type Workbench } from '../support/workbench';
 
 describe('E2E: integration suite inside the extension host', function () {
@@ -27,7 +32,11 @@ describe('E2E: integration suite inside the extension host', function () {
     mkdirSync(workspace);
     writeFileSync(join(workspace, 'empty.js'), '\n');
     const resultsFile = join(scratch, 'results.json');
-    server = await startCodeServer({ workspace, extensions: [await installedLlamaLens(), stageIntegrationRunner()], env: integrationRunnerEnv(resultsFile) });
+    server = await startCodeServer({
+      workspace,
+      extensions: [await installedLlamaLens(), stageIntegrationRunner()],
+      env: integrationRunnerEnv(resultsFile),
+    });
     // The extension host starts when a window connects.
     workbench = await openWorkbench(server.url);
     const found = await waitFor(() => readIntegrationResults(resultsFile), {
@@ -36,10 +45,15 @@ describe('E2E: integration suite inside the extension host', function () {
       intervalMs: 500,
     });
     const results = found ?? assert.fail('no results');
-    for (const test of results.tests) console.log(`    ${{ passed: '✔', pending: '-', failed: '✘' }[test.state]} ${test.title}${test.error ? `\n${test.error}` : ''}`);
+    for (const test of results.tests)
+      console.log(`    ${{ passed: '✔', pending: '-', failed: '✘' }[test.state]} ${test.title}${test.error ? `\n${test.error}` : ''}`);
     if (results.failed > 0) console.log(`--- extension host log ---\n${server.extensionHostLog().slice(-4000)}`);
     const written = integrationTestsWritten();
     const counts = { total: results.total, passed: results.passed, failed: results.failed, pending: results.pending };
-    assert.deepEqual(counts, { total: written, passed: written, failed: 0, pending: 0 }, `all ${written} tests written in test/integration/suites ran and passed`);
+    assert.deepEqual(
+      counts,
+      { total: written, passed: written, failed: 0, pending: 0 },
+      `all ${written} tests written in test/integration/suites ran and passed`,
+    );
   });
 });

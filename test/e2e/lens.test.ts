@@ -5,7 +5,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { surprisalBin } from '../../src/core/lens/surprisalScale';
 import { heatmapLevelsAt, heatmapPaint } from '../support/heatmapPaint';
-import { detokenizeOracle, generatedModelPath, lastOracleToken, loadOracleTable, nextTokenDistribution, tokenizeLikeOracle, type OracleTable } from '../support/oracle';
+import {
+  detokenizeOracle,
+  generatedModelPath,
+  lastOracleToken,
+  loadOracleTable,
+  nextTokenDistribution,
+  tokenizeLikeOracle,
+  type OracleTable,
+} from '../support/oracle';
 import { typeAtEndOf, useCodeServer, waitForFileText, waitForLoadedModel } from '../support/e2eSession';
 import { focusActiveEditor, runCommand, saveWithKeyboard, screenshot, visibleEditorText, waitFor } from '../support/workbench';
 import { lensFrame, percent } from '../support/lensFrame';
@@ -23,11 +31,16 @@ const PERCENT_TOLERANCE = 0.00006;
 function contrastingTokens(table: OracleTable, line: string): { column: number; bits: number }[] {
   const ids = tokenizeLikeOracle(table, line);
   assert.equal(ids.length, line.length, 'one oracle token per character');
-  const scored = ids.slice(1).map((id, index) => ({ column: index + 1, bits: -Math.log2(nextTokenDistribution(table, ids[index] ?? -1)[id] ?? NaN) }))
+  const scored = ids
+    .slice(1)
+    .map((id, index) => ({ column: index + 1, bits: -Math.log2(nextTokenDistribution(table, ids[index] ?? -1)[id] ?? NaN) }))
     .filter(({ column }) => line[column] !== ' ')
     .sort((a, b) => a.bits - b.bits);
   const [least, most] = [scored[0], scored[scored.length - 1]];
-  assert.ok(least && most && surprisalBin(most.bits) - surprisalBin(least.bits) >= 3, `the header needs tokens far apart on the scale: ${JSON.stringify(scored)}`);
+  assert.ok(
+    least && most && surprisalBin(most.bits) - surprisalBin(least.bits) >= 3,
+    `the header needs tokens far apart on the scale: ${JSON.stringify(scored)}`,
+  );
   return [least, most];
 }
 
@@ -60,7 +73,10 @@ describe('E2E: the Lens and the surprisal heatmap in code-server', function () {
       const id = Number(await row.getAttribute('data-token-id'));
       const shown = percent(await row.locator('[data-testid="raw-prob"]').textContent());
       // Equal probabilities may list in either order: check the token's own value and the value at this rank.
-      assert.ok(Math.abs(shown - (expected[id] ?? NaN)) <= PERCENT_TOLERANCE, `rank ${rank + 1}: token ${id} shows ${shown}, closed form ${expected[id]}`);
+      assert.ok(
+        Math.abs(shown - (expected[id] ?? NaN)) <= PERCENT_TOLERANCE,
+        `rank ${rank + 1}: token ${id} shows ${shown}, closed form ${expected[id]}`,
+      );
       assert.ok(Math.abs(shown - (expected[order[rank] ?? -1] ?? NaN)) <= PERCENT_TOLERANCE, `rank ${rank + 1} holds ${shown}`);
     }
     await screenshot(workbench.page, 'lens-top-tokens');
@@ -99,7 +115,10 @@ describe('E2E: the Lens and the surprisal heatmap in code-server', function () {
     await child.locator('[data-testid="insert-path"]').first().click();
     // The host asks the engine to decode the path before it edits: save once the edit is in the editor.
     const inserted = TYPED + detokenizeOracle(table, [parentId, childId]);
-    await waitFor(() => visibleEditorText(workbench.page), { message: `the editor to show ${JSON.stringify(inserted)}`, until: (text) => text.includes(inserted) });
+    await waitFor(() => visibleEditorText(workbench.page), {
+      message: `the editor to show ${JSON.stringify(inserted)}`,
+      until: (text) => text.includes(inserted),
+    });
     await saveWithKeyboard(workbench.page);
     await waitForFileText(workspace, 'lens.js', HEADER + inserted);
   });
@@ -114,13 +133,20 @@ describe('E2E: the Lens and the surprisal heatmap in code-server', function () {
     await runCommand(page, 'Llama Lens: Trigger Completion');
     const lens = lensFrame(page);
     const tokens = lens.locator('[data-testid="trace-token"]');
-    await waitFor(() => tokens.count(), { timeoutMs: 60_000, message: 'the inspector to show the completion\'s tokens', until: (count) => count >= 1 });
+    await waitFor(() => tokens.count(), {
+      timeoutMs: 60_000,
+      message: "the inspector to show the completion's tokens",
+      until: (count) => count >= 1,
+    });
     // Hover: the token's tooltip lists the alternatives with their probabilities.
     const title = (await tokens.first().getAttribute('title')) ?? '';
     const best = ranked(first)[0] ?? -1;
     assert.match(title, /^chosen: /);
     const listed = [...title.matchAll(/(\d+\.\d+)%/g)].map((match) => Number(match[1]) / 100);
-    assert.ok(listed.some((p) => Math.abs(p - (first[best] ?? NaN)) <= PERCENT_TOLERANCE), `the tooltip ${JSON.stringify(title)} lists the likeliest token at ${first[best]} after ${JSON.stringify(text.slice(-30))}`);
+    assert.ok(
+      listed.some((p) => Math.abs(p - (first[best] ?? NaN)) <= PERCENT_TOLERANCE),
+      `the tooltip ${JSON.stringify(title)} lists the likeliest token at ${first[best]} after ${JSON.stringify(text.slice(-30))}`,
+    );
     // Click: the alternatives appear as rows, each with its closed-form probability.
     await tokens.first().click();
     const rows = lens.locator('[data-testid="trace-alternative"]');
@@ -139,7 +165,11 @@ describe('E2E: the Lens and the surprisal heatmap in code-server', function () {
     await runCommand(workbench.page, 'Llama Lens: Show Surprisal Heatmap');
     const lens = lensFrame(workbench.page);
     const lines = lens.locator('[data-testid="surprising-line"]');
-    await waitFor(() => lines.count(), { timeoutMs: 60_000, message: 'the Lens to list the most surprising lines', until: (count) => count >= 1 });
+    await waitFor(() => lines.count(), {
+      timeoutMs: 60_000,
+      message: 'the Lens to list the most surprising lines',
+      until: (count) => count >= 1,
+    });
     const tokens = tokenizeLikeOracle(table, readFileSync(join(session().workspace, 'lens.js'), 'utf8')).length;
     await waitFor(() => lens.locator('[data-testid="heatmap-summary"]').textContent(), {
       message: `the heatmap summary to count all ${tokens} tokens`,

@@ -106,7 +106,9 @@ describe('E2E: the Lens shows hostile token texts as text and keeps its state wh
       assert.equal(await shown.textContent(), visibleTokenText(text), `the text of token ${id}`);
       assert.equal(await shown.getAttribute('title'), visibleTokenText(text), `the title of token ${id}`);
       assert.equal(await row.getAttribute('data-rank'), String(rank + 1));
-      assert.ok(Math.abs(percent(await row.locator('[data-testid="raw-prob"]').textContent()) - (expected[id] ?? NaN)) <= PERCENT_TOLERANCE);
+      assert.ok(
+        Math.abs(percent(await row.locator('[data-testid="raw-prob"]').textContent()) - (expected[id] ?? NaN)) <= PERCENT_TOLERANCE,
+      );
     }
     // The bidi override is shown as its escape, so it cannot reorder the row.
     assert.equal(await lens.locator('body').evaluate((body) => (body.textContent ?? '').includes('\u202E')), false,
@@ -118,7 +120,11 @@ describe('E2E: the Lens shows hostile token texts as text and keeps its state wh
     await lens.locator(`[data-testid="top-row"][data-token-id="${crafted}"] [data-testid="expand"]`).click();
     const node = lens.locator(`[data-testid="tree-node"][data-path="${crafted}"]`);
     const children = lens.locator(`[data-testid="tree-node"][data-path^="${crafted},"]`);
-    childCount = await waitFor(() => children.count(), { timeoutMs: 60_000, message: 'the crafted token to expand', until: (count) => count > 0 });
+    childCount = await waitFor(() => children.count(), {
+      timeoutMs: 60_000,
+      message: 'the crafted token to expand',
+      until: (count) => count > 0,
+    });
     assert.equal(await node.locator(':scope > .tree-row [data-testid="token-text"]').textContent(), visibleTokenText(CRAFTED));
     assert.equal(await lens.locator('img').count(), 0, 'the token tree holds an img element');
     assert.equal(await imagesInFrames(page), 0, 'a webview frame holds an img element after expanding');
@@ -140,12 +146,18 @@ describe('E2E: the Lens shows hostile token texts as text and keeps its state wh
     const wantFinal = (squares[crafted] ?? NaN) / squares.reduce((sum, value) => sum + value, 0);
     const finalProb = lens.locator(`[data-testid="top-row"][data-token-id="${crafted}"] [data-testid="final-prob"]`);
     const finalMatches = (value: number): boolean => Math.abs(value - wantFinal) <= PERCENT_TOLERANCE;
-    await waitFor(async () => percent(await finalProb.textContent()), { message: `the final probability to become ${wantFinal}`, until: finalMatches });
+    await waitFor(async () => percent(await finalProb.textContent()), {
+      message: `the final probability to become ${wantFinal}`,
+      until: finalMatches,
+    });
     // Marks this page, so that the one shown later can be told apart from it.
     await lens.locator('body').evaluate(() => document.body.setAttribute('data-e2e-old-page', 'true'));
 
     await runCommand(page, 'View: Show Explorer');
-    await waitFor(() => page.locator('iframe.webview.ready').count(), { message: 'the hidden Lens to drop its webview', until: (count) => count === 0 });
+    await waitFor(() => page.locator('iframe.webview.ready').count(), {
+      message: 'the hidden Lens to drop its webview',
+      until: (count) => count === 0,
+    });
     await runCommand(page, 'Llama Lens: Open the Lens');
 
     const node = lens.locator(`[data-testid="tree-node"][data-path="${crafted}"]`);
@@ -155,7 +167,10 @@ describe('E2E: the Lens shows hostile token texts as text and keeps its state wh
     assert.equal(await node.locator(':scope > .tree-row [data-testid="token-text"]').textContent(), visibleTokenText(CRAFTED));
     assert.equal(await lens.locator(`[data-testid="tree-node"][data-path^="${crafted},"]`).count(), childCount);
     assert.equal(await slider.inputValue(), '0.5');
-    await waitFor(async () => percent(await finalProb.textContent()), { message: `the restored final probability ${wantFinal}`, until: finalMatches });
+    await waitFor(async () => percent(await finalProb.textContent()), {
+      message: `the restored final probability ${wantFinal}`,
+      until: finalMatches,
+    });
     assert.equal(await lens.locator('img').count(), 0, 'the restored Lens page holds an img element');
     assert.deepEqual(await lensDialogCalls(page), [], 'the restored page called a dialog function');
     assert.deepEqual(dialogs, [], 'a dialog opened');

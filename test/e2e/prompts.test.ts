@@ -6,7 +6,17 @@ import type { Page } from 'playwright-core';
 import { useCodeServer, waitForFileText, waitForLoadedModel } from '../support/e2eSession';
 import { generatedModelPath, greedyContinuation, loadOracleTable, oracleTokenWithText } from '../support/oracle';
 import {
-  activeEditorIsDirty, allEditorTexts, answerInputBox, focusActiveEditor, openFileFromExplorer, runCommand, runCommandThatAsks, saveWithKeyboard, screenshot, visibleEditorText, waitFor,
+  activeEditorIsDirty,
+  allEditorTexts,
+  answerInputBox,
+  focusActiveEditor,
+  openFileFromExplorer,
+  runCommand,
+  runCommandThatAsks,
+  saveWithKeyboard,
+  screenshot,
+  visibleEditorText,
+  waitFor,
 } from '../support/workbench';
 
 const MAX_TOKENS = 24;
@@ -61,7 +71,11 @@ describe('E2E: palette prompts in code-server', function () {
     await page.keyboard.press('Shift+End');
     await runCommandThatAsks(page, 'Llama Lens: Edit Selection…', 'Llama Lens: Edit Selection');
     await answerInputBox(page, 'Rename x to y');
-    await waitFor(() => diffTabs(page).count(), { timeoutMs: 60_000, message: 'the proposed-edit diff to open', until: (count) => count > 0 });
+    await waitFor(() => diffTabs(page).count(), {
+      timeoutMs: 60_000,
+      message: 'the proposed-edit diff to open',
+      until: (count) => count > 0,
+    });
     await waitFor(() => toasts(page, QUESTION).count(), {
       timeoutMs: 120_000, message: 'the answer to finish and the Accept/Reject question to show', until: (count) => count > 0,
     });
@@ -80,7 +94,10 @@ describe('E2E: palette prompts in code-server', function () {
     await proposeFirstLineEdit(page);
     const texts = await allEditorTexts(page);
     // A narrow diff editor renders inline, with the removed line above the new ones: look for the rewrite anywhere.
-    assert.ok(texts.some((text) => text.includes(rewrite)), `the diff shows the rewrite ${JSON.stringify(rewrite)}: ${JSON.stringify(texts)}`);
+    assert.ok(
+      texts.some((text) => text.includes(rewrite)),
+      `the diff shows the rewrite ${JSON.stringify(rewrite)}: ${JSON.stringify(texts)}`,
+    );
     await screenshot(page, 'prompt-edit-diff');
     await runCommand(page, 'Llama Lens: Accept Proposed Edit');
     const edited = `${rewrite}\nconsole.log(x);\n`;

@@ -9,7 +9,16 @@ import { lensFrame } from '../support/lensFrame';
 import { generatedModelPath } from '../support/oracle';
 import { CODELLAMA_FIM_IDS, SPM_ORACLE_MODEL, loadSpmOracleTable, spmArgmax, spmGreedyTokens } from '../support/spmOracle';
 import {
-  answerInputBox, focusActiveEditor, openFileFromExplorer, runCommand, runCommandThatAsks, saveWithKeyboard, screenshot, visibleEditorText, waitFor, waitForGhostText,
+  answerInputBox,
+  focusActiveEditor,
+  openFileFromExplorer,
+  runCommand,
+  runCommandThatAsks,
+  saveWithKeyboard,
+  screenshot,
+  visibleEditorText,
+  waitFor,
+  waitForGhostText,
 } from '../support/workbench';
 
 const HEADER = '// Llama Lens end-to-end test\n';
@@ -99,7 +108,11 @@ describe('E2E: Generate at Cursor and Insert path keep their spaces on the real 
     await page.keyboard.press('Control+End');
     await runCommandThatAsks(page, 'Llama Lens: Generate at Cursor…', 'Llama Lens: Generate at Cursor');
     await answerInputBox(page, 'finish the line');
-    await waitFor(() => visibleEditorText(page), { timeoutMs: 120_000, message: 'the editor to show "const x = 5;"', until: (text) => text.includes('const x = 5;') });
+    await waitFor(() => visibleEditorText(page), {
+      timeoutMs: 120_000,
+      message: 'the editor to show "const x = 5;"',
+      until: (text) => text.includes('const x = 5;'),
+    });
     await focusActiveEditor(page);
     await saveWithKeyboard(page);
     await waitForFileText(workspace, 'generate.js', `${HEADER}const x = 5;`);
@@ -122,7 +135,10 @@ describe('E2E: Generate at Cursor and Insert path keep their spaces on the real 
     await screenshot(workbench.page, 'real-vocabulary-lens-tree');
     await third.locator('[data-testid="insert-path"]').first().click();
     // The host asks the engine to decode the path before it edits: save once the edit is in the editor.
-    await waitFor(() => visibleEditorText(workbench.page), { message: 'the editor to show "f(a)    // ok"', until: (text) => text.includes('f(a)    // ok') });
+    await waitFor(() => visibleEditorText(workbench.page), {
+      message: 'the editor to show "f(a)    // ok"',
+      until: (text) => text.includes('f(a)    // ok'),
+    });
     await focusActiveEditor(workbench.page);
     await saveWithKeyboard(workbench.page);
     await waitForFileText(workspace, 'path.js', `${HEADER}f(a)    // ok`);

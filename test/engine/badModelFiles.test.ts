@@ -80,7 +80,11 @@ describe('bad model files (engine)', function () {
     assert.equal(error.code, 'loadFailed', error.message);
     assert.match(error.message, message);
     assert.ok(error.message.includes(path), `the message names the file: ${error.message}`);
-    assert.deepEqual([engine.client.pid, engine.client.generation], [pid, generation], `the engine process survived:\n${engine.logs.slice(-5).join('\n')}`);
+    assert.deepEqual(
+      [engine.client.pid, engine.client.generation],
+      [pid, generation],
+      `the engine process survived:\n${engine.logs.slice(-5).join('\n')}`,
+    );
     await assertStillWorks();
   }
 
@@ -95,41 +99,107 @@ describe('bad model files (engine)', function () {
   const dataMiddle = layout.dataStart + Math.floor((oracle.length - layout.dataStart) / 2);
   const cases: [string, () => Uint8Array | string, RegExp][] = [
     ['an empty file', () => new Uint8Array(0), /: the file is empty \(0 bytes\), so it is not a GGUF model file\./],
-    ['a text file named .gguf', () => 'just some notes, not a model\n'.repeat(20), /: it is not a GGUF model file \(it does not start with "GGUF"\)\./],
-    ['a file cut off in its header', () => oracle.subarray(0, 5000), /: the file ends inside its header \(at byte 5000\), so its header cannot be read\./],
-    ['a file cut off in its tensor data', () => oracle.subarray(0, dataMiddle),
-      new RegExp(`: the file is incomplete: its tensor data should run to byte ${oracle.length}, but the file ends at byte ${dataMiddle} \\(50% of it is there\\)`)],
-    ['wrong magic', () => Buffer.concat([Buffer.from('GGML'), oracle.subarray(4)]), /: it is not a GGUF model file \(it does not start with "GGUF"\)\./],
+    [
+      'a text file named .gguf',
+      () => 'just some notes, not a model\n'.repeat(20),
+      /: it is not a GGUF model file \(it does not start with "GGUF"\)\./,
+    ],
+    [
+      'a file cut off in its header',
+      () => oracle.subarray(0, 5000),
+      /: the file ends inside its header \(at byte 5000\), so its header cannot be read\./,
+    ],
+    [
+      'a file cut off in its tensor data',
+      () => oracle.subarray(0, dataMiddle),
+      new RegExp(
+        `: the file is incomplete: its tensor data should run to byte ${oracle.length}, but the file ends at byte ${dataMiddle} \\(50% of it is there\\)`,
+      ),
+    ],
+    [
+      'wrong magic',
+      () => Buffer.concat([Buffer.from('GGML'), oracle.subarray(4)]),
+      /: it is not a GGUF model file \(it does not start with "GGUF"\)\./,
+    ],
     ['GGUF version 1', () => withU32(oracle, 4, 1), /: it is a GGUF version 1 file, which llama.cpp no longer reads\./],
     ['an unknown GGUF version', () => withU32(oracle, 4, 99), /: its GGUF version is 99, but llama.cpp reads only versions 2 and 3\./],
-    ['an absurd tensor count', () => withU64(oracle, 8, 2n ** 40n), /: its header declares 1099511627776 tensors, far more than any model has/],
-    ['an absurd metadata count', () => withU64(oracle, 16, 2n ** 40n), /: its header declares 1099511627776 metadata entries, far more than any model has/],
-    ['a string length larger than the file', () => withU64(oracle, entryNamed(layout, 'general.name').valueAt, 2n ** 40n),
-      /: metadata entry 3 \("general.name"\) claims a string of 1099511627776 bytes, more than the \d+ bytes left in the file\./],
-    ['a tensor offset beyond the end of the file', () => withU64(oracle, last?.offsetAt ?? 0, 2n ** 33n),
-      new RegExp(`: tensor ${layout.tensors.length} \\("output.weight"\\) points at byte ${layout.dataStart + 2 ** 33}, beyond the end of the file \\(${oracle.length} bytes\\)\\.`)],
-    ['a vocabulary whose arrays disagree in length', () => withShortScores(oracle),
-      /: its vocabulary's arrays disagree in length \(tokenizer.ggml.tokens has 358 entries, tokenizer.ggml.scores has 357 entries, tokenizer.ggml.token_type has 358 entries\)\./],
+    [
+      'an absurd tensor count',
+      () => withU64(oracle, 8, 2n ** 40n),
+      /: its header declares 1099511627776 tensors, far more than any model has/,
+    ],
+    [
+      'an absurd metadata count',
+      () => withU64(oracle, 16, 2n ** 40n),
+      /: its header declares 1099511627776 metadata entries, far more than any model has/,
+    ],
+    [
+      'a string length larger than the file',
+      () => withU64(oracle, entryNamed(layout, 'general.name').valueAt, 2n ** 40n),
+      /: metadata entry 3 \("general.name"\) claims a string of 1099511627776 bytes, more than the \d+ bytes left in the file\./,
+    ],
+    [
+      'a tensor offset beyond the end of the file',
+      () => withU64(oracle, last?.offsetAt ?? 0, 2n ** 33n),
+      new RegExp(
+        `: tensor ${layout.tensors.length} \\("output.weight"\\) points at byte ${layout.dataStart + 2 ** 33}, beyond the end of the file \\(${oracle.length} bytes\\)\\.`,
+      ),
+    ],
+    [
+      'a vocabulary whose arrays disagree in length',
+      () => withShortScores(oracle),
+      /: its vocabulary's arrays disagree in length \(tokenizer.ggml.tokens has 358 entries, tokenizer.ggml.scores has 357 entries, tokenizer.ggml.token_type has 358 entries\)\./,
+    ],
     // Header facts that contradict each other or the tensors. Before they were checked, the first made the memory
     // estimate walk four billion layers (minutes; llama.cpp then aborts), the second and third aborted llama.cpp,
     // and the others failed with only "Failed to load model", if at all.
-    ['a block count of four billion', withFact('llama.block_count', 4_000_000_000),
-      /: its llama\.block_count is 4000000000, but it has no tensors for block 1 \(blk\.1\.\*\), so it holds fewer blocks than it says\./],
+    [
+      'a block count of four billion',
+      withFact('llama.block_count', 4_000_000_000),
+      /: its llama\.block_count is 4000000000, but it has no tensors for block 1 \(blk\.1\.\*\), so it holds fewer blocks than it says\./,
+    ],
     ['a block count of 0', withFact('llama.block_count', 0), /: its llama\.block_count is 0; a model needs at least one block \(layer\)\./],
-    ['a head count of 0', withFact('llama.attention.head_count', 0),
-      /: its llama\.attention\.head_count is 0, but blk\.0\.attn_q\.weight is an attention weight; a model with attention needs at least one attention head\./],
-    ['a head count that does not divide the embedding length', withFact('llama.attention.head_count', 5),
-      new RegExp(`: its llama\\.attention\\.head_count is 5, which does not divide its llama\\.embedding_length \\(${embedding}\\) into whole heads\\.`)],
-    ['a key/value head count of 0', withFact('llama.attention.head_count_kv', 0),
-      /: its llama\.attention\.head_count_kv is 0, but blk\.0\.attn_q\.weight is an attention weight; attention needs at least one key\/value head\./],
-    ['a key/value head count that does not divide the head count', withFact('llama.attention.head_count_kv', 4),
-      new RegExp(`: its llama\\.attention\\.head_count_kv is 4, which does not divide its llama\\.attention\\.head_count \\(${heads}\\): each key/value head`)],
-    ['a context length of 0', withFact('llama.context_length', 0), /: its llama\.context_length is 0; a model needs a context of at least one token\./],
-    ['a vocabulary one token shorter than its embeddings',
+    [
+      'a head count of 0',
+      withFact('llama.attention.head_count', 0),
+      /: its llama\.attention\.head_count is 0, but blk\.0\.attn_q\.weight is an attention weight; a model with attention needs at least one attention head\./,
+    ],
+    [
+      'a head count that does not divide the embedding length',
+      withFact('llama.attention.head_count', 5),
+      new RegExp(
+        `: its llama\\.attention\\.head_count is 5, which does not divide its llama\\.embedding_length \\(${embedding}\\) into whole heads\\.`,
+      ),
+    ],
+    [
+      'a key/value head count of 0',
+      withFact('llama.attention.head_count_kv', 0),
+      /: its llama\.attention\.head_count_kv is 0, but blk\.0\.attn_q\.weight is an attention weight; attention needs at least one key\/value head\./,
+    ],
+    [
+      'a key/value head count that does not divide the head count',
+      withFact('llama.attention.head_count_kv', 4),
+      new RegExp(
+        `: its llama\\.attention\\.head_count_kv is 4, which does not divide its llama\\.attention\\.head_count \\(${heads}\\): each key/value head`,
+      ),
+    ],
+    [
+      'a context length of 0',
+      withFact('llama.context_length', 0),
+      /: its llama\.context_length is 0; a model needs a context of at least one token\./,
+    ],
+    [
+      'a vocabulary one token shorter than its embeddings',
       () => withLastValuesRemoved(oracle, ['tokenizer.ggml.tokens', 'tokenizer.ggml.scores', 'tokenizer.ggml.token_type']),
-      new RegExp(`: its tokenizer\\.ggml\\.tokens lists ${vocab - 1} tokens, but token_embd\\.weight has ${vocab} rows \\(one per token\\); the two must agree\\.`)],
-    ['a vocab_size that is not the number of embedding rows', withFact('llama.vocab_size', vocab + 1),
-      new RegExp(`: its llama\\.vocab_size is ${vocab + 1}, but token_embd\\.weight has ${vocab} rows \\(one per token\\)`)],
+      new RegExp(
+        `: its tokenizer\\.ggml\\.tokens lists ${vocab - 1} tokens, but token_embd\\.weight has ${vocab} rows \\(one per token\\); the two must agree\\.`,
+      ),
+    ],
+    [
+      'a vocab_size that is not the number of embedding rows',
+      withFact('llama.vocab_size', vocab + 1),
+      new RegExp(`: its llama\\.vocab_size is ${vocab + 1}, but token_embd\\.weight has ${vocab} rows \\(one per token\\)`),
+    ],
   ];
   for (const [name, bytes, message] of cases) {
     it(`refuses ${name}, and keeps working`, async function () {
@@ -164,14 +234,24 @@ describe('bad model files (engine)', function () {
   it('refuses a split model whose part 2 is missing, naming that part, and keeps working', async function () {
     const [first, second] = writeSplit('missing');
     unlinkSync(second);
-    await assertRefused(first, new RegExp(`is part 1 of a model split into 2 files, and part 2 cannot be used: Cannot open model file ${literally(second)}: the file does not exist\\.`));
+    await assertRefused(
+      first,
+      new RegExp(
+        `is part 1 of a model split into 2 files, and part 2 cannot be used: Cannot open model file ${literally(second)}: the file does not exist\\.`,
+      ),
+    );
   });
 
   it('refuses a split model whose part 2 is cut short, naming that part, and keeps working', async function () {
     const [first, second] = writeSplit('cut');
     const whole = readFileSync(second);
     writeFileSync(second, whole.subarray(0, whole.length - 64));
-    await assertRefused(first, new RegExp(`and part 2 cannot be used: Cannot load ${literally(second)}: the file is incomplete: its tensor data should run to byte ${whole.length}, but the file ends at byte ${whole.length - 64}`));
+    await assertRefused(
+      first,
+      new RegExp(
+        `and part 2 cannot be used: Cannot load ${literally(second)}: the file is incomplete: its tensor data should run to byte ${whole.length}, but the file ends at byte ${whole.length - 64}`,
+      ),
+    );
   });
 
   it('refuses a split model whose part 2 is another copy of part 1, naming it, and keeps working', async function () {
@@ -196,7 +276,10 @@ describe('bad model files (engine)', function () {
 
   it('refuses a path that runs through a regular file (ENOTDIR), and keeps working', async function () {
     const file = write('plain.gguf', 'x');
-    await assertRefused(join(file, 'model.gguf'), /: a part of the path before the file name is a file, not a folder, so the file does not exist\./);
+    await assertRefused(
+      join(file, 'model.gguf'),
+      /: a part of the path before the file name is a file, not a folder, so the file does not exist\./,
+    );
   });
 
   it('refuses a named pipe without opening it (an open would wait for a writer forever), and keeps working', async function () {
@@ -223,7 +306,10 @@ describe('bad model files (engine)', function () {
     writeFileSync(copy, 'garbage, not a model\n'.repeat(100)); // truncates, then writes 2,100 bytes
     // The mapped weights are gone past the new end: touching them is SIGBUS, which kills only the engine process.
     const first = await outcome(complete());
-    assert.ok(first.ok || first.error.code === 'engineDied', `first request: ${first.ok ? '' : `${first.error.code}: ${first.error.message}`}`);
+    assert.ok(
+      first.ok || first.error.code === 'engineDied',
+      `first request: ${first.ok ? '' : `${first.error.code}: ${first.error.message}`}`,
+    );
     const second = await outcome(complete());
     const said = second.ok ? 'answered' : `${second.error.code}: ${second.error.message}`;
     if (first.ok) {

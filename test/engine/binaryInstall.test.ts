@@ -6,7 +6,16 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCancellation } from '../../src/client/Engine';
 import type { DownloadProgress } from '../../src/protocol/engineProtocol';
-import { CUDA, CUDA_EXT, installBinaries, listing, scopeDir, tarballRequests, useBinaryInstallFixture, VERSION } from '../support/binaryInstallFixture';
+import {
+  CUDA,
+  CUDA_EXT,
+  installBinaries,
+  listing,
+  scopeDir,
+  tarballRequests,
+  useBinaryInstallFixture,
+  VERSION,
+} from '../support/binaryInstallFixture';
 import { isDownloadFailure, waitUntil } from '../support/engineHarness';
 import { packFakePackage, publishFakePackage, writeBinaryPins } from '../support/fakeBinaryPackage';
 import { RangeServer } from '../support/rangeServer';
@@ -55,14 +64,22 @@ describe('installing binary packages in the engine', function () {
 
     assert.equal(events.at(-1)?.downloadedBytes, total, 'the last event is at the total');
     assert.ok(events.every((e) => e.totalBytes === total), `totals: ${events.map((e) => e.totalBytes).join(', ')}`);
-    assert.ok(server.requests.some((r) => r.status === 302) && server.requests.some((r) => r.path.startsWith('/cdn/') && r.status === 200), 'fetched through the redirect');
+    assert.ok(
+      server.requests.some((r) => r.status === 302) && server.requests.some((r) => r.path.startsWith('/cdn/') && r.status === 200),
+      'fetched through the redirect',
+    );
   });
 
   it('fetches nothing when the registry gives another checksum than the pin, and says so', async function () {
     const { server, cuda, cudaExt, folder } = fixture();
     // The second package is the bad one: nothing of the first is fetched either.
     publishFakePackage(server, cudaExt, { integrity: cuda.integrity });
-    await assert.rejects(install([CUDA, CUDA_EXT]), isDownloadFailure(new RegExp(`offers a ${CUDA_EXT}@${VERSION} that is not the one this build of Llama Lens pinned .* nothing was downloaded`)));
+    await assert.rejects(
+      install([CUDA, CUDA_EXT]),
+      isDownloadFailure(
+        new RegExp(`offers a ${CUDA_EXT}@${VERSION} that is not the one this build of Llama Lens pinned .* nothing was downloaded`),
+      ),
+    );
     assert.deepEqual(tarballRequests(server), []);
     assert.deepEqual(listing(folder), []);
   });
@@ -70,7 +87,10 @@ describe('installing binary packages in the engine', function () {
   it('fails with the registry status for a package it does not have, before fetching any tarball', async function () {
     const { server, folder } = fixture();
     server.documents.delete(`/${CUDA_EXT}/${VERSION}`);
-    await assert.rejects(install([CUDA, CUDA_EXT]), isDownloadFailure(new RegExp(`404 .* the registry's entry for ${CUDA_EXT}@${VERSION}`)));
+    await assert.rejects(
+      install([CUDA, CUDA_EXT]),
+      isDownloadFailure(new RegExp(`404 .* the registry's entry for ${CUDA_EXT}@${VERSION}`)),
+    );
     assert.deepEqual(listing(folder), []);
     assert.deepEqual(tarballRequests(server), [], 'no tarball was fetched');
   });
@@ -86,7 +106,10 @@ describe('installing binary packages in the engine', function () {
     const { root, folder, pinsFile } = fixture();
     // 4 MiB that does not compress, sent at 1 MiB/s.
     mkdirSync(join(root, 'slow'), { recursive: true });
-    const slow = packFakePackage(join(root, 'slow'), CUDA, VERSION, { bins: { 'linux-x64-cuda/llama-addon.node': 'slow' }, paddingBytes: 4 << 20 });
+    const slow = packFakePackage(join(root, 'slow'), CUDA, VERSION, {
+      bins: { 'linux-x64-cuda/llama-addon.node': 'slow' },
+      paddingBytes: 4 << 20,
+    });
     writeBinaryPins(pinsFile, [slow]);
     const big = await RangeServer.start([slow.path]);
     try {
@@ -99,7 +122,10 @@ describe('installing binary packages in the engine', function () {
       await waitUntil(() => (events.at(-1)?.downloadedBytes ?? 0) > 0, 10_000, () => 'no progress');
       // Nothing is unpacked before the whole tarball has matched its pin: a file, no folder.
       const work = listing(folder);
-      assert.ok(work.length === 1 && /^\.linux-x64-cuda\.download-/.test(work[0] ?? '') && statSync(join(scopeDir(folder), work[0] ?? '')).isFile(), `work: ${work.join(', ')}`);
+      assert.ok(
+        work.length === 1 && /^\.linux-x64-cuda\.download-/.test(work[0] ?? '') && statSync(join(scopeDir(folder), work[0] ?? '')).isFile(),
+        `work: ${work.join(', ')}`,
+      );
       controller.abort();
       await assert.rejects(running, isCancellation);
       await untilEngineIdle();

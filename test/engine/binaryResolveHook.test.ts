@@ -20,20 +20,28 @@ interface Seen {
   prebuilt: { binaryPath: string; extBackendsPath: string } | null;
 }
 
-/** In a fresh Node, with the hook registered for `packages` in `folder`: each specifier's bins folder, and node-llama-cpp's own CUDA lookup. */
+/**
+ * In a fresh Node, with the hook registered for `packages` in `folder`: each specifier's bins folder, and
+ * node-llama-cpp's own CUDA lookup.
+ */
 async function resolveThroughHook(folder: string, packages: BinaryPackage[], specifiers: string[]): Promise<Seen> {
+  const hook = join(REPO_ROOT, 'dist', 'binaryResolveHook.mjs');
+  const compileLlamaCpp = join(NODE_LLAMA_CPP, 'dist', 'bindings', 'utils', 'compileLLamaCpp.js');
   const script = `
     import { register } from 'node:module';
     import { pathToFileURL } from 'node:url';
-    register(pathToFileURL(${JSON.stringify(join(REPO_ROOT, 'dist', 'binaryResolveHook.mjs'))}), { data: ${JSON.stringify({ folder, packages })} });
+    register(pathToFileURL(${JSON.stringify(hook)}), { data: ${JSON.stringify({ folder, packages })} });
     const bins = {};
     for (const specifier of ${JSON.stringify(specifiers)}) bins[specifier] = (await import(specifier)).getBinsDir().binsDir;
     // node-llama-cpp's internal lookup (pinned version): the bare import inside it goes through the hook too.
-    const { getPrebuiltBinaryPath } = await import(pathToFileURL(${JSON.stringify(join(NODE_LLAMA_CPP, 'dist', 'bindings', 'utils', 'compileLLamaCpp.js'))}));
+    const { getPrebuiltBinaryPath } = await import(pathToFileURL(${JSON.stringify(compileLlamaCpp)}));
     const prebuilt = await getPrebuiltBinaryPath({ platform: 'linux', arch: 'x64', gpu: 'cuda' }, 'linux-x64-cuda');
     console.log(JSON.stringify({ bins, prebuilt }));
   `;
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO_ROOT, timeout: 30_000 });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: REPO_ROOT,
+    timeout: 30_000,
+  });
   return JSON.parse(stdout) as Seen;
 }
 

@@ -7,7 +7,15 @@ import { CompletionPipeline, type CompletionQuery, type PipelineSettings } from 
 import { realClock } from '../../src/core/completion/realClock';
 import { cpuLoadParams, fimParams, startEngine, useOracleEngine, waitUntil, type EngineUnderTest } from '../support/engineHarness';
 import {
-  detokenizeOracle, generatedModelPath, greedyContinuation, greedyContinuationTokens, lastOracleToken, loadOracleTable, nextTokenDistribution, type OracleTable, tokenizeLikeOracle,
+  detokenizeOracle,
+  generatedModelPath,
+  greedyContinuation,
+  greedyContinuationTokens,
+  lastOracleToken,
+  loadOracleTable,
+  nextTokenDistribution,
+  type OracleTable,
+  tokenizeLikeOracle,
 } from '../support/oracle';
 
 const BUDGETS = fimParams('', '').budgets;
@@ -80,12 +88,17 @@ describe('completion speed on the oracle model', function () {
     const continued = prefix + greedyContinuation(table, lastOracleToken(table, prefix), { maxTokens: 400 });
     const next = await engine.client.request('complete', fimParams(continued, '', { maxTokens: 1, stopAtNewline: false }));
     const promptLength = 4 + tokenizeLikeOracle(table, prefix).length; // BOS <PRE> <SUF> <MID> + prefix
-    assert.ok(next.reusedTokens <= promptLength + 100, `the cancelled run left ${next.reusedTokens - promptLength} generated tokens in the KV state`);
+    assert.ok(
+      next.reusedTokens <= promptLength + 100,
+      `the cancelled run left ${next.reusedTokens - promptLength} generated tokens in the KV state`,
+    );
   });
 
   it('lets the newest completion win: an older one stops within one token and says it was superseded', async function () {
     let streamed = 0;
-    const older = engine.client.request('complete', fimParams('x', '', { maxTokens: 4000, stopAtNewline: false }), { onProgress: () => void streamed++ });
+    const older = engine.client.request('complete', fimParams('x', '', { maxTokens: 4000, stopAtNewline: false }), {
+      onProgress: () => void streamed++,
+    });
     await waitUntil(() => streamed >= 2, 30_000, () => 'the first completion never streamed');
     const newer = engine.client.request('complete', fimParams('let count', ' = 0;\n'));
     const [first, second] = await Promise.all([older, newer]);
@@ -96,7 +109,10 @@ describe('completion speed on the oracle model', function () {
   });
 
   it('shows what has arrived when the generation budget runs out', async function () {
-    const result = await engine.client.request('complete', fimParams('x', '', { maxTokens: 4000, stopAtNewline: false, maxGenerationMs: 1 }));
+    const result = await engine.client.request(
+      'complete',
+      fimParams('x', '', { maxTokens: 4000, stopAtNewline: false, maxGenerationMs: 1 }),
+    );
     assert.equal(result.stopReason, 'generationBudget');
     assert.ok(result.generatedTokens >= 1 && result.generatedTokens < 4000);
     assert.equal(result.text, greedyContinuation(table, lastOracleToken(table, 'x'), { maxTokens: result.generatedTokens }));
@@ -116,7 +132,9 @@ describe('completion speed on the oracle model', function () {
     const prefix = 'const kind = x';
     const distribution = nextTokenDistribution(table, lastOracleToken(table, prefix));
     const ranked = [...distribution.keys()].sort((a, b) => (distribution[b] ?? 0) - (distribution[a] ?? 0)).slice(0, 3);
-    const expected = ranked.map((first) => detokenizeOracle(table, [first]) + greedyContinuation(table, first, { maxTokens: 11, stopAtNewline: true }));
+    const expected = ranked.map(
+      (first) => detokenizeOracle(table, [first]) + greedyContinuation(table, first, { maxTokens: 11, stopAtNewline: true }),
+    );
     const result = await engine.client.request('complete', fimParams(prefix, '\n', { alternatives: 3 }));
     assert.deepEqual([result.text, ...result.alternatives], expected);
   });
@@ -148,7 +166,15 @@ describe('completion pipeline on the real engine', function () {
   let engineCalls: number;
   let pipeline: CompletionPipeline;
   const settings: PipelineSettings = {
-    maxTokens: 12, budgets: BUDGETS, layout: 'spm', maxPromptMs: 0, maxGenerationMs: 0, alternatives: 3, debounce: 0, prefetch: true, trace: false,
+    maxTokens: 12,
+    budgets: BUDGETS,
+    layout: 'spm',
+    maxPromptMs: 0,
+    maxGenerationMs: 0,
+    alternatives: 3,
+    debounce: 0,
+    prefetch: true,
+    trace: false,
   };
   const query = (prefix: string, suffix: string, extra: Partial<CompletionQuery> = {}): CompletionQuery => ({
     prefix, suffix, extraContext: '', singleLine: true, maxLines: 1, manual: false, ...extra,
@@ -200,7 +226,11 @@ describe('completion pipeline on the real engine', function () {
     const first = await pipeline.complete(query(prefix, suffix), signal());
     assert.deepEqual(first?.items, [shown]);
     // The prefetch runs in the background, after the suggestion was returned.
-    await waitUntil(() => pipeline.stats.snapshot().prefetched === 1, 30_000, () => `no prefetch finished: ${JSON.stringify(pipeline.stats.snapshot())}`);
+    await waitUntil(
+      () => pipeline.stats.snapshot().prefetched === 1,
+      30_000,
+      () => `no prefetch finished: ${JSON.stringify(pipeline.stats.snapshot())}`,
+    );
     assert.equal(engineCalls, 2);
     const afterAccept = await pipeline.complete(query(prefix + shown, suffix), signal());
     assert.equal(afterAccept?.source, 'prefetch');

@@ -25,7 +25,8 @@ function killEngine(engine: EngineUnderTest): number {
   return pid;
 }
 
-const isEngineDied = (error: unknown) => error instanceof EngineRequestError && error.code === 'engineDied' && /SIGKILL/.test(error.message);
+const isEngineDied = (error: unknown) =>
+  error instanceof EngineRequestError && error.code === 'engineDied' && /SIGKILL/.test(error.message);
 
 describe('engine killed mid-work', function () {
   const table = loadOracleTable();
@@ -47,10 +48,16 @@ describe('engine killed mid-work', function () {
     killEngine(engine);
     await assert.rejects(settlesWithin(pass, 10_000, 'the killed pass'), isEngineDied);
     assert.equal(session.state.kind, 'error');
-    const again = await settlesWithin(session.request('surprisal', { text: 'let x = 1;', scoreFrom: 0, detail: 'bits' }), 60_000, 'the next pass');
+    const again = await settlesWithin(
+      session.request('surprisal', { text: 'let x = 1;', scoreFrom: 0, detail: 'bits' }),
+      60_000,
+      'the next pass',
+    );
     const expected = closedFormSurprisal(table, 'let x = 1;');
     assert.deepEqual(again.tokens.map((token) => token.id), expected.map((token) => token.id));
-    again.tokens.forEach((token, i) => assert.ok(Math.abs(token.bits - (expected[i]?.bits ?? NaN)) <= 1e-3, `token ${i}: ${token.bits} bits`));
+    again.tokens.forEach((token, i) =>
+      assert.ok(Math.abs(token.bits - (expected[i]?.bits ?? NaN)) <= 1e-3, `token ${i}: ${token.bits} bits`),
+    );
   });
 
   it('during model load: the load is rejected and the next request loads again', async function () {
@@ -74,7 +81,11 @@ describe('engine killed mid-work', function () {
     const info = await settlesWithin(session.restart(), 60_000, 'Restart Engine');
     assert.equal(info?.hasFim, true);
     const outcome = await settlesWithin(first.then(() => 'loaded', (error: unknown) => error), 10_000, 'the first load');
-    assert.ok(outcome === 'loaded' || (outcome instanceof EngineRequestError && /^The Llama Lens engine was stopped to start afresh/.test(outcome.message)), `first load: ${String(outcome)}`);
+    assert.ok(
+      outcome === 'loaded' ||
+        (outcome instanceof EngineRequestError && /^The Llama Lens engine was stopped to start afresh/.test(outcome.message)),
+      `first load: ${String(outcome)}`,
+    );
     assert.equal(session.state.kind, 'ready', 'the stopped load did not overwrite the state');
   });
 

@@ -53,7 +53,12 @@ describe('engine process on the oracle model', function () {
   for (const context of ['for (let i = 0; i', 'return x', 'const value = ', '}\n']) {
     it(`gives the closed-form bigram distribution after ${JSON.stringify(context)}`, async function () {
       const expected = nextTokenDistribution(table, lastOracleToken(table, context));
-      const result = await engine.client.request('distribution', { text: context, path: [], topK: table.vocab.length, backUpToBoundary: false });
+      const result = await engine.client.request('distribution', {
+        text: context,
+        path: [],
+        topK: table.vocab.length,
+        backUpToBoundary: false,
+      });
       assert.deepEqual(result.contextTokens.slice(1), tokenizeLikeOracle(table, context), 'tokenization');
       assert.equal(result.top.length, table.vocab.length);
       for (const { id, probability } of result.top) {
@@ -117,7 +122,10 @@ describe('engine process on the oracle model', function () {
 
   it('rejects malformed params with a clear error', async function () {
     const bad = { ...fimParams('x', ''), maxTokens: -1 };
-    await assert.rejects(engine.client.request('complete', bad), (error: unknown) => error instanceof EngineRequestError && error.code === 'badRequest');
+    await assert.rejects(
+      engine.client.request('complete', bad),
+      (error: unknown) => error instanceof EngineRequestError && error.code === 'badRequest',
+    );
   });
 });
 

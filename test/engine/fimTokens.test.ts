@@ -216,7 +216,8 @@ describe('FIM prompt tokens on the real Llama-2 vocabulary', function () {
         // Extra context, when there is some, ends with a newline, as formatExtraContext writes it.
         const texts = { extraContext: run % 3 === 0 ? `${text(1 + (run % 7))}\n` : '', prefix: text(run % 12), suffix: text(run % 9) };
         const parts = tokenizeFimParts(model, texts);
-        for (const layout of ['spm', 'psm'] as const) assert.deepEqual(prompt(parts, layout), reference(texts, layout), `${layout} ${JSON.stringify(texts)}`);
+        for (const layout of ['spm', 'psm'] as const)
+          assert.deepEqual(prompt(parts, layout), reference(texts, layout), `${layout} ${JSON.stringify(texts)}`);
       }
     });
 
@@ -224,11 +225,22 @@ describe('FIM prompt tokens on the real Llama-2 vocabulary', function () {
       const texts = cases[2]!;
       const parts = tokenizeFimParts(model, texts);
       const fitted = fitPrompt(parts, { prefix: 4, suffix: 3, extra: 6 }, 1000);
-      assert.ok(fitted.prefixTokens.length < parts.prefixTokens.length && fitted.extraTokens.length < parts.extraTokens.length, 'the budgets must cut');
+      assert.ok(
+        fitted.prefixTokens.length < parts.prefixTokens.length && fitted.extraTokens.length < parts.extraTokens.length,
+        'the budgets must cut',
+      );
       const tail = (tokens: number[], length: number) => tokens.slice(tokens.length - length);
       assert.deepEqual(fitted.extraTokens, tail(encode(texts.extraContext), fitted.extraTokens.length), 'the extra context keeps its end');
-      assert.deepEqual(fitted.prefixTokens, tail(encode(texts.extraContext + texts.prefix), fitted.prefixTokens.length), 'the prefix keeps its end');
-      assert.deepEqual(fitted.suffixTokens, encodeInfilling(texts.suffix).slice(0, fitted.suffixTokens.length), 'the suffix keeps its start');
+      assert.deepEqual(
+        fitted.prefixTokens,
+        tail(encode(texts.extraContext + texts.prefix), fitted.prefixTokens.length),
+        'the prefix keeps its end',
+      );
+      assert.deepEqual(
+        fitted.suffixTokens,
+        encodeInfilling(texts.suffix).slice(0, fitted.suffixTokens.length),
+        'the suffix keeps its start',
+      );
     });
   });
 

@@ -6,7 +6,14 @@ import { mkdtempSync, openSync, readSync, closeSync, rmSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Token } from 'node-llama-cpp';
-import { GgmlType, GgufWriter, constantFloat32Data, float32Data, float32ToFloat16Bits, quantizeQ4_0 } from '../../scripts/lib/gguf/GgufWriter';
+import {
+  GgmlType,
+  GgufWriter,
+  constantFloat32Data,
+  float32Data,
+  float32ToFloat16Bits,
+  quantizeQ4_0,
+} from '../../scripts/lib/gguf/GgufWriter';
 import { buildOracleGguf, buildOracleTable } from '../../scripts/lib/models/oracleModel';
 import { nextTokenDistribution, tokenizeLikeOracle } from '../support/oracle';
 
@@ -110,7 +117,11 @@ describe('GgufWriter', function () {
       const prompt = tokenizeLikeOracle(table, 'let a');
       const expected = nextTokenDistribution(table, prompt[prompt.length - 1]!);
       const sequence = context.getSequence();
-      for await (const output of sequence.evaluateWithMetadata([table.bos, ...prompt] as Token[], { probabilities: true }, { temperature: 0 })) {
+      for await (const output of sequence.evaluateWithMetadata(
+        [table.bos, ...prompt] as Token[],
+        { probabilities: true },
+        { temperature: 0 },
+      )) {
         expected.forEach((p, id) => assert.ok(Math.abs((output.probabilities.get(id as Token) ?? -1) - p) < 1e-4, `token ${id}`));
         break;
       }

@@ -47,10 +47,16 @@ function assertMatchesClosedForm(tokens: readonly TokenSurprisal[], expected: re
   tokens.forEach((token, index) => {
     const want = expected[index];
     if (!want) throw new Error(`no expectation for token ${index}`);
-    assert.ok(Math.abs(token.bits - want.bits) <= CLOSED_FORM_BITS, `token ${index} (${token.id}): ${token.bits} bits, closed form ${want.bits}`);
+    assert.ok(
+      Math.abs(token.bits - want.bits) <= CLOSED_FORM_BITS,
+      `token ${index} (${token.id}): ${token.bits} bits, closed form ${want.bits}`,
+    );
     if (detail === 'full') {
       assert.equal(token.rank, want.rank, `token ${index} (${token.id}): rank`);
-      assert.ok(Math.abs((token.entropyBits ?? NaN) - want.entropyBits) <= CLOSED_FORM_BITS, `token ${index}: entropy ${token.entropyBits}, closed form ${want.entropyBits}`);
+      assert.ok(
+        Math.abs((token.entropyBits ?? NaN) - want.entropyBits) <= CLOSED_FORM_BITS,
+        `token ${index}: entropy ${token.entropyBits}, closed form ${want.entropyBits}`,
+      );
     } else {
       assert.equal(token.rank, want.rank === 1 ? 1 : null, `token ${index} (${token.id}): a bits pass knows only first choices`);
       assert.equal(token.entropyBits, null);
@@ -86,10 +92,16 @@ for (const vocabulary of vocabularies) {
       const bits = await pass(engine, vocabulary.text, 'bits');
       const full = await pass(engine, vocabulary.text, 'full');
       assert.ok(bits.tokens.length > 10);
-      assert.deepEqual(bits.tokens.map(({ start, end, id }) => [start, end, id]), full.tokens.map(({ start, end, id }) => [start, end, id]));
+      assert.deepEqual(
+        bits.tokens.map(({ start, end, id }) => [start, end, id]),
+        full.tokens.map(({ start, end, id }) => [start, end, id]),
+      );
       bits.tokens.forEach((token, index) => {
         const other = full.tokens[index]?.bits ?? NaN;
-        assert.ok(Math.abs(token.bits - other) <= PASSES_AGREE_BITS, `token ${index} (${token.id}): ${token.bits} bits cheap, ${other} full`);
+        assert.ok(
+          Math.abs(token.bits - other) <= PASSES_AGREE_BITS,
+          `token ${index} (${token.id}): ${token.bits} bits cheap, ${other} full`,
+        );
       });
       const expected = vocabulary.expected?.(vocabulary.text) ?? spmExpected(full.tokens.map((token) => token.id));
       assertMatchesClosedForm(bits.tokens, expected, 'bits');
@@ -117,7 +129,8 @@ describe('heatmap windows on a text longer than the context', function () {
   let text = '';
   while (tokenizeLikeOracle(table, text).length < 20_000) text += corpus;
   text = text.slice(0, 20_000);
-  const expectedFor = (of: string) => expectedScores(tokenizeLikeOracle(table, of), table.bos, (prev) => nextTokenDistribution(table, prev));
+  const expectedFor = (of: string) =>
+    expectedScores(tokenizeLikeOracle(table, of), table.bos, (prev) => nextTokenDistribution(table, prev));
   let first: SurprisalResult | undefined;
 
   it('scores every token of a 20,000-token text once, in overlapping windows, with flat memory and rising progress', async function () {
@@ -128,7 +141,8 @@ describe('heatmap windows on a text longer than the context', function () {
     const heap: number[] = [];
     const before = await engine.client.request('health', {});
     let done = false;
-    const scoring = engine.client.request('surprisal', { text, scoreFrom: 0, detail: 'bits' }, { onProgress: ({ fraction }) => fractions.push(fraction) })
+    const scoring = engine.client
+      .request('surprisal', { text, scoreFrom: 0, detail: 'bits' }, { onProgress: ({ fraction }) => fractions.push(fraction) })
       .finally(() => (done = true));
     // `health` answers beside the queue while the pass runs.
     while (!done) heap.push((await engine.client.request('health', {})).heapUsedBytes);

@@ -5,7 +5,16 @@ import { EngineRequestError } from '../../src/client/Engine';
 import { decodeProbabilities } from '../../src/core/lens/distributionMath';
 import type { DistributionParams } from '../../src/protocol/engineProtocol';
 import { fimParams, useOracleEngine, type EngineUnderTest } from '../support/engineHarness';
-import { closedFormSurprisal, detokenizeOracle, greedyContinuationTokens, lastOracleToken, loadOracleTable, nextTokenDistribution, tokenizeLikeOracle, type OracleTable } from '../support/oracle';
+import {
+  closedFormSurprisal,
+  detokenizeOracle,
+  greedyContinuationTokens,
+  lastOracleToken,
+  loadOracleTable,
+  nextTokenDistribution,
+  tokenizeLikeOracle,
+  type OracleTable,
+} from '../support/oracle';
 
 const TOLERANCE = 1e-4;
 
@@ -42,7 +51,10 @@ describe('Lens engine methods on the oracle model', function () {
       const result = await engine.client.request('distribution', query(context));
       assert.equal(result.top.length, 10);
       result.top.forEach((row, rank) => {
-        assert.ok(Math.abs(row.probability - (expected[row.id] ?? NaN)) <= TOLERANCE, `P(${row.id}) = ${row.probability}, closed form ${expected[row.id]}`);
+        assert.ok(
+          Math.abs(row.probability - (expected[row.id] ?? NaN)) <= TOLERANCE,
+          `P(${row.id}) = ${row.probability}, closed form ${expected[row.id]}`,
+        );
         assert.ok(Math.abs(row.probability - (expected[order[rank] ?? -1] ?? NaN)) <= TOLERANCE, `rank ${rank}`);
         assert.equal(row.text, shownText(row.id));
       });
@@ -63,7 +75,8 @@ describe('Lens engine methods on the oracle model', function () {
     const grandchild = nextTokenDistribution(table, child.id);
     const children = await engine.client.request('distribution', query(context, { path: [child.id] }));
     assert.ok(children.evaluatedTokens <= 2, `expanding one node evaluated ${children.evaluatedTokens} tokens`);
-    for (const row of children.top) assert.ok(Math.abs(row.probability - (grandchild[row.id] ?? NaN)) <= TOLERANCE, `P(${row.id} | ${child.id})`);
+    for (const row of children.top)
+      assert.ok(Math.abs(row.probability - (grandchild[row.id] ?? NaN)) <= TOLERANCE, `P(${row.id} | ${child.id})`);
     const deeper = children.top[0];
     assert.ok(deeper);
     const level3 = await engine.client.request('distribution', query(context, { path: [child.id, deeper.id] }));
@@ -117,7 +130,9 @@ describe('Lens engine methods on the oracle model', function () {
   });
 
   it('decodes a tree path as a whole: byte tokens of one character give that character', async function () {
-    const bytes = [...Buffer.from('→', 'utf8')].map((byte) => table.vocab.findIndex((entry) => entry.text === `<0x${byte.toString(16).toUpperCase().padStart(2, '0')}>`));
+    const bytes = [...Buffer.from('→', 'utf8')].map((byte) =>
+      table.vocab.findIndex((entry) => entry.text === `<0x${byte.toString(16).toUpperCase().padStart(2, '0')}>`),
+    );
     const result = await engine.client.request('distribution', query('const s = "', { path: bytes }));
     assert.equal(result.pathText, '→');
     const plain = await engine.client.request('distribution', query('x = ', { topK: table.vocab.length }));
@@ -139,7 +154,8 @@ describe('Lens engine methods on the oracle model', function () {
     // The last id is in the vocabulary: its children are the closed form after it.
     const expected = nextTokenDistribution(table, size - 1);
     const result = await engine.client.request('distribution', query('x = ', { path: [size - 1] }));
-    for (const row of result.top) assert.ok(Math.abs(row.probability - (expected[row.id] ?? NaN)) <= TOLERANCE, `P(${row.id}) = ${row.probability}`);
+    for (const row of result.top)
+      assert.ok(Math.abs(row.probability - (expected[row.id] ?? NaN)) <= TOLERANCE, `P(${row.id}) = ${row.probability}`);
   });
 
   it('after an edit, scores only from the first changed token', async function () {
@@ -160,14 +176,23 @@ describe('Lens engine methods on the oracle model', function () {
     // With several suggestions the first token is chosen before generation starts: its step must still be traced.
     const result = await engine.client.request('complete', fimParams(prefix, '', { trace: true, alternatives }));
     const expectedIds = greedyContinuationTokens(table, lastOracleToken(table, prefix), { maxTokens: 12, stopAtNewline: true });
-    assert.deepEqual(result.trace.map((step) => step.chosen.id), expectedIds);
+    assert.deepEqual(
+      result.trace.map((step) => step.chosen.id),
+      expectedIds,
+    );
     let previous = lastOracleToken(table, prefix);
     for (const step of result.trace) {
       const distribution = nextTokenDistribution(table, previous);
       assert.ok(Math.abs(step.chosen.probability - (distribution[step.chosen.id] ?? NaN)) <= TOLERANCE);
-      const expectedAlternatives = ranked(distribution).filter((id) => id !== step.chosen.id).slice(0, step.alternatives.length);
+      const expectedAlternatives = ranked(distribution)
+        .filter((id) => id !== step.chosen.id)
+        .slice(0, step.alternatives.length);
       step.alternatives.forEach((alternative, index) =>
-        assert.ok(Math.abs(alternative.probability - (distribution[expectedAlternatives[index] ?? -1] ?? NaN)) <= TOLERANCE, `alternative ${index}`));
+        assert.ok(
+          Math.abs(alternative.probability - (distribution[expectedAlternatives[index] ?? -1] ?? NaN)) <= TOLERANCE,
+          `alternative ${index}`,
+        ),
+      );
       assert.equal(step.alternatives.length, 5);
       previous = step.chosen.id;
     }

@@ -85,12 +85,23 @@ describe('model downloads in the engine', function () {
   const repo = () => `llama-lens/case-${caseNumber}`;
   const hf = (file: string) => `hf:${repo()}/${file}`;
   /** The ranged GETs of this test from `from` on. */
-  const rangedRequests = (from = 0) => server.requests.slice(from).filter((r) => r.method === 'GET' && r.range !== undefined && r.path.startsWith(`/${repo()}/`));
+  const rangedRequests = (from = 0) =>
+    server.requests.slice(from).filter((r) => r.method === 'GET' && r.range !== undefined && r.path.startsWith(`/${repo()}/`));
 
-  function download(uri: string, extra: Partial<DownloadParams> = {}, events: DownloadProgress[] = [], signal?: AbortSignal): Promise<DownloadResult> {
-    return engine.client.request('download', { uri, dirPath: dir, expectedBytes: 0, expectedSha256: '', ...extra }, {
-      signal, onProgress: (progress) => events.push(progress),
-    });
+  function download(
+    uri: string,
+    extra: Partial<DownloadParams> = {},
+    events: DownloadProgress[] = [],
+    signal?: AbortSignal,
+  ): Promise<DownloadResult> {
+    return engine.client.request(
+      'download',
+      { uri, dirPath: dir, expectedBytes: 0, expectedSha256: '', ...extra },
+      {
+        signal,
+        onProgress: (progress) => events.push(progress),
+      },
+    );
   }
 
   /** The names in the download folder ([] before the engine has made it). */
@@ -146,7 +157,9 @@ describe('model downloads in the engine', function () {
     const heads = server.requests.filter((r) => r.method === 'HEAD' && (r.path.startsWith(`/${repo()}/`) || r.path.startsWith('/cdn/')));
     assert.deepEqual(heads.map((r) => r.path), [`/${repo()}/resolve/main/${ORACLE}`]);
     assert.deepEqual(readdirSync(dir), [basename(result.filePath)], 'no temp file or marker left');
-    assert.deepEqual(await listModelFiles(dir), [{ path: result.filePath, name: basename(result.filePath), sizeBytes: source.data.length }]);
+    assert.deepEqual(await listModelFiles(dir), [
+      { path: result.filePath, name: basename(result.filePath), sizeBytes: source.data.length },
+    ]);
 
     const info = await engine.client.request('load', cpuLoadParams(result.filePath));
     assert.equal(info.architecture, 'llama');
@@ -164,7 +177,11 @@ describe('model downloads in the engine', function () {
     controller.abort();
     await assert.rejects(first, isCancellation);
     // The engine stops fetching promptly: no ranged response is read any more.
-    await waitUntil(() => server.flowingRangedResponses === 0, 10_000, () => `${server.flowingRangedResponses} ranged responses still flowing`);
+    await waitUntil(
+      () => server.flowingRangedResponses === 0,
+      10_000,
+      () => `${server.flowingRangedResponses} ranged responses still flowing`,
+    );
     // Only the partial file stays: the engine clears its marker once the cancel has reached it.
     await waitUntil(() => readdirSync(dir).length === 1, 10_000, () => readdirSync(dir).join(', '));
     assert.deepEqual(readdirSync(dir), [basename(temp)]);
@@ -220,7 +237,10 @@ describe('model downloads in the engine', function () {
     assert.deepEqual(rangedRequests(mark), [], 'no bytes were asked for');
 
     // A file that no longer matches what the request expects is deleted, not offered.
-    await assert.rejects(download(hf(ORACLE), { expectedSha256: 'ef'.repeat(32) }), isDownloadFailure(/expected SHA-256 (ef)+ \(the request\)/));
+    await assert.rejects(
+      download(hf(ORACLE), { expectedSha256: 'ef'.repeat(32) }),
+      isDownloadFailure(/expected SHA-256 (ef)+ \(the request\)/),
+    );
     assert.deepEqual(await listModelFiles(dir), []);
   });
 
@@ -243,12 +263,18 @@ describe('model downloads in the engine', function () {
     const { sha256, data } = server.file(ORACLE);
     server.redirectToCdn = true;
     server.linkedSha256 = 'cd'.repeat(32);
-    await assert.rejects(download(hf(ORACLE)), isDownloadFailure(new RegExp(`expected SHA-256 ${'cd'.repeat(32)} \\(the server's X-Linked-Etag\\) but the file's is ${sha256}`)));
+    await assert.rejects(
+      download(hf(ORACLE)),
+      isDownloadFailure(new RegExp(`expected SHA-256 ${'cd'.repeat(32)} \\(the server's X-Linked-Etag\\) but the file's is ${sha256}`)),
+    );
     assert.deepEqual(readdirSync(dir), []);
 
     server.linkedSha256 = undefined;
     server.linkedSize = data.length + 7;
-    await assert.rejects(download(hf(ORACLE)), isDownloadFailure(new RegExp(`expected ${data.length + 7} bytes \\(the server's X-Linked-Size\\) but the file has ${data.length}`)));
+    await assert.rejects(
+      download(hf(ORACLE)),
+      isDownloadFailure(new RegExp(`expected ${data.length + 7} bytes \\(the server's X-Linked-Size\\) but the file has ${data.length}`)),
+    );
     assert.deepEqual(readdirSync(dir), []);
 
     // The request's own expectations win over the server's.

@@ -64,8 +64,15 @@ describe('model inspection and the memory-fit refusal (engine)', function () {
 
   before(function () {
     // The shape models are not part of the default generation; make the two used here (skipped when present).
-    if (!existsSync(join(generatedModelsDir(), 'tinyllama-1.1b.gguf')) || !existsSync(join(generatedModelsDir(), 'tinyllama-1.1b-fim.gguf'))) {
-      execFileSync(process.execPath, [join(REPO_ROOT, 'out', 'scripts', 'generateModels.js'), '--shapes', 'tinyllama-1.1b,tinyllama-1.1b-fim'], { stdio: 'ignore', timeout: 100_000 });
+    if (
+      !existsSync(join(generatedModelsDir(), 'tinyllama-1.1b.gguf')) ||
+      !existsSync(join(generatedModelsDir(), 'tinyllama-1.1b-fim.gguf'))
+    ) {
+      execFileSync(
+        process.execPath,
+        [join(REPO_ROOT, 'out', 'scripts', 'generateModels.js'), '--shapes', 'tinyllama-1.1b,tinyllama-1.1b-fim'],
+        { stdio: 'ignore', timeout: 100_000 },
+      );
     }
     dir = mkdtempSync(join(tmpdir(), 'llama-lens-inspect-'));
     engine = startEngine();
@@ -91,7 +98,10 @@ describe('model inspection and the memory-fit refusal (engine)', function () {
     assert.deepEqual({ ...facts.estimate, ramBytes: 0 }, { ramBytes: 0, vramBytes: 0, contextSize: ORACLE_CONTEXT, gpuLayers: 0 });
     // At least the F32 weights and the cache at the training context; compute buffers add well under a GiB.
     const floor = parameters * 4 + kvCacheBytes(1, ORACLE_CONTEXT, table.nEmbd);
-    assert.ok(facts.estimate.ramBytes >= floor && facts.estimate.ramBytes < floor + GiB, `RAM estimate ${facts.estimate.ramBytes}, floor ${floor}`);
+    assert.ok(
+      facts.estimate.ramBytes >= floor && facts.estimate.ramBytes < floor + GiB,
+      `RAM estimate ${facts.estimate.ramBytes}, floor ${floor}`,
+    );
     assert.equal(facts.machine.backend, 'cpu');
     assert.equal(facts.machine.ramTotalBytes, totalmem());
     assert.deepEqual([facts.machine.vramTotalBytes, facts.machine.vramFreeBytes], [0, 0]);
@@ -102,7 +112,10 @@ describe('model inspection and the memory-fit refusal (engine)', function () {
   it('estimates at the asked context size, capped at the training context', async function () {
     const path = generatedModelPath('oracle.gguf');
     const [small, full, over] = await Promise.all([512, 0, 100_000].map((contextSize) => inspect(path, { contextSize })));
-    assert.deepEqual([small?.estimate.contextSize, full?.estimate.contextSize, over?.estimate.contextSize], [512, ORACLE_CONTEXT, ORACLE_CONTEXT]);
+    assert.deepEqual(
+      [small?.estimate.contextSize, full?.estimate.contextSize, over?.estimate.contextSize],
+      [512, ORACLE_CONTEXT, ORACLE_CONTEXT],
+    );
     assert.ok((small?.estimate.ramBytes ?? Infinity) < (full?.estimate.ramBytes ?? 0), 'a smaller context needs less');
   });
 
@@ -133,7 +146,10 @@ describe('model inspection and the memory-fit refusal (engine)', function () {
       );
       assert.ok(Math.abs(facts.parameterCount - 1.1e9) < 0.01e9, `${facts.parameterCount} parameters`);
       const floor = expected.weightBytes + kvCacheBytes(spec.nLayer, 2048, expected.nEmbdKv);
-      assert.ok(facts.estimate.ramBytes >= floor && facts.estimate.ramBytes < floor + GiB, `RAM estimate ${facts.estimate.ramBytes}, floor ${floor}`);
+      assert.ok(
+        facts.estimate.ramBytes >= floor && facts.estimate.ramBytes < floor + GiB,
+        `RAM estimate ${facts.estimate.ramBytes}, floor ${floor}`,
+      );
       // Never refused on a small CI machine: 8 GB in all, 2 GB of it free.
       assert.equal(memoryFit(facts.estimate, { ...facts.machine, ramTotalBytes: 8 * GiB, ramFreeBytes: 2 * GiB }).fits, true);
     });
@@ -207,7 +223,10 @@ describe('model inspection and the memory-fit refusal (engine)', function () {
       const prefix = 'return x';
       const completion = await small.client.request('complete', fimParams(prefix, ''));
       const oracleTable = loadOracleTable();
-      assert.equal(completion.text, greedyContinuation(oracleTable, lastOracleToken(oracleTable, prefix), { maxTokens: 12, stopAtNewline: true }));
+      assert.equal(
+        completion.text,
+        greedyContinuation(oracleTable, lastOracleToken(oracleTable, prefix), { maxTokens: 12, stopAtNewline: true }),
+      );
     } finally {
       small.client.dispose();
     }

@@ -19,7 +19,9 @@ describe('switching models at run time', function () {
     session.configure(cpuLoadParams(generatedModelPath('oracle.gguf')));
     await session.ensureLoaded();
     let streamed = 0;
-    const inFlight = session.request('complete', fimParams('for (let i = 0; i', '', { maxTokens: 400, stopAtNewline: false }), { onProgress: () => streamed++ });
+    const inFlight = session.request('complete', fimParams('for (let i = 0; i', '', { maxTokens: 400, stopAtNewline: false }), {
+      onProgress: () => streamed++,
+    });
     await waitUntil(() => streamed > 0, 30_000, () => 'the completion to start streaming');
     session.configure(cpuLoadParams(generatedModelPath('oracle-words.gguf')));
     await assert.rejects(inFlight, (error: unknown) => error instanceof EngineRequestError && error.code === 'cancelled');

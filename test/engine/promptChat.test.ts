@@ -6,8 +6,16 @@ import { EngineRequestError } from '../../src/client/Engine';
 import type { PromptParams } from '../../src/protocol/engineProtocol';
 import { cpuLoadParams, fimParams, useOracleEngine, type EngineUnderTest } from '../support/engineHarness';
 import {
-  detokenizeOracle, generatedModelPath, greedyContinuation, greedyContinuationTokens, lastOracleToken, loadOracleTable, nextTokenDistribution,
-  oracleTokenWithText, TIE_EPSILON, type OracleTable,
+  detokenizeOracle,
+  generatedModelPath,
+  greedyContinuation,
+  greedyContinuationTokens,
+  lastOracleToken,
+  loadOracleTable,
+  nextTokenDistribution,
+  oracleTokenWithText,
+  TIE_EPSILON,
+  type OracleTable,
 } from '../support/oracle';
 
 const CONTEXT_SIZE = 512;
@@ -45,7 +53,10 @@ function chanceOfGreedy(table: OracleTable, first: number, greedy: readonly numb
     // Where the cut falls among equally likely tokens, the sampler may keep any of them: all must spell one byte.
     const floor = (p[top[kept - 1] ?? -1] ?? 0) - TIE_EPSILON;
     const bytes = ranked.filter((t) => (p[t] ?? 0) >= floor).map((t) => byteOf(table, t));
-    assert.ok(bytes.every((b) => b !== undefined) && new Set(bytes).size === bytes.length && (bytes[0] ?? 0x80) < 0x80, `after ${previous}: bytes ${bytes.join(', ')}`);
+    assert.ok(
+      bytes.every((b) => b !== undefined) && new Set(bytes).size === bytes.length && (bytes[0] ?? 0x80) < 0x80,
+      `after ${previous}: bytes ${bytes.join(', ')}`,
+    );
     const weights = top.slice(0, kept).map((t) => (p[t] ?? 0) ** (1 / temperature));
     chance *= (weights[0] ?? 0) / weights.reduce((sum, w) => sum + w, 0);
     previous = id;
@@ -78,22 +89,37 @@ describe('Palette prompts with the chat template (oracle-chat)', function () {
     assert.equal(detokenizeOracle(table, result.promptTokens.slice(1), { specialTokens: true }), ASK);
     assert.equal(result.promptTokens.at(-1), lastOracleToken(table, ASK));
     assert.equal(result.text, greedyAnswer(16));
-    assert.ok(!result.promptTokens.slice(1).includes(table.bos) && !result.promptTokens.includes(table.eos), 'no BOS or EOS inside the prompt');
+    assert.ok(
+      !result.promptTokens.slice(1).includes(table.bos) && !result.promptTokens.includes(table.eos),
+      'no BOS or EOS inside the prompt',
+    );
     assert.equal(result.cut, null);
   });
 
   it('evaluates the Edit Selection prompt the same way, with the instruction and the code', async function () {
-    const result = await engine.client.request('prompt', prompt({
-      system: 'Rewrite code as asked. Reply with the code only.', instruction: 'Rename x to y.', context: 'let x = 1;\n', language: 'typescript', allowCut: false,
-    }));
-    const expected = '[INST] <<SYS>>\nRewrite code as asked. Reply with the code only.\n<</SYS>>\n\nRename x to y.\n\n```typescript\nlet x = 1;\n``` [/INST] ';
+    const result = await engine.client.request(
+      'prompt',
+      prompt({
+        system: 'Rewrite code as asked. Reply with the code only.',
+        instruction: 'Rename x to y.',
+        context: 'let x = 1;\n',
+        language: 'typescript',
+        allowCut: false,
+      }),
+    );
+    const expected =
+      '[INST] <<SYS>>\nRewrite code as asked. Reply with the code only.\n<</SYS>>\n\nRename x to y.\n\n```typescript\nlet x = 1;\n``` [/INST] ';
     assert.equal(result.promptTokens[0], table.bos);
     assert.equal(detokenizeOracle(table, result.promptTokens.slice(1), { specialTokens: true }), expected);
   });
 
   it('leaves the system block out when the system prompt is empty', async function () {
     const result = await engine.client.request('prompt', prompt({ system: '', context: '' }));
-    assert.equal(detokenizeOracle(table, result.promptTokens.slice(1), { specialTokens: true }), '[INST] Explain this. [/INST] ', result.promptTokens.map((id) => table.vocab[id]?.text).join(' '));
+    assert.equal(
+      detokenizeOracle(table, result.promptTokens.slice(1), { specialTokens: true }),
+      '[INST] Explain this. [/INST] ',
+      result.promptTokens.map((id) => table.vocab[id]?.text).join(' '),
+    );
   });
 
   it('streams the answer: the progress chunks add up to the result', async function () {
@@ -145,7 +171,10 @@ describe('Palette prompts with the chat template (oracle-chat)', function () {
 
   it('stops when cancelled', async function () {
     const controller = new AbortController();
-    const request = engine.client.request('prompt', prompt({ maxTokens: 400 }), { signal: controller.signal, onProgress: () => controller.abort() });
+    const request = engine.client.request('prompt', prompt({ maxTokens: 400 }), {
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
     await assert.rejects(request, (error: unknown) => error instanceof EngineRequestError && error.code === 'cancelled');
     const after = await engine.client.request('prompt', prompt());
     assert.deepEqual([after.stopReason, after.text], ['maxTokens', greedyAnswer(16)]);
@@ -156,7 +185,10 @@ describe('Palette prompts with the chat template (oracle-chat)', function () {
     await engine.client.request('prompt', prompt());
     const completion = await engine.client.request('complete', fimParams('for (let i = 0; i', ''));
     assert.equal(engine.client.pid, pid);
-    assert.equal(completion.text, greedyContinuation(table, lastOracleToken(table, 'for (let i = 0; i'), { maxTokens: 12, stopAtNewline: true }));
+    assert.equal(
+      completion.text,
+      greedyContinuation(table, lastOracleToken(table, 'for (let i = 0; i'), { maxTokens: 12, stopAtNewline: true }),
+    );
   });
 });
 

@@ -74,10 +74,15 @@ describe('Real Llama-2/CodeLlama vocabulary (oracle-spm): text keeps its spaces 
 
     it('keeps the space of every alternative: " += 5;" and the markup `"></script>` as plain text', async function () {
       const result = await engine.client.request('complete', fimParams('const x', '\n', { alternatives: 3 }));
-      const [, second, third] = [...Object.entries(table.states[1]?.logits ?? {})].sort(([, a], [, b]) => b - a).map(([key]) => Number(key));
+      const [, second, third] = [...Object.entries(table.states[1]?.logits ?? {})]
+        .sort(([, a], [, b]) => b - a)
+        .map(([key]) => Number(key));
       assert.deepEqual([second, third], [id('▁+'), id('"></')], 'the closed form ranks the first tokens');
       assert.equal(result.text, ' = 5;');
-      assert.deepEqual(result.alternatives, [spell(pieces, [id('▁+'), ...spmGreedyTokens(table, id('▁+'), 12)]), spell(pieces, [id('"></'), ...spmGreedyTokens(table, id('"></'), 12)])]);
+      assert.deepEqual(result.alternatives, [
+        spell(pieces, [id('▁+'), ...spmGreedyTokens(table, id('▁+'), 12)]),
+        spell(pieces, [id('"></'), ...spmGreedyTokens(table, id('"></'), 12)]),
+      ]);
       assert.deepEqual(result.alternatives, [' += 5;', '"></script>']);
     });
 
@@ -118,7 +123,10 @@ describe('Real Llama-2/CodeLlama vocabulary (oracle-spm): text keeps its spaces 
       let prev = id('▁x');
       for (const step of result.trace) {
         const expected = spmNextTokenDistribution(table, prev);
-        assert.ok(closeToClosedForm(step.chosen.probability, expected[step.chosen.id] ?? NaN), `P(${step.chosen.id} | ${prev}) = ${step.chosen.probability}, closed form ${expected[step.chosen.id]}`);
+        assert.ok(
+          closeToClosedForm(step.chosen.probability, expected[step.chosen.id] ?? NaN),
+          `P(${step.chosen.id} | ${prev}) = ${step.chosen.probability}, closed form ${expected[step.chosen.id]}`,
+        );
         prev = step.chosen.id;
       }
       assert.deepEqual(result.trace[0]?.alternatives.slice(0, 2).map((row) => row.text), [' +', '"></']);
@@ -126,13 +134,23 @@ describe('Real Llama-2/CodeLlama vocabulary (oracle-spm): text keeps its spaces 
   });
 
   describe('the Lens', function () {
-    const query = (text: string, extra: Partial<DistributionParams> = {}): DistributionParams => ({ text, path: [], topK: 5, backUpToBoundary: false, ...extra });
+    const query = (text: string, extra: Partial<DistributionParams> = {}): DistributionParams => ({
+      text,
+      path: [],
+      topK: 5,
+      backUpToBoundary: false,
+      ...extra,
+    });
 
     it('shows the candidates after "const x" with their spaces and the closed-form probabilities', async function () {
       const result = await engine.client.request('distribution', query('const x'));
       const expected = spmNextTokenDistribution(table, id('▁x'));
       assert.deepEqual(result.top.slice(0, 3).map((row) => [row.id, row.text]), [[id('▁='), ' ='], [id('▁+'), ' +'], [id('"></'), '"></']]);
-      for (const row of result.top) assert.ok(closeToClosedForm(row.probability, expected[row.id] ?? NaN), `P(${row.id}) = ${row.probability}, closed form ${expected[row.id]}`);
+      for (const row of result.top)
+        assert.ok(
+          closeToClosedForm(row.probability, expected[row.id] ?? NaN),
+          `P(${row.id}) = ${row.probability}, closed form ${expected[row.id]}`,
+        );
     });
 
     it('shows a run of spaces and a newline as the whitespace they are', async function () {
@@ -156,7 +174,10 @@ describe('Real Llama-2/CodeLlama vocabulary (oracle-spm): text keeps its spaces 
       assert.equal(result.pathText, ' = 5;');
       const first = await engine.client.request('distribution', query('const x', { path: path.slice(0, 1) }));
       assert.equal(first.pathText, ' =');
-      const emoji = await engine.client.request('distribution', query('const s = "', { path: ['<0xF0>', '<0x9F>', '<0xA6>', '<0x99>'].map(id) }));
+      const emoji = await engine.client.request(
+        'distribution',
+        query('const s = "', { path: ['<0xF0>', '<0x9F>', '<0xA6>', '<0x99>'].map(id) }),
+      );
       assert.equal(emoji.pathText, '🦙');
       const fromStart = await engine.client.request('distribution', query('', { path: [id('▁▁▁▁'), id('//')] }));
       assert.equal(fromStart.pathText, '    //', 'a path from the very start keeps its leading spaces');
@@ -166,9 +187,20 @@ describe('Real Llama-2/CodeLlama vocabulary (oracle-spm): text keeps its spaces 
   describe('prompts', function () {
     it('answers with the closed-form continuation of the chat prompt, streamed in chunks that add up to it', async function () {
       const chunks: string[] = [];
-      const result = await engine.client.request('prompt', {
-        system: '', instruction: 'Finish the line.', context: 'const x =', contextName: 'the selection', language: 'typescript', allowCut: true, temperature: 0, maxTokens: 16,
-      }, { onProgress: ({ text }) => chunks.push(text) });
+      const result = await engine.client.request(
+        'prompt',
+        {
+          system: '',
+          instruction: 'Finish the line.',
+          context: 'const x =',
+          contextName: 'the selection',
+          language: 'typescript',
+          allowCut: true,
+          temperature: 0,
+          maxTokens: 16,
+        },
+        { onProgress: ({ text }) => chunks.push(text) },
+      );
       const last = result.promptTokens.at(-1) ?? -1;
       assert.deepEqual(result.promptTokens.slice(-2), [id(']'), id('▁')], 'Llama-2 chat: the prompt ends with "[/INST] "');
       assert.equal(result.text, spell(pieces, spmGreedyTokens(table, last, 16)));
@@ -196,7 +228,10 @@ describe('Real Llama-2/CodeLlama vocabulary (oracle-spm): text keeps its spaces 
         let prev = 1; // BOS
         for (const token of result.tokens) {
           const expectedBits = -Math.log2(spmNextTokenDistribution(table, prev)[token.id] ?? NaN);
-          assert.ok(Math.abs(token.bits - expectedBits) <= 0.01, `token ${token.id} after ${prev}: ${token.bits} bits, closed form ${expectedBits}`);
+          assert.ok(
+            Math.abs(token.bits - expectedBits) <= 0.01,
+            `token ${token.id} after ${prev}: ${token.bits} bits, closed form ${expectedBits}`,
+          );
           prev = token.id;
         }
       });

@@ -32,7 +32,11 @@ describe('engine health', function () {
     await engine.client.request('load', cpuLoadParams(generatedModelPath('oracle.gguf')));
     const abort = new AbortController();
     // Long enough to be running when the health request arrives right behind it.
-    const running = engine.client.request('complete', fimParams('function add(a, b) {\n  return ', '', { maxTokens: 2000, stopAtNewline: false }), { signal: abort.signal });
+    const running = engine.client.request(
+      'complete',
+      fimParams('function add(a, b) {\n  return ', '', { maxTokens: 2000, stopAtNewline: false }),
+      { signal: abort.signal },
+    );
     const health = await engine.client.request('health', {});
     abort.abort();
     await running.catch((error: unknown) => assert.ok(isCancellation(error), String(error)));

@@ -88,7 +88,9 @@ export function run(options: RunOptions = {}): Promise<IntegrationRunResult> {
       runner.on('pass', (test) => tests.push({ title: test.fullTitle(), state: 'passed', durationMs: test.duration }));
       runner.on('pending', (test) => tests.push({ title: test.fullTitle(), state: 'pending' }));
       // 'fail' also fires for hooks (before/after ...), whose failures would otherwise hide the tests they skip.
-      runner.on('fail', (test, error) => tests.push({ title: test.fullTitle(), state: 'failed', durationMs: test.duration, error: errorText(error) }));
+      runner.on('fail', (test, error) =>
+        tests.push({ title: test.fullTitle(), state: 'failed', durationMs: test.duration, error: errorText(error) }),
+      );
     } catch (error) {
       reject(error instanceof Error ? error : new Error(String(error)));
     }

@@ -76,9 +76,20 @@ export function useBinaryInstallFixture(): () => BinaryInstallFixture {
 }
 
 /** Installs `names` at VERSION from `registry` (the fixture's server by default) through `engine`. */
-export function installBinaries(fixture: BinaryInstallFixture, names: string[], options: { events?: DownloadProgress[]; signal?: AbortSignal; registry?: string; version?: string; engine?: EngineUnderTest } = {}): Promise<InstallBinariesResult> {
-  const params: InstallBinariesParams = { packages: names.map((name) => ({ name, version: options.version ?? VERSION })), registry: options.registry ?? fixture.server.endpoint, folder: fixture.folder };
-  return (options.engine ?? fixture.engine).client.request('installBinaries', params, { signal: options.signal, onProgress: (progress) => options.events?.push(progress) });
+export function installBinaries(
+  fixture: BinaryInstallFixture,
+  names: string[],
+  options: { events?: DownloadProgress[]; signal?: AbortSignal; registry?: string; version?: string; engine?: EngineUnderTest } = {},
+): Promise<InstallBinariesResult> {
+  const params: InstallBinariesParams = {
+    packages: names.map((name) => ({ name, version: options.version ?? VERSION })),
+    registry: options.registry ?? fixture.server.endpoint,
+    folder: fixture.folder,
+  };
+  return (options.engine ?? fixture.engine).client.request('installBinaries', params, {
+    signal: options.signal,
+    onProgress: (progress) => options.events?.push(progress),
+  });
 }
 
 export const scopeDir = (folder: string) => join(folder, 'node_modules', '@node-llama-cpp');

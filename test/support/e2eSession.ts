@@ -6,7 +6,16 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { outputChannelLog, startCodeServer, type CodeServer, type CodeServerOptions } from '../../scripts/lib/codeServer';
 import { installedLlamaLens, STATUS_BAR_ID_PREFIX } from '../../scripts/lib/llamaLensStage';
-import { focusActiveEditor, openFileFromExplorer, openWorkbench, screenshot, statusBarText, statusBarTooltip, waitFor, type Workbench } from './workbench';
+import {
+  focusActiveEditor,
+  openFileFromExplorer,
+  openWorkbench,
+  screenshot,
+  statusBarText,
+  statusBarTooltip,
+  waitFor,
+  type Workbench,
+} from './workbench';
 
 export interface Session {
   workspace: string;
@@ -19,11 +28,17 @@ export type SessionServerOptions = Pick<CodeServerOptions, 'launchPrefix' | 'env
 
 /**
  * Registers hooks on the enclosing describe: a workspace holding `files`, its own code-server with Llama Lens and
- * `settings()` (read when it starts, so a missing model fails the hook, not the loading of the suite), and a workbench in Chromium; a failed test leaves a screenshot and the extension host's log.
+ * `settings()` (read when it starts, so a missing model fails the hook, not the loading of the suite), and a workbench
+ * in Chromium; a failed test leaves a screenshot and the extension host's log.
  * `server()`, also read when it starts, adds to how code-server is started.
  * Returns the running session (for use inside tests).
  */
-export function useCodeServer(name: string, files: Record<string, string>, settings: () => Record<string, unknown>, server: () => SessionServerOptions = () => ({})): () => Session {
+export function useCodeServer(
+  name: string,
+  files: Record<string, string>,
+  settings: () => Record<string, unknown>,
+  server: () => SessionServerOptions = () => ({}),
+): () => Session {
   let scratch: string | undefined;
   let codeServer: CodeServer | undefined;
   let session: Session | undefined;
@@ -88,5 +103,8 @@ export async function typeAtEndOf(workbench: Workbench, file: string, text: stri
 
 /** Waits until `file` on disk holds exactly `expected` (the editor was saved). */
 export async function waitForFileText(workspace: string, file: string, expected: string): Promise<void> {
-  await waitFor(() => readFileSync(join(workspace, file), 'utf8'), { message: `${file} on disk to hold ${JSON.stringify(expected)}`, until: (text) => text === expected });
+  await waitFor(() => readFileSync(join(workspace, file), 'utf8'), {
+    message: `${file} on disk to hold ${JSON.stringify(expected)}`,
+    until: (text) => text === expected,
+  });
 }

@@ -14,7 +14,11 @@ export interface EngineUnderTest {
 /** `env` is added to the engine process's environment. */
 export function startEngine(env?: NodeJS.ProcessEnv): EngineUnderTest {
   const logs: string[] = [];
-  const client = new EngineClient({ enginePath: ENGINE_ENTRY, env, log: (level: LogLevel, message: string) => logs.push(`[${level}] ${message}`) });
+  const client = new EngineClient({
+    enginePath: ENGINE_ENTRY,
+    env,
+    log: (level: LogLevel, message: string) => logs.push(`[${level}] ${message}`),
+  });
   return { client, logs };
 }
 

@@ -11,7 +11,9 @@ import type { RangeServer } from './rangeServer';
 import { REPO_ROOT } from './repoPaths';
 
 /** node-llama-cpp's version: binary packages must have it, or it ignores them. */
-export const NODE_LLAMA_CPP_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'node-llama-cpp', 'package.json'), 'utf8')) as { version: string }).version;
+export const NODE_LLAMA_CPP_VERSION = (
+  JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'node-llama-cpp', 'package.json'), 'utf8')) as { version: string }
+).version;
 
 export interface FakePackage {
   name: string;
@@ -49,7 +51,20 @@ export function packFakePackage(outDir: string, name: string, version: string, o
   const work = mkdtempSync(join(tmpdir(), 'llama-lens-fake-package-'));
   try {
     const files: FakePackage['files'] = {
-      'package.json': { text: JSON.stringify({ name, version, type: 'module', main: 'dist/index.js', exports: { '.': { import: './dist/index.js', default: './dist/index.js' } } }, null, 2), executable: false },
+      'package.json': {
+        text: JSON.stringify(
+          {
+            name,
+            version,
+            type: 'module',
+            main: 'dist/index.js',
+            exports: { '.': { import: './dist/index.js', default: './dist/index.js' } },
+          },
+          null,
+          2,
+        ),
+        executable: false,
+      },
       'dist/index.js': { text: INDEX_JS, executable: false },
     };
     for (const [path, text] of Object.entries(options.bins)) files[`bins/${path}`] = { text, executable: /\.(node|so)$/.test(path) };
@@ -83,7 +98,13 @@ export interface PublishOptions {
 export function publishFakePackage(server: RangeServer, pkg: FakePackage, options: PublishOptions = {}): void {
   const tarball = options.tarball ?? pkg.path.split('/').at(-1) ?? '';
   server.documents.set(`/${pkg.name}/${pkg.version}`, {
-    name: pkg.name, version: pkg.version, dist: { tarball: `${server.endpoint}npm/tarballs/resolve/main/${tarball}`, integrity: options.integrity ?? pkg.integrity, shasum: 'ignored' },
+    name: pkg.name,
+    version: pkg.version,
+    dist: {
+      tarball: `${server.endpoint}npm/tarballs/resolve/main/${tarball}`,
+      integrity: options.integrity ?? pkg.integrity,
+      shasum: 'ignored',
+    },
   });
 }
 
@@ -92,7 +113,10 @@ export function publishFakePackage(server: RangeServer, pkg: FakePackage, option
  * of the real ones this build pins. `maxTarballBytes` lowers its size cap.
  */
 export function writeBinaryPins(path: string, packages: readonly FakePackage[], maxTarballBytes?: number): void {
-  const file: BinaryPinsFile = { packages: packages.map(({ name, version, integrity }) => ({ name, version, integrity })), maxTarballBytes };
+  const file: BinaryPinsFile = {
+    packages: packages.map(({ name, version, integrity }) => ({ name, version, integrity })),
+    maxTarballBytes,
+  };
   writeFileSync(path, JSON.stringify(file));
 }
 

@@ -12,7 +12,17 @@ const SETUP = [
 ].join(' && ');
 
 /** The command prefix (for startCodeServer's launchPrefix): the program and its arguments are appended to it. */
-export const FAKE_NVIDIA_DRIVER_PREFIX: readonly string[] = ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', SETUP, 'llama-lens-fake-nvidia'];
+export const FAKE_NVIDIA_DRIVER_PREFIX: readonly string[] = [
+  'unshare',
+  '--mount',
+  '--propagation',
+  'private',
+  '--',
+  'sh',
+  '-c',
+  SETUP,
+  'llama-lens-fake-nvidia',
+];
 
 /** Throws, saying why, when this machine cannot fake the driver (no unshare, not permitted): checked before a test relies on it. */
 export function assertFakeNvidiaDriverWorks(): void {
@@ -20,6 +30,8 @@ export function assertFakeNvidiaDriverWorks(): void {
   const probe = spawnSync(command, [...args, 'cat', '/proc/driver/nvidia/version'], { encoding: 'utf8', timeout: 10_000 });
   if (probe.status !== 0 || !probe.stdout.includes('fake NVIDIA driver')) {
     const why = probe.error ? probe.error.message : `exit ${String(probe.status ?? probe.signal)}: ${probe.stderr.trim()}`;
-    throw new Error(`This test fakes an NVIDIA driver in a private mount namespace (unshare --mount, then a tmpfs over /proc/driver), which needs root or CAP_SYS_ADMIN; here it failed (${why}).`);
+    throw new Error(
+      `This test fakes an NVIDIA driver in a private mount namespace (unshare --mount, then a tmpfs over /proc/driver), which needs root or CAP_SYS_ADMIN; here it failed (${why}).`,
+    );
   }
 }

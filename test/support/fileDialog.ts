@@ -8,11 +8,17 @@ export async function chooseInFileDialog(page: Page, path: string, timeoutMs = 3
   const rows = () => page.locator(`${SELECTORS.quickInputRows} .label-name`).allTextContents();
   // The dialog opens on a folder and lists it ('..' first) before it takes typing.
   await waitFor(async () => ({ value: await input.inputValue(), rows: await rows() }), {
-    timeoutMs, message: 'the file dialog to list a folder', until: ({ value, rows: listed }) => value.endsWith('/') && listed.some((row) => row.trim() === '..'),
+    timeoutMs,
+    message: 'the file dialog to list a folder',
+    until: ({ value, rows: listed }) => value.endsWith('/') && listed.some((row) => row.trim() === '..'),
   });
   await input.fill(path);
   const name = path.split('/').pop() ?? path;
-  await waitFor(rows, { timeoutMs, message: `the file dialog to show ${name}`, until: (listed) => listed.some((row) => row.trim() === name) });
+  await waitFor(rows, {
+    timeoutMs,
+    message: `the file dialog to show ${name}`,
+    until: (listed) => listed.some((row) => row.trim() === name),
+  });
   await page.keyboard.press('Enter');
   await page.locator(SELECTORS.quickInput).first().waitFor({ state: 'hidden', timeout: timeoutMs });
 }

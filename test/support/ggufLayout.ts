@@ -77,7 +77,15 @@ export function ggufLayout(file: Buffer): GgufLayout {
     const dimsCountAt = pos;
     const dims = file.readUInt32LE(pos);
     const typeAt = dimsCountAt + 4 + 8 * dims;
-    tensors.push({ name, nameAt, dimsCountAt, dimsAt: dimsCountAt + 4, typeAt, offsetAt: typeAt + 4, offset: file.readBigUInt64LE(typeAt + 4) });
+    tensors.push({
+      name,
+      nameAt,
+      dimsCountAt,
+      dimsAt: dimsCountAt + 4,
+      typeAt,
+      offsetAt: typeAt + 4,
+      offset: file.readBigUInt64LE(typeAt + 4),
+    });
     pos = typeAt + 12;
   }
   const alignmentEntry = entries.find((e) => e.key === 'general.alignment');

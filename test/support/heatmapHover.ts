@@ -29,7 +29,10 @@ async function readHover(page: Page): Promise<ShownHover | undefined> {
     const hover = shown.flatMap((element) => Array.from(element.querySelectorAll<HTMLElement>('.rendered-markdown')))
       .find((part) => (part.textContent ?? '').startsWith('Llama Lens'));
     if (!hover) return undefined;
-    const items = Array.from(hover.querySelectorAll('li')).map((item) => ({ code: item.querySelector('code')?.textContent ?? '', text: item.textContent ?? '' }));
+    const items = Array.from(hover.querySelectorAll('li')).map((item) => ({
+      code: item.querySelector('code')?.textContent ?? '',
+      text: item.textContent ?? '',
+    }));
     const images = shown.reduce((count, element) => count + element.querySelectorAll('img').length, 0);
     return { text: (hover.textContent ?? '').replace(/\u00a0/g, ' '), items, images };
   }, EDITOR_HOVER);
@@ -43,7 +46,8 @@ async function readHover(page: Page): Promise<ShownHover | undefined> {
     rank: rank ? Number(rank[1]) : null,
     entropyBits: entropy ? Number(entropy[1]) : null,
     alternatives: read.items.map((item) => ({
-      text: item.code, probability: shownPercent(/([\d.e+-]+%)/.exec(item.text.slice(item.text.indexOf(item.code) + item.code.length))?.[1] ?? ''),
+      text: item.code,
+      probability: shownPercent(/([\d.e+-]+%)/.exec(item.text.slice(item.text.indexOf(item.code) + item.code.length))?.[1] ?? ''),
       actual: item.text.includes('← this token'),
     })),
     images: read.images,
@@ -54,10 +58,18 @@ async function readHover(page: Page): Promise<ShownHover | undefined> {
  * Hovers the character at `column` of the rendered line `lineText` and returns Llama Lens's hover once complete, after
  * `whileShown` (a screenshot, say) has run.
  */
-export async function hoverCharacter(page: Page, lineText: string, column: number, whileShown: () => Promise<unknown> = async () => undefined): Promise<ShownHover> {
+export async function hoverCharacter(
+  page: Page,
+  lineText: string,
+  column: number,
+  whileShown: () => Promise<unknown> = async () => undefined,
+): Promise<ShownHover> {
   const { x, y } = await characterCentre(page, lineText, column);
   await page.mouse.move(x, y);
-  const shown = await waitFor(() => readHover(page), { timeoutMs: 60_000, message: `Llama Lens's hover over ${JSON.stringify(lineText[column])} in ${JSON.stringify(lineText)}` });
+  const shown = await waitFor(() => readHover(page), {
+    timeoutMs: 60_000,
+    message: `Llama Lens's hover over ${JSON.stringify(lineText[column])} in ${JSON.stringify(lineText)}`,
+  });
   if (!shown) throw new Error('unreachable: waitFor returns a hover');
   await whileShown();
   await moveAway(page);
@@ -69,7 +81,17 @@ async function moveAway(page: Page): Promise<void> {
   const area = await page.locator(SELECTORS.editorPart).first().boundingBox();
   if (!area) throw new Error('the editor area is not on screen');
   await page.mouse.move(area.x + area.width * 0.7, area.y + area.height * 0.8);
-  await waitFor(() => page.locator(EDITOR_HOVER).evaluateAll((hovers) => hovers.filter((hover) => hover.getClientRects().length > 0 && (hover.textContent ?? '').includes('Llama Lens')).length), {
-    message: 'the hover to close once the mouse left the token', until: (count) => count === 0,
-  });
+  await waitFor(
+    () =>
+      page
+        .locator(EDITOR_HOVER)
+        .evaluateAll(
+          (hovers) =>
+            hovers.filter((hover) => hover.getClientRects().length > 0 && (hover.textContent ?? '').includes('Llama Lens')).length,
+        ),
+    {
+      message: 'the hover to close once the mouse left the token',
+      until: (count) => count === 0,
+    },
+  );
 }

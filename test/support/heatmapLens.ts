@@ -22,11 +22,16 @@ export async function changeUserSettings(page: Page, userDataDir: string, change
   await runCommand(page, 'Preferences: Open User Settings (JSON)');
   const editor = page.locator('.monaco-editor[data-uri$="/User/settings.json"]').first();
   await editor.locator('.view-lines').click({ timeout: 30_000 });
-  await waitFor(() => editor.evaluate((element) => element.contains(document.activeElement)), { message: 'the settings.json editor to take the focus' });
+  await waitFor(() => editor.evaluate((element) => element.contains(document.activeElement)), {
+    message: 'the settings.json editor to take the focus',
+  });
   await page.keyboard.press('Control+A');
   await page.keyboard.insertText(JSON.stringify(wanted, null, 2));
   await page.keyboard.press('Control+S');
-  await waitFor(() => JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))), { message: `${file} to hold the new settings`, until: (text) => text === JSON.stringify(wanted) });
+  await waitFor(() => JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))), {
+    message: `${file} to hold the new settings`,
+    until: (text) => text === JSON.stringify(wanted),
+  });
   await page.locator('.monaco-modal-editor-block [aria-label^="Close Modal Editor"]').first().click({ timeout: 30_000 });
   // The editor sometimes counts as changed again after its save: VS Code then asks, and the text is what we saved.
   const save = page.locator('.monaco-dialog-box').getByRole('button', { name: 'Save', exact: true });
@@ -51,16 +56,26 @@ export interface LegendEntry {
 /** Waits until the Lens's heatmap section shows `mode` (pressed, with its legend) and returns the legend. */
 export async function waitForLensMode(page: Page, mode: Mode, timeoutMs = 120_000): Promise<LegendEntry[]> {
   const lens = lensFrame(page);
-  await waitFor(async () => ({
-    pressed: await lens.locator('[data-testid="heatmap-mode"][aria-pressed="true"]').getAttribute('data-mode', { timeout: 1000 }),
-    legend: await lens.locator('[data-testid="legend"]').getAttribute('data-mode', { timeout: 1000 }),
-    pending: await lens.locator('[data-testid="heatmap-pending"]').count(),
-  }), { timeoutMs, message: `the Lens to show the heatmap coloured by ${mode}`, until: (shown) => shown.pressed === mode && shown.legend === mode && shown.pending === 0 });
+  await waitFor(
+    async () => ({
+      pressed: await lens.locator('[data-testid="heatmap-mode"][aria-pressed="true"]').getAttribute('data-mode', { timeout: 1000 }),
+      legend: await lens.locator('[data-testid="legend"]').getAttribute('data-mode', { timeout: 1000 }),
+      pending: await lens.locator('[data-testid="heatmap-pending"]').count(),
+    }),
+    {
+      timeoutMs,
+      message: `the Lens to show the heatmap coloured by ${mode}`,
+      until: (shown) => shown.pressed === mode && shown.legend === mode && shown.pending === 0,
+    },
+  );
   const rows = lens.locator('[data-testid="legend"] li');
   const entries: LegendEntry[] = [];
   for (let index = 0; index < (await rows.count()); index++) {
     const row = rows.nth(index);
-    entries.push({ level: Number(await row.locator('[data-testid="legend-swatch"]').getAttribute('data-level')), label: (await row.locator('[data-testid="legend-label"]').textContent()) ?? '' });
+    entries.push({
+      level: Number(await row.locator('[data-testid="legend-swatch"]').getAttribute('data-level')),
+      label: (await row.locator('[data-testid="legend-label"]').textContent()) ?? '',
+    });
   }
   return entries;
 }
@@ -83,7 +98,9 @@ export function levelHolding(legend: readonly LegendEntry[], bits: number, margi
     assert.ok(closed || open, `legend label ${JSON.stringify(label)}`);
     return { level, low: Number(closed?.[1] ?? open?.[1]), high: closed ? Number(closed[2]) : Number.POSITIVE_INFINITY };
   });
-  ranges.forEach((range, index) => assert.equal(range.low, index === 0 ? 0 : ranges[index - 1]?.high, `the legend's ranges tile: ${JSON.stringify(legend)}`));
+  ranges.forEach((range, index) =>
+    assert.equal(range.low, index === 0 ? 0 : ranges[index - 1]?.high, `the legend's ranges tile: ${JSON.stringify(legend)}`),
+  );
   if (ranges.some((range) => Math.abs(bits - range.low) < margin)) return undefined;
   return ranges.find((range) => range.low <= bits && bits < range.high)?.level;
 }

@@ -22,15 +22,22 @@ export function heatmapLevelColours(page: Page): Promise<string[]> {
 /** Elements of the editor painted in one of the heatmap's colours. */
 export async function heatmapPaint(page: Page): Promise<number> {
   const colours = await heatmapLevelColours(page);
-  return page.evaluate((wanted) => Array.from(document.querySelectorAll('.monaco-editor .view-overlays div, .monaco-editor .view-lines span'))
-    .filter((element) => wanted.includes(getComputedStyle(element).backgroundColor)).length, colours);
+  return page.evaluate(
+    (wanted) =>
+      Array.from(document.querySelectorAll('.monaco-editor .view-overlays div, .monaco-editor .view-lines span')).filter((element) =>
+        wanted.includes(getComputedStyle(element).backgroundColor),
+      ).length,
+    colours,
+  );
 }
 
 /** The centre of one character of the active editor: `column` (0-based) of the rendered line whose text is `lineText`. */
 export function characterCentre(page: Page, lineText: string, column: number): Promise<{ x: number; y: number }> {
   return page.evaluate(({ lineText, column }) => {
     const editor = document.querySelector('.editor-group-container.active .monaco-editor');
-    const line = Array.from(editor?.querySelectorAll('.view-lines .view-line') ?? []).find((element) => (element.textContent ?? '').replace(/\u00a0/g, ' ') === lineText);
+    const line = Array.from(editor?.querySelectorAll('.view-lines .view-line') ?? []).find(
+      (element) => (element.textContent ?? '').replace(/\u00a0/g, ' ') === lineText,
+    );
     if (!editor || !line) throw new Error(`no rendered line ${JSON.stringify(lineText)} in the active editor`);
     const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
     let offset = column;

@@ -19,5 +19,8 @@ export function percent(text: string | null): number {
 export async function openLens(page: Page): Promise<void> {
   await runCommand(page, 'Llama Lens: Open the Lens');
   await lensFrame(page).locator('[data-testid="status"]').waitFor({ state: 'attached', timeout: 60_000 });
-  await waitFor(() => page.evaluate(() => document.activeElement?.tagName ?? ''), { message: 'the Lens to take the keyboard focus', until: (tag) => tag === 'IFRAME' });
+  await waitFor(() => page.evaluate(() => document.activeElement?.tagName ?? ''), {
+    message: 'the Lens to take the keyboard focus',
+    until: (tag) => tag === 'IFRAME',
+  });
 }

@@ -17,7 +17,11 @@ export interface LocalModelServer {
  * `prepare` writes what the server should serve into the scratch folder and returns the files to serve.
  * `env` is added to the engine's environment.
  */
-export function useLocalModelServer(name: string, prepare: (root: string) => string[], env: NodeJS.ProcessEnv = {}): () => LocalModelServer {
+export function useLocalModelServer(
+  name: string,
+  prepare: (root: string) => string[],
+  env: NodeJS.ProcessEnv = {},
+): () => LocalModelServer {
   let state: LocalModelServer | undefined;
   let root: string | undefined;
   before(async function () {

@@ -198,7 +198,10 @@ export function lastOracleToken(table: OracleTable, text: string): number {
 /** Each token of `text` (after BOS) with its closed-form surprisal, −log2 P(token | the token before it). */
 export function closedFormSurprisal(table: OracleTable, text: string): { id: number; bits: number }[] {
   const ids = tokenizeLikeOracle(table, text);
-  return ids.map((id, index) => ({ id, bits: -Math.log2(nextTokenDistribution(table, index === 0 ? table.bos : ids[index - 1] ?? -1)[id] ?? NaN) }));
+  return ids.map((id, index) => ({
+    id,
+    bits: -Math.log2(nextTokenDistribution(table, index === 0 ? table.bos : (ids[index - 1] ?? -1))[id] ?? NaN),
+  }));
 }
 
 /** 1 + the number of tokens strictly likelier than `id`: tied tokens share the better rank, as the engine counts. */
@@ -232,6 +235,11 @@ export function closedFormScores(table: OracleTable, text: string): ClosedFormSc
   const ids = tokenizeLikeOracle(table, text);
   return ids.map((id, index) => {
     const distribution = nextTokenDistribution(table, index === 0 ? table.bos : ids[index - 1] ?? -1);
-    return { id, bits: -Math.log2(distribution[id] ?? NaN), rank: closedFormRank(distribution, id), entropyBits: entropyBitsOf(distribution) };
+    return {
+      id,
+      bits: -Math.log2(distribution[id] ?? NaN),
+      rank: closedFormRank(distribution, id),
+      entropyBits: entropyBitsOf(distribution),
+    };
   });
 }

@@ -11,6 +11,7 @@ export function llamaParameters(vocab: number, nEmbd: number, nEmbdKv: number, n
 
 /** Thrown by a tensor producer to stop GgufWriter.writeFile once the header is on disk. */
 class HeaderWritten extends Error {}
+// eslint-disable-next-line require-yield -- a producer that throws when asked for its first tensor's data.
 const stopAtData: TensorDataProducer = function* () {
   throw new HeaderWritten();
 };
@@ -21,18 +22,31 @@ const stopAtData: TensorDataProducer = function* () {
  * and the refusal read only the header; llama.cpp itself rejects the missing data. Without `output_norm.weight`
  * (`outputNorm: false`) llama.cpp also refuses a complete file, by that missing tensor, before it maps any data.
  */
-export function writeOversizeHeader(path: string, { outputNorm = true } = {}): { parameters: number; weightBytes: number; fullSize: number } {
-  const nEmbd = 8192, nFf = 28672, nHead = 64, nEmbdKv = (nEmbd / nHead) * 8;
+export function writeOversizeHeader(
+  path: string,
+  { outputNorm = true } = {},
+): { parameters: number; weightBytes: number; fullSize: number } {
+  const nEmbd = 8192,
+    nFf = 28672,
+    nHead = 64,
+    nEmbdKv = (nEmbd / nHead) * 8;
   const tokens = ['<unk>', '<s>', '</s>', '\u2581', 'a', 'b', 'c', 'd'];
   const perLayerBytes = (llamaParameters(0, nEmbd, nEmbdKv, nFf, 1) - nEmbd) * 4;
   const layers = Math.max(2, Math.ceil((2 * totalmem()) / perLayerBytes));
   const w = new GgufWriter(32);
-  w.setString('general.architecture', 'llama').setString('general.name', 'Llama Lens oversize header (test)').setUint32('general.file_type', 0);
+  w.setString('general.architecture', 'llama')
+    .setString('general.name', 'Llama Lens oversize header (test)')
+    .setUint32('general.file_type', 0);
   w.setUint32('llama.context_length', 4096).setUint32('llama.embedding_length', nEmbd).setUint32('llama.block_count', layers);
-  w.setUint32('llama.feed_forward_length', nFf).setUint32('llama.attention.head_count', nHead).setUint32('llama.attention.head_count_kv', 8);
+  w.setUint32('llama.feed_forward_length', nFf)
+    .setUint32('llama.attention.head_count', nHead)
+    .setUint32('llama.attention.head_count_kv', 8);
   w.setUint32('llama.rope.dimension_count', nEmbd / nHead).setFloat32('llama.attention.layer_norm_rms_epsilon', 1e-5);
   w.setString('tokenizer.ggml.model', 'llama').setStringArray('tokenizer.ggml.tokens', tokens);
-  w.setFloat32Array('tokenizer.ggml.scores', tokens.map(() => 0)).setInt32Array('tokenizer.ggml.token_type', [2, 3, 3, 1, 1, 1, 1, 1]);
+  w.setFloat32Array(
+    'tokenizer.ggml.scores',
+    tokens.map(() => 0),
+  ).setInt32Array('tokenizer.ggml.token_type', [2, 3, 3, 1, 1, 1, 1, 1]);
   const f32 = (name: string, shape: number[]) => w.addTensor(name, shape, GgmlType.F32, stopAtData);
   f32('token_embd.weight', [nEmbd, tokens.length]);
   for (let i = 0; i < layers; i++) {

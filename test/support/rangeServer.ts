@@ -166,7 +166,13 @@ export class RangeServer {
     this.sendBody(req, res, record, file, linked);
   }
 
-  private sendBody(req: IncomingMessage, res: ServerResponse, record: ServedRequest, file: ServedFile, extraHeaders: Record<string, string>): void {
+  private sendBody(
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: ServedRequest,
+    file: ServedFile,
+    extraHeaders: Record<string, string>,
+  ): void {
     const size = file.data.length;
     const range = parseRange(req.headers.range, size);
     const headers: Record<string, string> = { ...extraHeaders, 'Accept-Ranges': 'bytes', 'Content-Type': 'application/octet-stream' };
@@ -178,7 +184,9 @@ export class RangeServer {
     const [start, end] = range ?? [0, size - 1];
     record.status = range ? 206 : 200;
     if (range) headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
-    if (range || !this.hideLength) headers['Content-Length'] = String(!range && this.announcedBytes !== undefined ? this.announcedBytes : end - start + 1);
+    if (range || !this.hideLength) {
+      headers['Content-Length'] = String(!range && this.announcedBytes !== undefined ? this.announcedBytes : end - start + 1);
+    }
     res.writeHead(record.status, headers);
     if (req.method === 'HEAD') {
       res.end();

@@ -20,7 +20,9 @@ export function pickerRows(page: Page): Promise<PickerRow[]> {
 export async function pickModel(page: Page, file: string): Promise<void> {
   await runCommandThatAsks(page, 'Llama Lens: Select Model…', 'Llama Lens: Select Model');
   await waitFor(() => pickerRows(page), {
-    timeoutMs: 60_000, message: `the picker to list ${file} with its facts`, until: (rows) => rows.some((row) => row.label === file && /needs/.test(row.detail)),
+    timeoutMs: 60_000,
+    message: `the picker to list ${file} with its facts`,
+    until: (rows) => rows.some((row) => row.label === file && /needs/.test(row.detail)),
   });
   const exact = new RegExp(`^\\s*${file.replace(/[.]/g, '\\.')}\\s*$`);
   await page.locator(SELECTORS.quickInputRows).filter({ has: page.locator('.label-name', { hasText: exact }) }).first().click();

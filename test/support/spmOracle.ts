@@ -53,12 +53,19 @@ export function spmNextTokenDistribution(table: SpmOracleTable, prevId: number):
 export function spmArgmax(table: SpmOracleTable, prevId: number): number {
   const named = Object.entries(stateOf(table, prevId).logits).sort(([, a], [, b]) => b - a);
   const [best, second] = named;
-  if (best === undefined || best[1] <= 0 || (second !== undefined && second[1] === best[1])) throw new Error(`no single most likely token after ${prevId}`);
+  if (best === undefined || best[1] <= 0 || (second !== undefined && second[1] === best[1])) {
+    throw new Error(`no single most likely token after ${prevId}`);
+  }
   return Number(best[0]);
 }
 
 /** Greedy decoding after `lastTokenId` until an end token (BOS's EOS, or CodeLlama's ▁<EOT>) or maxTokens. */
-export function spmGreedyTokens(table: SpmOracleTable, lastTokenId: number, maxTokens: number, endIds: readonly number[] = [2, CODELLAMA_FIM_IDS.eot]): number[] {
+export function spmGreedyTokens(
+  table: SpmOracleTable,
+  lastTokenId: number,
+  maxTokens: number,
+  endIds: readonly number[] = [2, CODELLAMA_FIM_IDS.eot],
+): number[] {
   const ids: number[] = [];
   let prev = lastTokenId;
   while (ids.length < maxTokens) {

@@ -141,7 +141,9 @@ export async function openWorkbench(url: string, options: OpenWorkbenchOptions =
 
 /** The explorer row for a file or folder at the top level (or any expanded level) of the workspace tree. */
 function explorerRow(page: Page, name: string) {
-  return page.locator(SELECTORS.explorerRows).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) });
+  return page
+    .locator(SELECTORS.explorerRows)
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) });
 }
 
 function escapeRegExp(text: string): string {
@@ -191,7 +193,9 @@ export async function focusActiveEditor(page: Page, timeoutMs = 30_000): Promise
     page.evaluate((selector) => {
       const editor = document.querySelector(selector);
       const active = document.activeElement;
-      const describe = active ? `${active.tagName.toLowerCase()}${active.className ? `.${String(active.className).trim().split(/\s+/).join('.')}` : ''}` : 'none';
+      const describe = active
+        ? `${active.tagName.toLowerCase()}${active.className ? `.${String(active.className).trim().split(/\s+/).join('.')}` : ''}`
+        : 'none';
       return { focused: editor !== null && editor.classList.contains('focused') && editor.contains(active), activeElement: describe };
     }, SELECTORS.activeEditor);
   if ((await focusState()).focused) return;
@@ -207,7 +211,10 @@ export async function activeEditorIsDirty(page: Page): Promise<boolean> {
 /** Ctrl+S in the active editor, then waits until its tab no longer shows unsaved changes. */
 export async function saveWithKeyboard(page: Page, timeoutMs = 30_000): Promise<void> {
   await page.keyboard.press('Control+S');
-  await waitFor(async () => !(await activeEditorIsDirty(page)), { timeoutMs, message: 'the active editor to be saved (its tab no longer dirty)' });
+  await waitFor(async () => !(await activeEditorIsDirty(page)), {
+    timeoutMs,
+    message: 'the active editor to be saved (its tab no longer dirty)',
+  });
 }
 
 /**
@@ -232,7 +239,10 @@ async function pickCommand(page: Page, title: string, timeoutMs: number): Promis
   await page.keyboard.press('F1');
   const input = page.locator(SELECTORS.quickInputBox).first();
   await input.waitFor({ state: 'visible', timeout: timeoutMs });
-  await waitFor(() => input.evaluate((el) => el === document.activeElement), { timeoutMs, message: 'the Command Palette input to take the focus' });
+  await waitFor(() => input.evaluate((el) => el === document.activeElement), {
+    timeoutMs,
+    message: 'the Command Palette input to take the focus',
+  });
   await input.fill(`>${title}`);
   // Enter only once the palette shows a row for exactly this title (it filters asynchronously).
   const rowLabel = page.locator(`${SELECTORS.quickInputRows} .label-name`);
@@ -246,7 +256,10 @@ async function pickCommand(page: Page, title: string, timeoutMs: number): Promis
   if (focusedLabel !== undefined && focusedLabel.replace(/\u00a0/g, ' ').trim() === title) {
     await page.keyboard.press('Enter');
   } else {
-    const exact = page.locator(SELECTORS.quickInputRows).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }) }).first();
+    const exact = page
+      .locator(SELECTORS.quickInputRows)
+      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }) })
+      .first();
     await exact.click({ timeout: timeoutMs });
   }
 }

@@ -33,9 +33,12 @@ describe('binary pins', () => {
     const match = matchPin([PIN], { name: PIN.name, version: PIN.version });
     assert.deepEqual(match, { pin: PIN, sha512: `${'A'.repeat(86)}==` });
     assert.deepEqual(matchPin([PIN], { name: '@node-llama-cpp/linux-x64-vulkan', version: PIN.version }), {
-      problem: '@node-llama-cpp/linux-x64-vulkan@3.21.1 is not one of the binary packages this build of Llama Lens installs (@node-llama-cpp/linux-x64-cuda@3.21.1).',
+      problem:
+        '@node-llama-cpp/linux-x64-vulkan@3.21.1 is not one of the binary packages this build of Llama Lens installs (@node-llama-cpp/linux-x64-cuda@3.21.1).',
     });
-    assert.deepEqual(matchPin([PIN], { name: PIN.name, version: '3.21.2' }), { problem: 'This build of Llama Lens installs @node-llama-cpp/linux-x64-cuda only at version 3.21.1, not 3.21.2.' });
+    assert.deepEqual(matchPin([PIN], { name: PIN.name, version: '3.21.2' }), {
+      problem: 'This build of Llama Lens installs @node-llama-cpp/linux-x64-cuda only at version 3.21.1, not 3.21.2.',
+    });
     const none = matchPin([], PIN);
     assert.ok('problem' in none && none.problem.endsWith('installs (none).'), JSON.stringify(none));
   });
@@ -54,7 +57,12 @@ describe('binary pins', () => {
   it("accept a test's pins file only in its exact shape", () => {
     assert.ok(isBinaryPinsFile({ packages: [PIN] }));
     assert.ok(isBinaryPinsFile({ packages: [PIN], maxTarballBytes: 1024 }));
-    for (const bad of [{}, { packages: [{ ...PIN, integrity: 'sha1-abc' }] }, { packages: [{ ...PIN, name: 'evil' }] }, { packages: [PIN], maxTarballBytes: -1 }]) {
+    for (const bad of [
+      {},
+      { packages: [{ ...PIN, integrity: 'sha1-abc' }] },
+      { packages: [{ ...PIN, name: 'evil' }] },
+      { packages: [PIN], maxTarballBytes: -1 },
+    ]) {
       assert.equal(isBinaryPinsFile(bad), false, JSON.stringify(bad));
     }
   });

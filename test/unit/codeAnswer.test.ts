@@ -56,11 +56,17 @@ describe('FenceStripper', function () {
 
 describe('formatDocComment', function () {
   it('wraps prose in a JSDoc block at the function indentation', function () {
-    assert.equal(formatDocComment('Adds two numbers.\n\nReturns their sum.', 'block', '  '), '  /**\n   * Adds two numbers.\n   *\n   * Returns their sum.\n   */\n');
+    assert.equal(
+      formatDocComment('Adds two numbers.\n\nReturns their sum.', 'block', '  '),
+      '  /**\n   * Adds two numbers.\n   *\n   * Returns their sum.\n   */\n',
+    );
   });
 
   it('re-indents a fenced JSDoc answer', function () {
-    assert.equal(formatDocComment('```ts\n/**\n * Adds.\n * @param a first\n */\n```', 'block', '\t'), '\t/**\n\t * Adds.\n\t * @param a first\n\t */\n');
+    assert.equal(
+      formatDocComment('```ts\n/**\n * Adds.\n * @param a first\n */\n```', 'block', '\t'),
+      '\t/**\n\t * Adds.\n\t * @param a first\n\t */\n',
+    );
   });
 
   it('keeps only the comment of an answer that repeats the function', function () {
@@ -69,12 +75,22 @@ describe('formatDocComment', function () {
 
   it('writes Rust doc comments with three slashes and Python docstrings in quotes', function () {
     assert.equal(formatDocComment('Adds.', 'tripleSlashes', '    '), '    /// Adds.\n');
-    assert.equal(formatDocComment('"""Adds two numbers.\n\nReturns the sum."""', 'docstring', '    '), '    """Adds two numbers.\n\n    Returns the sum.\n    """\n');
+    assert.equal(
+      formatDocComment('"""Adds two numbers.\n\nReturns the sum."""', 'docstring', '    '),
+      '    """Adds two numbers.\n\n    Returns the sum.\n    """\n',
+    );
     assert.equal(formatDocComment('Adds.', 'docstring', '    '), '    """Adds."""\n');
   });
 
   it('picks the style from the language id', function () {
-    assert.deepEqual(['typescript', 'python', 'rust', 'go', 'ruby', 'java'].map(commentStyleFor), ['block', 'docstring', 'tripleSlashes', 'slashes', 'hash', 'block']);
+    assert.deepEqual(['typescript', 'python', 'rust', 'go', 'ruby', 'java'].map(commentStyleFor), [
+      'block',
+      'docstring',
+      'tripleSlashes',
+      'slashes',
+      'hash',
+      'block',
+    ]);
   });
 });
 

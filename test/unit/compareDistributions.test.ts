@@ -9,10 +9,20 @@ const TOLERANCE = 1e-4;
 
 /** A distribution over token ids 0..n-1 with the given probabilities, all of it in `top`. */
 function distribution(probabilities: number[], topK = probabilities.length): DistributionResult {
-  const ranked = probabilities.map((probability, id) => ({ id, text: `t${id}`, probability })).sort((a, b) => b.probability - a.probability);
+  const ranked = probabilities
+    .map((probability, id) => ({ id, text: `t${id}`, probability }))
+    .sort((a, b) => b.probability - a.probability);
   return {
-    contextTokens: [1, 5, 6], fragment: '', pathText: '', top: ranked.slice(0, topK), consistent: [],
-    sortedProbabilities: encodeProbabilities(ranked.map((row) => row.probability)), entropyBits: 0, tailMass: 0, evaluatedTokens: 2, reusedTokens: 1,
+    contextTokens: [1, 5, 6],
+    fragment: '',
+    pathText: '',
+    top: ranked.slice(0, topK),
+    consistent: [],
+    sortedProbabilities: encodeProbabilities(ranked.map((row) => row.probability)),
+    entropyBits: 0,
+    tailMass: 0,
+    evaluatedTokens: 2,
+    reusedTokens: 1,
   };
 }
 
@@ -59,7 +69,10 @@ describe('compareDistributions (GPU check)', () => {
   });
 
   it('compares a heatmap pass token by token, as probabilities', () => {
-    const tokens: TokenSurprisal[] = [{ start: 0, end: 1, id: 7, bits: 1, rank: 1, entropyBits: null }, { start: 1, end: 2, id: 8, bits: 3, rank: null, entropyBits: null }];
+    const tokens: TokenSurprisal[] = [
+      { start: 0, end: 1, id: 7, bits: 1, rank: 1, entropyBits: null },
+      { start: 1, end: 2, id: 8, bits: 3, rank: null, entropyBits: null },
+    ];
     assert.deepEqual(compareSurprisal(tokens, tokens, TOLERANCE).problems, []);
     const shifted = [tokens[0] as TokenSurprisal, { ...(tokens[1] as TokenSurprisal), bits: 2.99 }];
     assert.match(compareSurprisal(tokens, shifted, TOLERANCE).problems.join(), /token 1 \(8\): probability 0\.125 vs/);
@@ -68,7 +81,10 @@ describe('compareDistributions (GPU check)', () => {
 
   it('merges comparisons, keeping where each problem came from', () => {
     const bad = compareDistributions(distribution(reference), distribution(reference.map((p) => p * 1.01)), TOLERANCE);
-    const merged = mergeAgreements([{ label: 'distribution 1', agreement: bad }, { label: 'heatmap', agreement: { compared: 3, maxAbsDifference: 0, problems: [] } }]);
+    const merged = mergeAgreements([
+      { label: 'distribution 1', agreement: bad },
+      { label: 'heatmap', agreement: { compared: 3, maxAbsDifference: 0, problems: [] } },
+    ]);
     assert.equal(merged.compared, bad.compared + 3);
     assert.ok(merged.problems.every((problem) => problem.startsWith('distribution 1: ')));
   });

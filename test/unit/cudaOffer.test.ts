@@ -3,10 +3,22 @@ import { cudaOffer, cudaPackages, type CudaSituation } from '../../src/core/gpu/
 
 const VERSION = '3.22.1';
 const situation = (extra: Partial<CudaSituation> = {}): CudaSituation => ({
-  platform: 'linux', arch: 'x64', hasNvidiaGpu: true, installedVersions: {}, nodeLlamaCppVersion: VERSION, pinnedNames: [...linux, ...windows].map((p) => p.name), ...extra,
+  platform: 'linux',
+  arch: 'x64',
+  hasNvidiaGpu: true,
+  installedVersions: {},
+  nodeLlamaCppVersion: VERSION,
+  pinnedNames: [...linux, ...windows].map((p) => p.name),
+  ...extra,
 });
-const linux = [{ name: '@node-llama-cpp/linux-x64-cuda', version: VERSION }, { name: '@node-llama-cpp/linux-x64-cuda-ext', version: VERSION }];
-const windows = [{ name: '@node-llama-cpp/win-x64-cuda', version: VERSION }, { name: '@node-llama-cpp/win-x64-cuda-ext', version: VERSION }];
+const linux = [
+  { name: '@node-llama-cpp/linux-x64-cuda', version: VERSION },
+  { name: '@node-llama-cpp/linux-x64-cuda-ext', version: VERSION },
+];
+const windows = [
+  { name: '@node-llama-cpp/win-x64-cuda', version: VERSION },
+  { name: '@node-llama-cpp/win-x64-cuda-ext', version: VERSION },
+];
 const installed = (version: string, names = linux.map((p) => p.name)) => Object.fromEntries(names.map((name) => [name, version]));
 
 describe('cudaOffer', () => {
@@ -24,9 +36,21 @@ describe('cudaOffer', () => {
 
   it('calls a platform unsupported when this build pins only part of its packages, even with them installed', () => {
     const pinnedNames = [...linux.map((p) => p.name), windows[0]?.name ?? ''];
-    const offer = cudaOffer(situation({ platform: 'win32', pinnedNames, installedVersions: installed(VERSION, windows.map((p) => p.name)) }));
+    const offer = cudaOffer(
+      situation({
+        platform: 'win32',
+        pinnedNames,
+        installedVersions: installed(
+          VERSION,
+          windows.map((p) => p.name),
+        ),
+      }),
+    );
     assert.equal(offer.kind, 'unsupportedPlatform');
-    assert.match(offer.kind === 'unsupportedPlatform' ? offer.message : '', /no CUDA binaries for win32-x64: node-llama-cpp 3\.22\.1 published none/);
+    assert.match(
+      offer.kind === 'unsupportedPlatform' ? offer.message : '',
+      /no CUDA binaries for win32-x64: node-llama-cpp 3\.22\.1 published none/,
+    );
     assert.equal(cudaOffer(situation({ pinnedNames })).kind, 'offerDownload');
   });
 
@@ -63,7 +87,10 @@ describe('cudaOffer', () => {
   });
 
   it('lists packages only for Linux and Windows on x64', () => {
-    assert.deepEqual(cudaPackages('linux', 'x64', '1.2.3')?.map((p) => p.name), ['@node-llama-cpp/linux-x64-cuda', '@node-llama-cpp/linux-x64-cuda-ext']);
+    assert.deepEqual(
+      cudaPackages('linux', 'x64', '1.2.3')?.map((p) => p.name),
+      ['@node-llama-cpp/linux-x64-cuda', '@node-llama-cpp/linux-x64-cuda-ext'],
+    );
     assert.equal(cudaPackages('darwin', 'arm64', '1.2.3'), undefined);
     assert.equal(cudaPackages('linux', 'arm64', '1.2.3'), undefined);
   });

@@ -3,12 +3,16 @@ import { cudaRegistry, NPM_REGISTRY } from '../../src/core/gpu/cudaRegistry';
 
 describe('cudaRegistry', () => {
   it("is npm's registry when the user sets none", () => {
-    for (const globalValue of [undefined, null, '']) assert.deepEqual(cudaRegistry({ globalValue }), { registry: NPM_REGISTRY, problem: undefined });
+    for (const globalValue of [undefined, null, ''])
+      assert.deepEqual(cudaRegistry({ globalValue }), { registry: NPM_REGISTRY, problem: undefined });
     assert.deepEqual(cudaRegistry(undefined), { registry: NPM_REGISTRY, problem: undefined });
   });
 
   it("uses the user's https mirror, or an http one on this machine, path kept, without a trailing slash", () => {
-    assert.deepEqual(cudaRegistry({ globalValue: 'https://npm.example.com/artifactory/api/npm/npm/' }), { registry: 'https://npm.example.com/artifactory/api/npm/npm', problem: undefined });
+    assert.deepEqual(cudaRegistry({ globalValue: 'https://npm.example.com/artifactory/api/npm/npm/' }), {
+      registry: 'https://npm.example.com/artifactory/api/npm/npm',
+      problem: undefined,
+    });
     assert.deepEqual(cudaRegistry({ globalValue: ' http://127.0.0.1:4873 ' }), { registry: 'http://127.0.0.1:4873', problem: undefined });
     assert.deepEqual(cudaRegistry({ globalValue: 'http://localhost:4873/' }), { registry: 'http://localhost:4873', problem: undefined });
   });
@@ -16,14 +20,20 @@ describe('cudaRegistry', () => {
   it("refuses a plain http mirror on another machine, says why and uses npm's registry", () => {
     const choice = cudaRegistry({ globalValue: 'http://npm.example.com/' });
     assert.equal(choice.registry, NPM_REGISTRY);
-    assert.match(choice.problem ?? '', /^llamaLens\.cuda\.registry "http:\/\/npm\.example\.com\/" is not used \(plain http is used only on this machine .*use https\); using https:\/\/registry\.npmjs\.org instead\.$/);
+    assert.match(
+      choice.problem ?? '',
+      /^llamaLens\.cuda\.registry "http:\/\/npm\.example\.com\/" is not used \(plain http is used only on this machine .*use https\); using https:\/\/registry\.npmjs\.org instead\.$/,
+    );
   });
 
   it("refuses what is not an http(s) URL, says so and uses npm's registry", () => {
     for (const globalValue of ['registry.npmjs.org', 'file:///tmp/registry', 'ftp://mirror', 42, 'https://']) {
       const choice = cudaRegistry({ globalValue });
       assert.equal(choice.registry, NPM_REGISTRY, String(globalValue));
-      assert.match(choice.problem ?? '', /llamaLens\.cuda\.registry must be an http\(s\) URL such as "https:\/\/registry\.npmjs\.org"; using https:\/\/registry\.npmjs\.org instead of /);
+      assert.match(
+        choice.problem ?? '',
+        /llamaLens\.cuda\.registry must be an http\(s\) URL such as "https:\/\/registry\.npmjs\.org"; using https:\/\/registry\.npmjs\.org instead of /,
+      );
     }
   });
 
@@ -33,6 +43,9 @@ describe('cudaRegistry', () => {
       assert.equal(choice.registry, NPM_REGISTRY);
       assert.match(choice.problem ?? '', /set by this workspace is ignored/);
     }
-    assert.equal(cudaRegistry({ workspaceValue: 'http://evil.example', globalValue: 'https://mirror.example' }).registry, 'https://mirror.example');
+    assert.equal(
+      cudaRegistry({ workspaceValue: 'http://evil.example', globalValue: 'https://mirror.example' }).registry,
+      'https://mirror.example',
+    );
   });
 });

@@ -50,10 +50,30 @@ describe('NEUTRAL_SAMPLER and normaliseSamplerSettings', () => {
   });
 
   it('clamps out-of-range values and maps NaN to neutral', () => {
-    assert.deepEqual(normaliseSamplerSettings({ temperature: -1, topK: -3, topP: 1.5, minP: 2 }), { temperature: 0, topK: 0, topP: 1, minP: 1 });
-    assert.deepEqual(normaliseSamplerSettings({ temperature: NaN, topK: NaN, topP: NaN, minP: NaN }), { temperature: 1, topK: 0, topP: 1, minP: 0 });
-    assert.deepEqual(normaliseSamplerSettings({ temperature: 0.7, topK: 2.7, topP: -0.2, minP: -1 }), { temperature: 0.7, topK: 2, topP: 0, minP: 0 });
-    assert.deepEqual(normaliseSamplerSettings({ temperature: Infinity, topK: Infinity, topP: 0.9, minP: 0.05 }), { temperature: Infinity, topK: 0, topP: 0.9, minP: 0.05 });
+    assert.deepEqual(normaliseSamplerSettings({ temperature: -1, topK: -3, topP: 1.5, minP: 2 }), {
+      temperature: 0,
+      topK: 0,
+      topP: 1,
+      minP: 1,
+    });
+    assert.deepEqual(normaliseSamplerSettings({ temperature: NaN, topK: NaN, topP: NaN, minP: NaN }), {
+      temperature: 1,
+      topK: 0,
+      topP: 1,
+      minP: 0,
+    });
+    assert.deepEqual(normaliseSamplerSettings({ temperature: 0.7, topK: 2.7, topP: -0.2, minP: -1 }), {
+      temperature: 0.7,
+      topK: 2,
+      topP: 0,
+      minP: 0,
+    });
+    assert.deepEqual(normaliseSamplerSettings({ temperature: Infinity, topK: Infinity, topP: 0.9, minP: 0.05 }), {
+      temperature: Infinity,
+      topK: 0,
+      topP: 0.9,
+      minP: 0.05,
+    });
   });
 });
 

@@ -21,7 +21,8 @@ const python = spawnSync('python3', ['-c', 'print(1)']).status === 0;
 /** What Python makes of `def f():` + docstring + `pass`, for each docstring: its value and the body's statement count. */
 function pythonBodies(docstrings: readonly string[]): { doc: string; statements: number }[] {
   const sources = docstrings.map((docstring) => `def f():\n${docstring}    pass\n`);
-  const script = 'import ast,json,sys\nout=[]\nfor s in json.load(sys.stdin):\n  f=ast.parse(s).body[0]\n  out.append({"doc": ast.get_docstring(f, clean=False), "statements": len(f.body)})\nprint(json.dumps(out))';
+  const script =
+    'import ast,json,sys\nout=[]\nfor s in json.load(sys.stdin):\n  f=ast.parse(s).body[0]\n  out.append({"doc": ast.get_docstring(f, clean=False), "statements": len(f.body)})\nprint(json.dumps(out))';
   const run = spawnSync('python3', ['-c', script], { input: JSON.stringify(sources), encoding: 'utf8' });
   assert.equal(run.status, 0, `python3 could not parse:\n${sources.join('\n')}\n${run.stderr}`);
   return JSON.parse(run.stdout) as { doc: string; statements: number }[];
@@ -90,7 +91,16 @@ describe('doc comments cannot turn into code', function () {
     });
 
     it('Rust: a code block in the answer is shown as text, never compiled by cargo test', function () {
-      const answer = ['Adds.', '```', 'std::process::Command::new("x").spawn();', '```', '    indented();', '```rust,no_run', 'more();', '```'];
+      const answer = [
+        'Adds.',
+        '```',
+        'std::process::Command::new("x").spawn();',
+        '```',
+        '    indented();',
+        '```rust,no_run',
+        'more();',
+        '```',
+      ];
       const comment = formatDocComment(answer.map((line) => `/// ${line}`).join('\n'), 'tripleSlashes', '');
       assert.equal(comment, [
         '/// Adds.', '/// ```text', '/// std::process::Command::new("x").spawn();', '/// ```',
@@ -114,7 +124,9 @@ describe('doc comments cannot turn into code', function () {
     it('no answer closes the docstring early, and Python reads the text the model wrote', function () {
       if (!python) this.skip();
       this.timeout(60_000);
-      const parsed = pythonBodies([...hostile, 'Runs.\n"""\nimport os', 'Ends with a quote"'].map((answer) => formatDocComment(answer, 'docstring', '    ')));
+      const parsed = pythonBodies(
+        [...hostile, 'Runs.\n"""\nimport os', 'Ends with a quote"'].map((answer) => formatDocComment(answer, 'docstring', '    ')),
+      );
       parsed.slice(0, hostile.length).forEach(({ statements }, index) => assert.equal(statements, 2, hostile[index]));
       assert.equal(parsed[hostile.length]?.doc.replace(/\n\s*/g, '\n').trim(), 'Runs.\n"""\nimport os');
       assert.equal(parsed[hostile.length + 1]?.doc.trim(), 'Ends with a quote"');

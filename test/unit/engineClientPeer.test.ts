@@ -42,7 +42,10 @@ describe('EngineClient with an engine that sends malformed responses', function 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'llama-lens-peer-'));
     writeFileSync(join(dir, 'brokenEngine.js'), BROKEN_PEER);
-    client = new EngineClient({ enginePath: join(dir, 'brokenEngine.js'), log: (level, message) => level === 'warn' && warnings.push(message) });
+    client = new EngineClient({
+      enginePath: join(dir, 'brokenEngine.js'),
+      log: (level, message) => level === 'warn' && warnings.push(message),
+    });
   });
   after(() => {
     client.dispose();
@@ -50,12 +53,25 @@ describe('EngineClient with an engine that sends malformed responses', function 
   });
 
   const cases: [string, () => Promise<unknown>][] = [
-    ['ok that is neither true nor false', () => client.request('inspect', { modelPath: '/m.gguf', gpu: 'cpu', gpuLayers: 0, contextSize: 0 })],
+    [
+      'ok that is neither true nor false',
+      () => client.request('inspect', { modelPath: '/m.gguf', gpu: 'cpu', gpuLayers: 0, contextSize: 0 }),
+    ],
     ['an error code the wire does not have', () => client.request('machine', { gpu: 'cpu' })],
-    ['a success with no result', () => client.request('load', {
-      modelPath: '/m.gguf', gpu: 'cpu', gpuLayers: 0, threads: 0, contextSize: 0, promptLookup: false, allowOversize: false,
-    })],
-    ["a result of the wrong shape", () => client.request('health', {})],
+    [
+      'a success with no result',
+      () =>
+        client.request('load', {
+          modelPath: '/m.gguf',
+          gpu: 'cpu',
+          gpuLayers: 0,
+          threads: 0,
+          contextSize: 0,
+          promptLookup: false,
+          allowOversize: false,
+        }),
+    ],
+    ['a result of the wrong shape', () => client.request('health', {})],
   ];
   for (const [what, request] of cases) {
     it(`rejects the request with 'internal' at once for ${what}, from the same process`, async function () {

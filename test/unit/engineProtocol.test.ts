@@ -4,7 +4,15 @@ import { isCompleteParams, isLoadParams, isSurprisalParams } from '../../src/pro
 
 describe('engine protocol guards', () => {
   it('accepts well-formed load params and rejects bad settings', () => {
-    const good = { modelPath: '/m.gguf', gpu: 'auto', gpuLayers: 'auto', threads: 0, contextSize: 4096, promptLookup: true, allowOversize: false };
+    const good = {
+      modelPath: '/m.gguf',
+      gpu: 'auto',
+      gpuLayers: 'auto',
+      threads: 0,
+      contextSize: 4096,
+      promptLookup: true,
+      allowOversize: false,
+    };
     assert.equal(isLoadParams(good), true);
     assert.equal(isLoadParams({ ...good, gpuLayers: 12 }), true);
     assert.equal(isLoadParams({ ...good, gpu: 'opencl' }), false);
@@ -52,15 +60,27 @@ describe('engine protocol guards', () => {
     assert.equal(isEngineToHost({ kind: 'response', id: 1, ok: true, result: {} }), true);
     assert.equal(isEngineToHost({ kind: 'response', id: 1, ok: false, error: { code: 'cancelled', message: 'x' } }), true);
     assert.equal(isEngineToHost({ kind: 'response', id: 1, ok: false }), false);
-    assert.equal(isEngineToHost({ kind: 'response', id: 1, ok: false, error: { code: 'explode', message: 'x' } }), false, 'an unknown error code');
+    assert.equal(
+      isEngineToHost({ kind: 'response', id: 1, ok: false, error: { code: 'explode', message: 'x' } }),
+      false,
+      'an unknown error code',
+    );
     assert.equal(isEngineToHost({ kind: 'log', level: 'shout', message: 'x' }), false);
     assert.equal(isEngineToHost({ kind: 'other' }), false);
   });
 
   it('checks result shapes per method', () => {
     const good = {
-      contextTokens: [1, 2], fragment: '', pathText: '', top: [{ id: 5, text: '<script>', probability: 0.5 }], consistent: [], sortedProbabilities: 'AAAAPw==',
-      entropyBits: 1, tailMass: 0.5, evaluatedTokens: 2, reusedTokens: 0,
+      contextTokens: [1, 2],
+      fragment: '',
+      pathText: '',
+      top: [{ id: 5, text: '<script>', probability: 0.5 }],
+      consistent: [],
+      sortedProbabilities: 'AAAAPw==',
+      entropyBits: 1,
+      tailMass: 0.5,
+      evaluatedTokens: 2,
+      reusedTokens: 0,
     };
     assert.equal(ENGINE_API.distribution.result(good), true);
     assert.equal(ENGINE_API.distribution.result({ ...good, top: [{ id: 5, text: 5, probability: 0.5 }] }), false);

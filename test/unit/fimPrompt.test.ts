@@ -71,7 +71,11 @@ describe('fitPrompt', () => {
   });
 
   it('trims each part to its own budget: the start of extra and prefix, the end of the suffix', () => {
-    const fitted = fitPrompt({ extraTokens: range(200, 10), prefixTokens: range(0, 10), suffixTokens: range(100, 10) }, { prefix: 8, suffix: 3, extra: 4 }, 1000);
+    const fitted = fitPrompt(
+      { extraTokens: range(200, 10), prefixTokens: range(0, 10), suffixTokens: range(100, 10) },
+      { prefix: 8, suffix: 3, extra: 4 },
+      1000,
+    );
     assert.deepEqual(fitted.extraTokens, [206, 207, 208, 209]);
     assert.deepEqual(fitted.suffixTokens, [100, 101, 102]);
     assert.deepEqual(fitted.prefixTokens, range(2, 8));
@@ -98,6 +102,10 @@ describe('fitPrompt', () => {
   });
 
   it('returns nothing for no room', () => {
-    assert.deepEqual(fitPrompt({ extraTokens: [1], prefixTokens: [2], suffixTokens: [3] }, budgets, -5), { extraTokens: [], prefixTokens: [], suffixTokens: [] });
+    assert.deepEqual(fitPrompt({ extraTokens: [1], prefixTokens: [2], suffixTokens: [3] }, budgets, -5), {
+      extraTokens: [],
+      prefixTokens: [],
+      suffixTokens: [],
+    });
   });
 });

@@ -89,10 +89,16 @@ describe('GPU kit device calls', () => {
   });
 
   it('refuses a part that cannot travel beside the tree, saying to pack again', () => {
-    assert.throws(() => planCalls(measuredKit({ treeBytes: 8 * MIB, core: [part('core-01', 60 * MIB)] })), /core-01 \(60\.0 MiB\) does not fit.*Pack again/s);
+    assert.throws(
+      () => planCalls(measuredKit({ treeBytes: 8 * MIB, core: [part('core-01', 60 * MIB)] })),
+      /core-01 \(60\.0 MiB\) does not fit.*Pack again/s,
+    );
     const room = roomForParts(3 * MIB, 1000);
     assert.doesNotThrow(() => planCalls(measuredKit({ treeBytes: 3 * MIB, sumsBytes: 1000, core: [part('core-01', room)], ext: [] })));
-    assert.throws(() => planCalls(measuredKit({ treeBytes: 3 * MIB, sumsBytes: 1000, core: [part('core-01', room + 1)], ext: [] })), /does not fit/);
+    assert.throws(
+      () => planCalls(measuredKit({ treeBytes: 3 * MIB, sumsBytes: 1000, core: [part('core-01', room + 1)], ext: [] })),
+      /does not fit/,
+    );
   });
 
   it('refuses check arguments that the shell would split or expand', () => {

@@ -6,14 +6,39 @@ import { binEdges, SCALE_MAX_BITS, surprisalBin } from '../../src/core/lens/surp
 
 describe('heatmap modes', () => {
   it('puts ranks into GLTR buckets: top 1, top 10, top 100, top 1000, beyond', () => {
-    const edges: [number, number][] = [[1, 0], [2, 1], [10, 1], [11, 2], [100, 2], [101, 3], [1000, 3], [1001, 4], [32000, 4], [Infinity, 4]];
+    const edges: [number, number][] = [
+      [1, 0],
+      [2, 1],
+      [10, 1],
+      [11, 2],
+      [100, 2],
+      [101, 3],
+      [1000, 3],
+      [1001, 4],
+      [32000, 4],
+      [Infinity, 4],
+    ];
     for (const [rank, bucket] of edges) assert.equal(rankBucket(rank), bucket, `rank ${rank}`);
     assert.deepEqual(RANK_BUCKETS.map((bucket) => bucket.label), ['top 1', 'top 10', 'top 100', 'top 1000', 'beyond 1000']);
   });
 
   it('bins entropy at 1, 2, 4, 6 and 8 bits, the last bin open-ended', () => {
     assert.deepEqual(ENTROPY_EDGES, [0, 1, 2, 4, 6, 8]);
-    const cases: [number, number][] = [[0, 0], [0.999, 0], [1, 1], [1.999, 1], [2, 2], [3.99, 2], [4, 3], [6, 4], [7.99, 4], [8, 5], [15, 5], [Infinity, 5], [Number.NaN, 0]];
+    const cases: [number, number][] = [
+      [0, 0],
+      [0.999, 0],
+      [1, 1],
+      [1.999, 1],
+      [2, 2],
+      [3.99, 2],
+      [4, 3],
+      [6, 4],
+      [7.99, 4],
+      [8, 5],
+      [15, 5],
+      [Infinity, 5],
+      [Number.NaN, 0],
+    ];
     for (const [bits, bin] of cases) assert.equal(entropyBin(bits), bin, `${bits} bits`);
   });
 
@@ -42,11 +67,21 @@ describe('heatmap modes', () => {
   });
 
   it('labels each mode\'s legend in the order of its scale, each level used once', () => {
-    assert.deepEqual(legendFor('surprisal').map((entry) => entry.label), ['0–2 bits', '2–4 bits', '4–6 bits', '6–8 bits', '8–10 bits', '≥10 bits']);
+    assert.deepEqual(
+      legendFor('surprisal').map((entry) => entry.label),
+      ['0–2 bits', '2–4 bits', '4–6 bits', '6–8 bits', '8–10 bits', '≥10 bits'],
+    );
     assert.deepEqual(legendFor('rank'), [
-      { level: 0, label: 'top 1' }, { level: 1, label: 'top 10' }, { level: 2, label: 'top 100' }, { level: 4, label: 'top 1000' }, { level: 5, label: 'beyond 1000' },
+      { level: 0, label: 'top 1' },
+      { level: 1, label: 'top 10' },
+      { level: 2, label: 'top 100' },
+      { level: 4, label: 'top 1000' },
+      { level: 5, label: 'beyond 1000' },
     ]);
-    assert.deepEqual(legendFor('entropy').map((entry) => entry.label), ['0–1 bits', '1–2 bits', '2–4 bits', '4–6 bits', '6–8 bits', '≥8 bits']);
+    assert.deepEqual(
+      legendFor('entropy').map((entry) => entry.label),
+      ['0–1 bits', '1–2 bits', '2–4 bits', '4–6 bits', '6–8 bits', '≥8 bits'],
+    );
     for (const mode of ['surprisal', 'rank', 'entropy'] as const) {
       const levels = legendFor(mode).map((entry) => entry.level);
       assert.deepEqual(levels, [...new Set(levels)].sort(), mode);

@@ -4,7 +4,14 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { blendOver, contrastRatio, parseHex, relativeLuminance, type Rgb } from '../../src/core/lens/colourContrast';
-import { HEATMAP_LEVELS, HEATMAP_PALETTE, levelColourId, levelCssVariable, THEME_KINDS, type ThemeKind } from '../../src/core/lens/heatmapPalette';
+import {
+  HEATMAP_LEVELS,
+  HEATMAP_PALETTE,
+  levelColourId,
+  levelCssVariable,
+  THEME_KINDS,
+  type ThemeKind,
+} from '../../src/core/lens/heatmapPalette';
 import { REPO_ROOT } from '../support/repoPaths';
 
 /** Editor background and text colours of VS Code's built-in themes (1.139), by the kind of theme they are. */
@@ -24,7 +31,11 @@ function colourDifference(a: Rgb, b: Rgb): number {
     const linear = rgb.map((c) => ((c / 255) <= 0.04045 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4));
     const [r, g, bl] = linear as [number, number, number];
     const f = (t: number) => (t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16 / 116);
-    const [x, y, z] = [(0.4124 * r + 0.3576 * g + 0.1805 * bl) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * bl, (0.0193 * r + 0.1192 * g + 0.9505 * bl) / 1.08883];
+    const [x, y, z] = [
+      (0.4124 * r + 0.3576 * g + 0.1805 * bl) / 0.95047,
+      0.2126 * r + 0.7152 * g + 0.0722 * bl,
+      (0.0193 * r + 0.1192 * g + 0.9505 * bl) / 1.08883,
+    ];
     return [116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))];
   };
   const [p, q] = [lab(a), lab(b)];
@@ -61,7 +72,8 @@ describe('heatmap palette', () => {
   }
 
   it('stays translucent, so a selection shows through', () => {
-    for (const kind of THEME_KINDS) for (const colour of HEATMAP_PALETTE[kind]) assert.ok(parseHex(colour).alpha <= 0.75, `${kind} ${colour}`);
+    for (const kind of THEME_KINDS)
+      for (const colour of HEATMAP_PALETTE[kind]) assert.ok(parseHex(colour).alpha <= 0.75, `${kind} ${colour}`);
   });
 
   it('darkens level by level in light themes, so the order survives any colour-vision deficiency', () => {

@@ -11,20 +11,36 @@ const KINDS = ['ready', 'expand', 'insertPath', 'revealLine', 'log', 'cursor', '
 function randomValue(random: () => number, depth = 0): unknown {
   const choice = Math.floor(random() * 14);
   switch (choice) {
-    case 0: return undefined;
-    case 1: return null;
-    case 2: return random() < 0.5;
-    case 3: return [NaN, Infinity, -1, 1.5, 2 ** 53, -0, 7][Math.floor(random() * 7)];
-    case 4: return 'x'.repeat(Math.floor(random() * 40));
-    case 5: return '<img src=x onerror=alert(1)>\u202e';
-    case 6: return depth > 3 ? [] : Array.from({ length: Math.floor(random() * 5) }, () => randomValue(random, depth + 1));
-    case 7: return Array.from({ length: Math.floor(random() * (MAX_PATH_TOKENS + 5)) }, () => Math.floor(random() * 400) - 10);
-    case 8: return depth > 3 ? {} : { kind: KINDS[Math.floor(random() * KINDS.length)], path: randomValue(random, depth + 1), line: randomValue(random, depth + 1) };
-    case 9: return BigInt(7);
-    case 10: return Symbol('s');
-    case 11: return () => 1;
-    case 12: return Math.floor(random() * 1000);
-    default: return { kind: 'log', level: ['info', 'warn', 'error', 'debug'][Math.floor(random() * 4)], message: randomValue(random, depth + 1) };
+    case 0:
+      return undefined;
+    case 1:
+      return null;
+    case 2:
+      return random() < 0.5;
+    case 3:
+      return [NaN, Infinity, -1, 1.5, 2 ** 53, -0, 7][Math.floor(random() * 7)];
+    case 4:
+      return 'x'.repeat(Math.floor(random() * 40));
+    case 5:
+      return '<img src=x onerror=alert(1)>\u202e';
+    case 6:
+      return depth > 3 ? [] : Array.from({ length: Math.floor(random() * 5) }, () => randomValue(random, depth + 1));
+    case 7:
+      return Array.from({ length: Math.floor(random() * (MAX_PATH_TOKENS + 5)) }, () => Math.floor(random() * 400) - 10);
+    case 8:
+      return depth > 3
+        ? {}
+        : { kind: KINDS[Math.floor(random() * KINDS.length)], path: randomValue(random, depth + 1), line: randomValue(random, depth + 1) };
+    case 9:
+      return BigInt(7);
+    case 10:
+      return Symbol('s');
+    case 11:
+      return () => 1;
+    case 12:
+      return Math.floor(random() * 1000);
+    default:
+      return { kind: 'log', level: ['info', 'warn', 'error', 'debug'][Math.floor(random() * 4)], message: randomValue(random, depth + 1) };
   }
 }
 
@@ -67,7 +83,11 @@ describe('admitLensMessage (the host gate for webview messages)', function () {
     const { message, warnings } = admit(huge);
     assert.equal(message, undefined);
     assert.match(warnings[0] ?? '', /\d+ chars/);
-    assert.equal(admit({ kind: 'expand', path: Array.from({ length: MAX_PATH_TOKENS + 1 }, () => 1) }).message, undefined, 'a path deeper than the limit');
+    assert.equal(
+      admit({ kind: 'expand', path: Array.from({ length: MAX_PATH_TOKENS + 1 }, () => 1) }).message,
+      undefined,
+      'a path deeper than the limit',
+    );
   });
 
   it('survives cycles, BigInts and getters that throw', function () {

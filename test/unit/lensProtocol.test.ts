@@ -41,16 +41,37 @@ describe('Lens protocol guards', () => {
   it('accepts well-formed host messages and rejects broken ones in the webview', () => {
     assert.equal(isHostToLens({ kind: 'cursor', cursor: { file: 'a.ts', line: 0, character: 3 }, distribution, queryId: 7 }), true);
     assert.equal(isHostToLens({ kind: 'children', distribution: { ...distribution, path: [5] }, queryId: 7 }), true);
-    assert.equal(isHostToLens({ kind: 'children', distribution: { ...distribution, path: [5] } }), false, 'children name their cursor query');
+    assert.equal(
+      isHostToLens({ kind: 'children', distribution: { ...distribution, path: [5] } }),
+      false,
+      'children name their cursor query',
+    );
     assert.equal(isHostToLens({ kind: 'cursor', cursor: { file: 'a.ts', line: 0, character: 3 }, distribution, queryId: -1 }), false);
     assert.equal(isHostToLens({ kind: 'heatmap', summary: null }), true);
     assert.equal(isHostToLens({ kind: 'status', message: 'busy', busy: true }), true);
     assert.equal(isHostToLens({ kind: 'trace', text: 'x', steps: [{ chosen: distribution.top[0], alternatives: [] }] }), true);
     assert.equal(isHostToLens({ kind: 'cursor', cursor: { file: 'a.ts', line: -1, character: 3 }, distribution, queryId: 1 }), false);
-    assert.equal(isHostToLens({ kind: 'children', distribution: { ...distribution, top: [{ id: 5, text: 5, probability: 0.5 }] }, queryId: 1 }), false);
-    assert.equal(isHostToLens({ kind: 'children', distribution: { ...distribution, top: [{ id: 5, text: 'x', probability: 1.5 }] }, queryId: 1 }), false);
+    assert.equal(
+      isHostToLens({ kind: 'children', distribution: { ...distribution, top: [{ id: 5, text: 5, probability: 0.5 }] }, queryId: 1 }),
+      false,
+    );
+    assert.equal(
+      isHostToLens({ kind: 'children', distribution: { ...distribution, top: [{ id: 5, text: 'x', probability: 1.5 }] }, queryId: 1 }),
+      false,
+    );
     assert.equal(isHostToLens({ kind: 'heatmap', summary: { file: 'a', tokens: 1 } }), false);
-    const summary = { file: 'a', mode: 'surprisal', pendingMode: 'rank', tokens: 3, meanBits: 2, perplexity: 4, top1: 1, top10: null, meanEntropyBits: null, lines: [] };
+    const summary = {
+      file: 'a',
+      mode: 'surprisal',
+      pendingMode: 'rank',
+      tokens: 3,
+      meanBits: 2,
+      perplexity: 4,
+      top1: 1,
+      top10: null,
+      meanEntropyBits: null,
+      lines: [],
+    };
     assert.equal(isHostToLens({ kind: 'heatmap', summary }), true);
     assert.equal(isHostToLens({ kind: 'heatmap', summary: { ...summary, top10: -1 } }), false);
     assert.equal(isHostToLens({ kind: 'heatmap', summary: { ...summary, mode: 'colour' } }), false);

@@ -19,7 +19,10 @@ describe('package-lock.json', () => {
     const natives = Object.entries(llama?.optionalDependencies ?? {}).filter(([name]) => name.startsWith('@node-llama-cpp/'));
     assert.ok(natives.length >= 8, `node-llama-cpp names ${natives.length} natives`);
     const missing = natives
-      .filter(([name, version]) => lock.packages[`node_modules/${name}`]?.version !== version || lock.packages[`node_modules/${name}`]?.optional !== true)
+      .filter(
+        ([name, version]) =>
+          lock.packages[`node_modules/${name}`]?.version !== version || lock.packages[`node_modules/${name}`]?.optional !== true,
+      )
       .map(([name, version]) => `${name}@${version}`);
     assert.deepEqual(missing, []);
   });

@@ -5,7 +5,13 @@ import type { MachineInfo } from '../../src/protocol/engineProtocol';
 const GB = 1024 ** 3;
 
 function machine(ramTotalGb: number, ramFreeGb: number, vramTotalGb = 0, vramFreeGb = 0): MachineInfo {
-  return { backend: vramTotalGb > 0 ? 'cuda' : 'cpu', ramTotalBytes: ramTotalGb * GB, ramFreeBytes: ramFreeGb * GB, vramTotalBytes: vramTotalGb * GB, vramFreeBytes: vramFreeGb * GB };
+  return {
+    backend: vramTotalGb > 0 ? 'cuda' : 'cpu',
+    ramTotalBytes: ramTotalGb * GB,
+    ramFreeBytes: ramFreeGb * GB,
+    vramTotalBytes: vramTotalGb * GB,
+    vramFreeBytes: vramFreeGb * GB,
+  };
 }
 
 describe('memoryFit', () => {
@@ -17,7 +23,10 @@ describe('memoryFit', () => {
   it('judges by total RAM, so a need above the free RAM still fits, with a warning', () => {
     const fit = memoryFit({ ramBytes: 12 * GB, vramBytes: 0 }, machine(16, 2));
     assert.equal(fit.fits, true);
-    assert.equal(fit.note, "Needs 12.0 GB of RAM and 0 B of VRAM; only 2.0 GB of this machine's 16.0 GB of RAM is free now, so other programs may be paged out.");
+    assert.equal(
+      fit.note,
+      "Needs 12.0 GB of RAM and 0 B of VRAM; only 2.0 GB of this machine's 16.0 GB of RAM is free now, so other programs may be paged out.",
+    );
   });
 
   it('fits a need of exactly the total RAM and refuses one byte more', () => {
@@ -42,6 +51,9 @@ describe('memoryFit', () => {
 
   it('refuses when both RAM and VRAM are short, naming both totals', () => {
     const fit = memoryFit({ ramBytes: 64 * GB, vramBytes: 16 * GB }, machine(32, 20, 8, 8));
-    assert.deepEqual(fit, { fits: false, note: 'Needs 64.0 GB of RAM and 16.0 GB of VRAM, but this machine has 32.0 GB of RAM and 8.0 GB of VRAM in all.' });
+    assert.deepEqual(fit, {
+      fits: false,
+      note: 'Needs 64.0 GB of RAM and 16.0 GB of VRAM, but this machine has 32.0 GB of RAM and 8.0 GB of VRAM in all.',
+    });
   });
 });

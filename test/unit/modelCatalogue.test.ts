@@ -1,5 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { MODEL_CATALOGUE, catalogueDownload, catalogueFit, estimateRamBytes, expectedDownloadBytes, type CatalogueEntry } from '../../src/core/models/catalogue';
+import {
+  MODEL_CATALOGUE,
+  catalogueDownload,
+  catalogueFit,
+  estimateRamBytes,
+  expectedDownloadBytes,
+  type CatalogueEntry,
+} from '../../src/core/models/catalogue';
 import type { MachineInfo } from '../../src/protocol/engineProtocol';
 
 const GiB = 1024 ** 3;
@@ -44,7 +51,11 @@ describe('model catalogue', () => {
       if (download.refused !== undefined) continue;
       assert.match(e.sha256 ?? '', /^[0-9a-f]{64}$/, e.id);
       assert.match(e.revision ?? '', /^[0-9a-f]{40}$/, e.id);
-      assert.deepEqual(download.params, { uri: `${e.uri.split('#')[0]}#${e.revision}`, expectedBytes: expectedDownloadBytes(e), expectedSha256: e.sha256 });
+      assert.deepEqual(download.params, {
+        uri: `${e.uri.split('#')[0]}#${e.revision}`,
+        expectedBytes: expectedDownloadBytes(e),
+        expectedSha256: e.sha256,
+      });
     }
     assert.deepEqual(catalogueDownload(entry('tinyllama-1.1b-chat')).params, {
       uri: 'hf:TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF/tinyllama-1.1b-chat-v1.0.Q4_K_M.gguf#52e7645ba7c309695bec7ac98f4f005b139cf465',
@@ -55,7 +66,10 @@ describe('model catalogue', () => {
 
   it('refuses to download an entry whose SHA-256 or revision is not pinned, and says what to do instead', () => {
     assert.deepEqual(MODEL_CATALOGUE.filter((e) => catalogueDownload(e).refused !== undefined).map((e) => e.id), ['codellama-7b']);
-    assert.match(catalogueDownload(entry('codellama-7b')).refused ?? '', /CodeLlama 7B is not offered for download: its SHA-256 and Hugging Face revision are not pinned\. Download codellama-7b\.Q4_K_M\.gguf yourself/);
+    assert.match(
+      catalogueDownload(entry('codellama-7b')).refused ?? '',
+      /CodeLlama 7B is not offered for download: its SHA-256 and Hugging Face revision are not pinned\. Download codellama-7b\.Q4_K_M\.gguf yourself/,
+    );
     assert.ok(catalogueDownload({ ...entry('tinyllama-1.1b-chat'), revision: undefined }).refused, 'a SHA-256 alone is not enough');
     assert.ok(catalogueDownload({ ...entry('tinyllama-1.1b-chat'), sha256: undefined }).refused, 'a revision alone is not enough');
   });
@@ -79,6 +93,9 @@ describe('model catalogue', () => {
     for (const e of MODEL_CATALOGUE) assert.equal(catalogueFit(e, eight).fits, true, e.id);
     const four = machine(4 * GiB, 3 * GiB);
     assert.deepEqual(MODEL_CATALOGUE.filter((e) => catalogueFit(e, four).fits).map((e) => e.id), ['tinyllama-1.1b-chat']);
-    assert.match(catalogueFit(entry('llama-2-7b-chat'), four).note, /^Needs 6\.3 GB of RAM and 0 B of VRAM, but this machine has 4\.0 GB of RAM in all\.$/);
+    assert.match(
+      catalogueFit(entry('llama-2-7b-chat'), four).note,
+      /^Needs 6\.3 GB of RAM and 0 B of VRAM, but this machine has 4\.0 GB of RAM in all\.$/,
+    );
   });
 });

@@ -40,7 +40,8 @@ describe('listModelFiles', () => {
   });
 
   it('skips temp files of downloads in progress, whatever they are called', async () => {
-    for (const name of ['m.gguf.ipull', 'm2.gguf.part', 'm3.gguf.download', 'm4.gguf.crdownload', 'm5.gguf.tmp', 'm6.gguf.partial']) put(name);
+    for (const name of ['m.gguf.ipull', 'm2.gguf.part', 'm3.gguf.download', 'm4.gguf.crdownload', 'm5.gguf.tmp', 'm6.gguf.partial'])
+      put(name);
     put('ok.gguf');
     assert.deepEqual(await names(), ['ok.gguf']);
   });
@@ -86,6 +87,8 @@ describe('listModelFiles', () => {
     put('late-00001-of-00002.gguf');
     put('late-00002-of-00002.gguf');
     put('late-00002-of-00002.gguf.ipull');
-    assert.deepEqual(await listModelFiles(dir), [{ path: join(dir, 'big-00001-of-00002.gguf'), name: 'big-00001-of-00002.gguf', sizeBytes: 56 }]);
+    assert.deepEqual(await listModelFiles(dir), [
+      { path: join(dir, 'big-00001-of-00002.gguf'), name: 'big-00001-of-00002.gguf', sizeBytes: 56 },
+    ]);
   });
 });

@@ -32,7 +32,14 @@ interface TinyOptions {
 function tinyLlama(keys: ShapeKeys = {}, options: TinyOptions = {}): GgufWriter {
   const arch = options.arch ?? 'llama';
   const w = new GgufWriter(32).setString('general.architecture', arch).setString('general.name', 'tiny shape test');
-  const facts: ShapeKeys = { context_length: 128, embedding_length: N_EMBD, block_count: 2, 'attention.head_count': 4, 'attention.head_count_kv': 2, ...keys };
+  const facts: ShapeKeys = {
+    context_length: 128,
+    embedding_length: N_EMBD,
+    block_count: 2,
+    'attention.head_count': 4,
+    'attention.head_count_kv': 2,
+    ...keys,
+  };
   for (const [key, value] of Object.entries(facts)) {
     if (typeof value === 'number') w.setUint32(`${arch}.${key}`, value);
     else if (value !== undefined) w.setInt32Array(`${arch}.${key}`, value);
@@ -71,11 +78,17 @@ describe('model shape checks', () => {
   });
 
   it('refuse a context length of 0', () => {
-    assert.equal(problemOf(tinyLlama({ context_length: 0 })), `its llama.context_length is 0; a model needs a context of at least one token.${MISMADE}`);
+    assert.equal(
+      problemOf(tinyLlama({ context_length: 0 })),
+      `its llama.context_length is 0; a model needs a context of at least one token.${MISMADE}`,
+    );
   });
 
   it('refuse a block count of 0, above the blocks present (four billion), or with a block missing', () => {
-    assert.equal(problemOf(tinyLlama({ block_count: 0 })), `its llama.block_count is 0; a model needs at least one block (layer).${MISMADE}`);
+    assert.equal(
+      problemOf(tinyLlama({ block_count: 0 })),
+      `its llama.block_count is 0; a model needs at least one block (layer).${MISMADE}`,
+    );
     assert.equal(problemOf(tinyLlama({ block_count: 4_000_000_000 })),
       `its llama.block_count is 4000000000, but it has no tensors for block 2 (blk.2.*), so it holds fewer blocks than it says.${MISMADE}`);
     assert.equal(problemOf(tinyLlama({ block_count: 3 }, { blocks: [0, 2] })),
@@ -98,20 +111,31 @@ describe('model shape checks', () => {
   });
 
   it('refuse a head count of 0 where blocks have attention weights, but not in a model without attention', () => {
-    assert.equal(problemOf(tinyLlama({ 'attention.head_count': 0, 'attention.head_count_kv': undefined })),
-      `its llama.attention.head_count is 0, but blk.0.attn_q.weight is an attention weight; a model with attention needs at least one attention head.${MISMADE}`);
+    assert.equal(
+      problemOf(tinyLlama({ 'attention.head_count': 0, 'attention.head_count_kv': undefined })),
+      `its llama.attention.head_count is 0, but blk.0.attn_q.weight is an attention weight; a model with attention needs at least one attention head.${MISMADE}`,
+    );
     accepted(tinyLlama({ 'attention.head_count': 0, 'attention.head_count_kv': 0 }, { arch: 'mamba', attentionFree: [0, 1] }));
   });
 
   it('refuse a head count that does not divide the embedding length, unless the header gives the head size', () => {
     assert.equal(problemOf(tinyLlama({ 'attention.head_count': 5, 'attention.head_count_kv': undefined })),
       `its llama.attention.head_count is 5, which does not divide its llama.embedding_length (64) into whole heads.${MISMADE}`);
-    accepted(tinyLlama({ 'attention.head_count': 5, 'attention.head_count_kv': undefined, 'attention.key_length': 16, 'attention.value_length': 16 }));
+    accepted(
+      tinyLlama({
+        'attention.head_count': 5,
+        'attention.head_count_kv': undefined,
+        'attention.key_length': 16,
+        'attention.value_length': 16,
+      }),
+    );
   });
 
   it('refuse a key/value head count of 0, or one that does not divide the head count', () => {
-    assert.equal(problemOf(tinyLlama({ 'attention.head_count_kv': 0 })),
-      `its llama.attention.head_count_kv is 0, but blk.0.attn_q.weight is an attention weight; attention needs at least one key/value head.${MISMADE}`);
+    assert.equal(
+      problemOf(tinyLlama({ 'attention.head_count_kv': 0 })),
+      `its llama.attention.head_count_kv is 0, but blk.0.attn_q.weight is an attention weight; attention needs at least one key/value head.${MISMADE}`,
+    );
     assert.equal(problemOf(tinyLlama({ 'attention.head_count_kv': 3 })),
       `its llama.attention.head_count_kv is 3, which does not divide its llama.attention.head_count (4): ` +
       `each key/value head must serve the same whole number of attention heads.${MISMADE}`);
@@ -133,8 +157,14 @@ describe('model shape checks', () => {
   it("refuse a vocabulary whose size is not token_embd's or output's number of rows", () => {
     assert.equal(problemOf(tinyLlama({}, { outputRows: 9 })),
       `its tokenizer.ggml.tokens lists 8 tokens, but output.weight has 9 rows (one per token); the two must agree.${MISMADE}`);
-    assert.match(problemOf(tinyLlama({}, { embdRows: 7 })) ?? '', /^its tokenizer.ggml.tokens lists 8 tokens, but token_embd.weight has 7 rows/);
-    assert.match(problemOf(tinyLlama({ vocab_size: 9 })) ?? '', /^its llama.vocab_size is 9, but token_embd.weight has 8 rows \(one per token\)/);
+    assert.match(
+      problemOf(tinyLlama({}, { embdRows: 7 })) ?? '',
+      /^its tokenizer.ggml.tokens lists 8 tokens, but token_embd.weight has 7 rows/,
+    );
+    assert.match(
+      problemOf(tinyLlama({ vocab_size: 9 })) ?? '',
+      /^its llama.vocab_size is 9, but token_embd.weight has 8 rows \(one per token\)/,
+    );
     accepted(tinyLlama({ vocab_size: 8 }));
     // An audio decoder's output is not one row per token.
     accepted(tinyLlama({}, { arch: 'wavtokenizer-dec', outputRows: 9 }));
@@ -147,7 +177,16 @@ describe('model shape checks', () => {
     // The shape models' tensors follow the real models'; a stand-in vocabulary (CodeLlama's variants pad it to
     // 32,016 tokens) keeps the headers quick to build.
     const tokens = Array.from({ length: 64 }, (_, i) => `t${i}`);
-    const vocab: SpmVocab = { tokens, scores: tokens.map(() => 0), tokenTypes: tokens.map(() => 1), bos: 1, eos: 2, unk: 0, addBos: true, addEos: false };
+    const vocab: SpmVocab = {
+      tokens,
+      scores: tokens.map(() => 0),
+      tokenTypes: tokens.map(() => 1),
+      bos: 1,
+      eos: 2,
+      unk: 0,
+      addBos: true,
+      addEos: false,
+    };
     for (const name of SHAPE_MODEL_NAMES) accepted(buildShapeGguf(SHAPE_MODELS[name], vocab));
   });
 });

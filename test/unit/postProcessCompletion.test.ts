@@ -462,7 +462,30 @@ describe('postProcessCompletion', () => {
     });
 
     it('never throws, and keeps its promises, on arbitrary text', () => {
-      const pieces = ['(', ')', '[', ']', '{', '}', '"', "'", '`', '//', '#', '/*', '\\', ':', ';', ' ', '\t', '\n', '\r\n', 'x', 'if', '    '];
+      const pieces = [
+        '(',
+        ')',
+        '[',
+        ']',
+        '{',
+        '}',
+        '"',
+        "'",
+        '`',
+        '//',
+        '#',
+        '/*',
+        '\\',
+        ':',
+        ';',
+        ' ',
+        '\t',
+        '\n',
+        '\r\n',
+        'x',
+        'if',
+        '    ',
+      ];
       let seed = 7;
       const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
       const randomText = () => Array.from({ length: next() % 24 }, () => pieces[next() % pieces.length] ?? '').join('');

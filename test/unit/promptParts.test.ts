@@ -34,13 +34,20 @@ describe('planContextFit', function () {
   it('cuts the context from its end, keeping what the room allows minus the slack', function () {
     // room 412 − overhead 40 − slack 8 = 364 tokens kept of 1000.
     assert.equal(CUT_SLACK_TOKENS, 8);
-    assert.deepEqual(planContextFit({ ...base, promptTokens: 1045 }, 'the selection', true), { kind: 'cut', keepTokens: 364, cutTokens: 636 });
+    assert.deepEqual(planContextFit({ ...base, promptTokens: 1045 }, 'the selection', true), {
+      kind: 'cut',
+      keepTokens: 364,
+      cutTokens: 636,
+    });
   });
 
   it('refuses instead of cutting when cutting is not allowed, naming the context', function () {
     const plan = planContextFit({ ...base, promptTokens: 1045 }, 'the selection', false);
     assert.equal(plan.kind, 'tooLong');
-    assert.match(plan.kind === 'tooLong' ? plan.reason : '', /^The selection is too long: the prompt needs 1045 tokens plus 100 for the answer, and the model's context holds 512\./);
+    assert.match(
+      plan.kind === 'tooLong' ? plan.reason : '',
+      /^The selection is too long: the prompt needs 1045 tokens plus 100 for the answer, and the model's context holds 512\./,
+    );
   });
 
   it('refuses when even the prompt without context does not leave room', function () {

@@ -1,7 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { RestartBackoff } from '../../src/core/RestartBackoff';
 
-const options = (extra: Partial<{ baseMs: number; maxMs: number }> = {}) => ({ baseMs: 100, maxMs: 350, giveUpAfter: 3, windowMs: 60_000, ...extra });
+const options = (extra: Partial<{ baseMs: number; maxMs: number }> = {}) => ({
+  baseMs: 100,
+  maxMs: 350,
+  giveUpAfter: 3,
+  windowMs: 60_000,
+  ...extra,
+});
 
 describe('RestartBackoff', () => {
   it('restarts at once after a single crash, then backs off exponentially up to a cap', () => {

@@ -14,7 +14,12 @@ describe('scoreWindows', () => {
 
   for (const hasBos of [true, false]) {
     it(`scores every token once, with at least the overlap before it, in windows of at most a context (${hasBos ? 'BOS' : 'no BOS'})`, () => {
-      for (const [count, contextSize] of [[17, 16], [100, 16], [20_001, 4096], [5000, 512]] as const) {
+      for (const [count, contextSize] of [
+        [17, 16],
+        [100, 16],
+        [20_001, 4096],
+        [5000, 512],
+      ] as const) {
         const windows = scoreWindows(count, contextSize, hasBos);
         const overlap = windowOverlap(contextSize);
         const scored: number[] = [];
@@ -23,7 +28,10 @@ describe('scoreWindows', () => {
           if (index > 0) assert.equal(window.scoreStart - window.contextStart, overlap, `window ${index} starts with the overlap`);
           for (let token = window.scoreStart; token < window.end; token++) scored.push(token);
         });
-        assert.deepEqual(scored, Array.from({ length: count - 1 }, (_, i) => i + 1));
+        assert.deepEqual(
+          scored,
+          Array.from({ length: count - 1 }, (_, i) => i + 1),
+        );
       }
     });
   }

@@ -67,7 +67,11 @@ describe('split GGUF models', () => {
   });
 
   it("name the parts as llama.cpp finds them from part 1's name", () => {
-    assert.deepEqual(splitPartNames('model-00001-of-00003.gguf', 3), ['model-00001-of-00003.gguf', 'model-00002-of-00003.gguf', 'model-00003-of-00003.gguf']);
+    assert.deepEqual(splitPartNames('model-00001-of-00003.gguf', 3), [
+      'model-00001-of-00003.gguf',
+      'model-00002-of-00003.gguf',
+      'model-00003-of-00003.gguf',
+    ]);
     assert.equal(splitPartNames('model-00002-of-00003.gguf', 3), undefined, 'not part 1');
     assert.equal(splitPartNames('model-00001-of-00002.gguf', 3), undefined, 'another count');
     assert.equal(splitPartNames('model.gguf', 2), undefined);

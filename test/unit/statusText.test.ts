@@ -3,8 +3,20 @@ import { statusText } from '../../src/extension/statusText';
 import type { ModelInfo } from '../../src/protocol/engineProtocol';
 
 const info: ModelInfo = {
-  name: 'CodeLlama 7B', filePath: '/models/codellama.gguf', architecture: 'llama', sizeBytes: 3_825_000_000,
-  trainContextLength: 16384, contextSize: 4096, hasFim: true, fimLayout: 'spm', hasChatTemplate: false, chatWrapper: 'General', chatWrapperSource: 'fallback', backend: 'cuda', gpuLayers: 33, threads: 2,
+  name: 'CodeLlama 7B',
+  filePath: '/models/codellama.gguf',
+  architecture: 'llama',
+  sizeBytes: 3_825_000_000,
+  trainContextLength: 16384,
+  contextSize: 4096,
+  hasFim: true,
+  fimLayout: 'spm',
+  hasChatTemplate: false,
+  chatWrapper: 'General',
+  chatWrapperSource: 'fallback',
+  backend: 'cuda',
+  gpuLayers: 33,
+  threads: 2,
 };
 
 describe('statusText', () => {
@@ -25,7 +37,10 @@ describe('statusText', () => {
   });
 
   it('says which chat format prompts use and where it came from', () => {
-    assert.match(statusText({ kind: 'ready', info }).tooltip, /Prompts: General chat format \(general fallback; the model has no chat template\)/);
+    assert.match(
+      statusText({ kind: 'ready', info }).tooltip,
+      /Prompts: General chat format \(general fallback; the model has no chat template\)/,
+    );
     const chat = statusText({ kind: 'ready', info: { ...info, chatWrapper: 'Llama2Chat', chatWrapperSource: 'template' } }).tooltip;
     assert.match(chat, /Prompts: Llama2Chat chat format \(from the model's chat template\)/);
   });

@@ -35,7 +35,10 @@ function readAll(archive: Uint8Array, chunkSize = archive.length): Read[] {
   return out;
 }
 
-const summary = (reads: Read[]) => reads.map(({ entry, text }) => `${entry.kind} ${entry.path} ${entry.mode.toString(8)}${text === undefined ? '' : ` ${JSON.stringify(text)}`}`);
+const summary = (reads: Read[]) =>
+  reads.map(
+    ({ entry, text }) => `${entry.kind} ${entry.path} ${entry.mode.toString(8)}${text === undefined ? '' : ` ${JSON.stringify(text)}`}`,
+  );
 
 describe('TarReader', () => {
   const big = 'x'.repeat(1500) + 'end';
@@ -100,7 +103,10 @@ describe('TarReader', () => {
       tarEntry({ name: 'package/fifo', type: '6' }),
       tarEntry({ name: 'package/after', data: 'ok' }),
     ]));
-    assert.deepEqual(reads.map((r) => `${r.entry.kind}:${r.entry.type}:${r.entry.path}`), ['other:2:package/link', 'other:6:package/fifo', 'file:0:package/after']);
+    assert.deepEqual(
+      reads.map((r) => `${r.entry.kind}:${r.entry.type}:${r.entry.path}`),
+      ['other:2:package/link', 'other:6:package/fifo', 'file:0:package/after'],
+    );
   });
 
   it('reads base-256 sizes, and an old-style file name ending in "/" as a directory', () => {
@@ -140,7 +146,16 @@ describe('packageEntryPath', () => {
   });
 
   it('refuses paths that could land outside the package folder', () => {
-    for (const path of ['/etc/passwd', 'package/../../evil', '../x', 'package/a/../../b', 'package\\..\\x', 'C:/x', 'package/a:stream', 'package/a\0b']) {
+    for (const path of [
+      '/etc/passwd',
+      'package/../../evil',
+      '../x',
+      'package/a/../../b',
+      'package\\..\\x',
+      'C:/x',
+      'package/a:stream',
+      'package/a\0b',
+    ]) {
       assert.throws(() => packageEntryPath(path), /unsafe path/, path);
     }
   });

@@ -18,7 +18,10 @@ describe('thread count', function () {
   });
 
   it('the settings reader says when it capped the setting', function () {
-    assert.deepEqual(threadSetting(100_000, 8), { threads: 8, problem: "llamaLens.threads is 100000, more than this machine's 8 cores; using 8." });
+    assert.deepEqual(threadSetting(100_000, 8), {
+      threads: 8,
+      problem: "llamaLens.threads is 100000, more than this machine's 8 cores; using 8.",
+    });
     assert.deepEqual(threadSetting(8, 8), { threads: 8 });
     assert.deepEqual(threadSetting(0, 8), { threads: 0 });
   });

@@ -9,9 +9,17 @@ describe('completion inspector marks', () => {
   });
 
   it('does not mark a chosen token inside the list, whether the list holds it or leaves it out', () => {
-    assert.equal(chosenOutsideListed({ chosen: token(1, 0.5), alternatives: [token(2, 0.2), token(3, 0.1)] }), false, 'the greedy choice, listed apart');
+    assert.equal(
+      chosenOutsideListed({ chosen: token(1, 0.5), alternatives: [token(2, 0.2), token(3, 0.1)] }),
+      false,
+      'the greedy choice, listed apart',
+    );
     assert.equal(chosenOutsideListed({ chosen: token(3, 0.1), alternatives: [token(1, 0.5), token(3, 0.1)] }), false, 'listed');
-    assert.equal(chosenOutsideListed({ chosen: token(4, 0.2), alternatives: [token(1, 0.5), token(3, 0.1)] }), false, 'between listed ones');
+    assert.equal(
+      chosenOutsideListed({ chosen: token(4, 0.2), alternatives: [token(1, 0.5), token(3, 0.1)] }),
+      false,
+      'between listed ones',
+    );
   });
 
   it('does not mark a tie with the last listed token, nor a step with nothing listed', () => {

@@ -18,7 +18,9 @@ function tinyModel(edit: (w: GgufWriter) => void = () => undefined): Buffer {
   w.setString('tokenizer.ggml.model', 'llama').setStringArray('tokenizer.ggml.tokens', TOKENS);
   w.setFloat32Array('tokenizer.ggml.scores', TOKENS.map(() => 0)).setInt32Array('tokenizer.ggml.token_type', TOKENS.map(() => 1));
   w.addTensor('token_embd.weight', [N_EMBD, TOKENS.length], GgmlType.F32, float32Data(new Float32Array(N_EMBD * TOKENS.length)));
-  w.addTensor('output.weight', [N_EMBD, TOKENS.length], GgmlType.Q4_0, () => [quantizeQ4_0(new Float32Array(N_EMBD * TOKENS.length).fill(0.5))]);
+  w.addTensor('output.weight', [N_EMBD, TOKENS.length], GgmlType.Q4_0, () => [
+    quantizeQ4_0(new Float32Array(N_EMBD * TOKENS.length).fill(0.5)),
+  ]);
   w.addTensor('output_norm.weight', [N_EMBD], GgmlType.F32, float32Data(new Float32Array(N_EMBD).fill(1)));
   edit(w);
   const dir = mkdtempSync(join(tmpdir(), 'llama-lens-gguf-'));
@@ -60,7 +62,10 @@ describe('validateGgufHeader', () => {
       const check = validateGgufHeader(model.subarray(0, given), model.length);
       if (check.ok) break;
       assert.ok('needBytes' in check, JSON.stringify(check));
-      assert.ok(check.needBytes >= Math.min(2 * given, model.length) && check.needBytes <= model.length, `asked ${check.needBytes} after ${given}`);
+      assert.ok(
+        check.needBytes >= Math.min(2 * given, model.length) && check.needBytes <= model.length,
+        `asked ${check.needBytes} after ${given}`,
+      );
       asked.push(check.needBytes);
       given = check.needBytes;
     }
@@ -70,7 +75,10 @@ describe('validateGgufHeader', () => {
   it('gives up with a problem when a header would run past 64 MiB', () => {
     const huge = withU64(model, entryNamed(layout, 'general.name').valueAt, LONGEST_HEADER_BYTES + 1);
     const check = validateGgufHeader(huge.subarray(0, 4096), 2 * LONGEST_HEADER_BYTES + 4096);
-    assert.match(problemOf(check), /^its header goes on past 64 MiB, far longer than any model's\. The file is probably incomplete or corrupt/);
+    assert.match(
+      problemOf(check),
+      /^its header goes on past 64 MiB, far longer than any model's\. The file is probably incomplete or corrupt/,
+    );
   });
 
   it('names an empty file', () => {
@@ -82,7 +90,10 @@ describe('validateGgufHeader', () => {
     assert.match(problem(Buffer.from('just some text, not a model\n')), notGguf);
     assert.match(problem(Buffer.concat([Buffer.from('GGUX'), model.subarray(4)])), notGguf);
     assert.match(problem(Buffer.from('no')), notGguf);
-    assert.match(problem(Buffer.concat([Buffer.from('tjgg'), model.subarray(4)])), /^it is a model in the old GGML format \(it starts with "tjgg"\)/);
+    assert.match(
+      problem(Buffer.concat([Buffer.from('tjgg'), model.subarray(4)])),
+      /^it is a model in the old GGML format \(it starts with "tjgg"\)/,
+    );
   });
 
   it('refuses GGUF version 1, unknown versions and a big-endian file', () => {
@@ -100,25 +111,40 @@ describe('validateGgufHeader', () => {
     const minimum = 24 + 13 * entries + 32 * layout.tensors.length;
     for (let cut = 1; cut < layout.infosEnd; cut++) {
       const said = problem(model.subarray(0, cut));
-      const expected = cut >= 24 && cut < minimum
-        ? `its header declares ${entries} metadata entries and 3 tensors, which take at least ${minimum} bytes, but the file ends at byte ${cut}. `
-        : `the file ends inside its header (at byte ${cut}), so its header cannot be read. `;
-      assert.equal(said, `${expected}The file is probably incomplete or corrupt: download it again or pick another model file.`, `cut at ${cut}`);
+      const expected =
+        cut >= 24 && cut < minimum
+          ? `its header declares ${entries} metadata entries and 3 tensors, which take at least ${minimum} bytes, but the file ends at byte ${cut}. `
+          : `the file ends inside its header (at byte ${cut}), so its header cannot be read. `;
+      assert.equal(
+        said,
+        `${expected}The file is probably incomplete or corrupt: download it again or pick another model file.`,
+        `cut at ${cut}`,
+      );
     }
   });
 
   it('calls a file cut off in its tensor data incomplete', () => {
     const cut = layout.dataStart + 100;
-    assert.match(problem(model.subarray(0, cut)), new RegExp(
-      `^the file is incomplete: its tensor data should run to byte ${model.length}, but the file ends at byte ${cut} \\(\\d+% of it is there\\)\\. ` +
-      'It was probably cut short by an interrupted download or copy'));
+    assert.match(
+      problem(model.subarray(0, cut)),
+      new RegExp(
+        `^the file is incomplete: its tensor data should run to byte ${model.length}, but the file ends at byte ${cut} \\(\\d+% of it is there\\)\\. ` +
+          'It was probably cut short by an interrupted download or copy',
+      ),
+    );
     assert.match(problem(model.subarray(0, layout.infosEnd)), /^the file is incomplete/);
   });
 
   it('refuses absurd tensor and metadata counts, and counts the file has no room for', () => {
     assert.match(problem(withU64(model, 8, 2n ** 40n)), /^its header declares 1099511627776 tensors, far more than any model has/);
-    assert.match(problem(withU64(model, 16, 2n ** 64n - 1n)), /^its header declares 18446744073709552000 metadata entries, far more than any model has/);
-    assert.match(problem(withU64(model, 16, 100_000)), /^its header declares 100000 metadata entries and 3 tensors, which take at least 1300120 bytes, but the file ends at byte \d+\./);
+    assert.match(
+      problem(withU64(model, 16, 2n ** 64n - 1n)),
+      /^its header declares 18446744073709552000 metadata entries, far more than any model has/,
+    );
+    assert.match(
+      problem(withU64(model, 16, 100_000)),
+      /^its header declares 100000 metadata entries and 3 tensors, which take at least 1300120 bytes, but the file ends at byte \d+\./,
+    );
   });
 
   it('refuses a string length larger than the file', () => {
@@ -128,7 +154,10 @@ describe('validateGgufHeader', () => {
     const keyAt = name.valueAt - 4 - 'general.name'.length - 8;
     assert.match(problem(withU64(model, keyAt, 2n ** 40n)), /^the key of metadata entry \d+ claims a string of 1099511627776 bytes/);
     const tokens = entryNamed(layout, 'tokenizer.ggml.tokens');
-    assert.match(problem(withU64(model, (tokens.countAt ?? 0) + 8, 2n ** 40n)), /^value 1 of metadata entry \d+ \("tokenizer.ggml.tokens"\) claims a string/);
+    assert.match(
+      problem(withU64(model, (tokens.countAt ?? 0) + 8, 2n ** 40n)),
+      /^value 1 of metadata entry \d+ \("tokenizer.ggml.tokens"\) claims a string/,
+    );
     assert.match(problem(withU64(model, tensor('output.weight').nameAt, 2n ** 40n)), /^the name of tensor 2 claims a string/);
   });
 
@@ -138,7 +167,10 @@ describe('validateGgufHeader', () => {
     const tokens = entryNamed(layout, 'tokenizer.ggml.tokens');
     assert.match(problem(withU32(model, tokens.valueAt, 9)), /^metadata entry \d+ \("tokenizer.ggml.tokens"\) is an array of arrays/);
     assert.match(problem(withU32(model, tokens.valueAt, 77)), /has an unknown value type \(77\)/);
-    assert.match(problem(withU64(model, tokens.countAt ?? 0, 2n ** 40n)), /^metadata entry \d+ \("tokenizer.ggml.tokens"\) claims an array of 1099511627776 values/);
+    assert.match(
+      problem(withU64(model, tokens.countAt ?? 0, 2n ** 40n)),
+      /^metadata entry \d+ \("tokenizer.ggml.tokens"\) claims an array of 1099511627776 values/,
+    );
   });
 
   it('refuses an alignment that is not a power of two or not a u32', () => {
@@ -150,33 +182,63 @@ describe('validateGgufHeader', () => {
   it('refuses a vocabulary whose arrays disagree in length, or that is not an array', () => {
     const short = withShortScores(model);
     assert.equal(short.length, model.length);
-    assert.match(problem(short), new RegExp(`^its vocabulary's arrays disagree in length \\(tokenizer.ggml.tokens has ${TOKENS.length} entries, ` +
-      `tokenizer.ggml.scores has ${TOKENS.length - 1} entries, tokenizer.ggml.token_type has ${TOKENS.length} entries\\)\\.`));
-    assert.match(problem(tinyModel((w) => w.setFloat32('tokenizer.ggml.scores', 0))), /^its tokenizer.ggml.scores entry should be an array but is not\./);
+    assert.match(
+      problem(short),
+      new RegExp(
+        `^its vocabulary's arrays disagree in length \\(tokenizer.ggml.tokens has ${TOKENS.length} entries, ` +
+          `tokenizer.ggml.scores has ${TOKENS.length - 1} entries, tokenizer.ggml.token_type has ${TOKENS.length} entries\\)\\.`,
+      ),
+    );
+    assert.match(
+      problem(tinyModel((w) => w.setFloat32('tokenizer.ggml.scores', 0))),
+      /^its tokenizer.ggml.scores entry should be an array but is not\./,
+    );
   });
 
   it('refuses bad tensor infos: name length, dimension count, a zero dimension, an unknown type, rows not in blocks', () => {
     assert.match(problem(tinyModel((w) => w.addTensor('x'.repeat(64), [N_EMBD], GgmlType.F32, float32Data(new Float32Array(N_EMBD))))),
       /^the name of tensor 4 is 64 bytes long; llama.cpp allows at most 63\./);
     const embd = tensor('token_embd.weight');
-    assert.match(problem(withU32(model, embd.dimsCountAt, 5)), /^tensor 1 \("token_embd.weight"\) has 5 dimensions; a GGUF tensor has 1 to 4\./);
+    assert.match(
+      problem(withU32(model, embd.dimsCountAt, 5)),
+      /^tensor 1 \("token_embd.weight"\) has 5 dimensions; a GGUF tensor has 1 to 4\./,
+    );
     assert.match(problem(withU32(model, embd.dimsCountAt, 0)), /^tensor 1 \("token_embd.weight"\) has 0 dimensions/);
     assert.match(problem(withU64(model, embd.dimsAt, 0)), /^tensor 1 \("token_embd.weight"\) has a dimension of 0\./);
-    assert.match(problem(withU64(model, embd.dimsAt + 8, 2n ** 62n)), /^tensor 1 \("token_embd.weight"\) declares more elements than a tensor can have\./);
+    assert.match(
+      problem(withU64(model, embd.dimsAt + 8, 2n ** 62n)),
+      /^tensor 1 \("token_embd.weight"\) declares more elements than a tensor can have\./,
+    );
     for (const type of [4, 31, 43, 99]) {
-      assert.match(problem(withU32(model, embd.typeAt, type)), new RegExp(`^tensor 1 \\("token_embd.weight"\\) has an unknown ggml type \\(${type}\\)\\.`));
+      assert.match(
+        problem(withU32(model, embd.typeAt, type)),
+        new RegExp(`^tensor 1 \\("token_embd.weight"\\) has an unknown ggml type \\(${type}\\)\\.`),
+      );
     }
     const output = tensor('output.weight');
-    assert.match(problem(withU64(model, output.dimsAt, 48)), /^tensor 2 \("output.weight"\) has rows of 48 values, but Q4_0 stores values in blocks of 32\./);
+    assert.match(
+      problem(withU64(model, output.dimsAt, 48)),
+      /^tensor 2 \("output.weight"\) has rows of 48 values, but Q4_0 stores values in blocks of 32\./,
+    );
   });
 
   it('refuses tensor offsets that are misaligned, beyond the end of the file, or out of place', () => {
     const output = tensor('output.weight');
-    assert.match(problem(withU64(model, output.offsetAt, output.offset + 4n)), /^tensor 2 \("output.weight"\) starts at data offset \d+, which is not a multiple of the file's alignment \(32\)\./);
+    assert.match(
+      problem(withU64(model, output.offsetAt, output.offset + 4n)),
+      /^tensor 2 \("output.weight"\) starts at data offset \d+, which is not a multiple of the file's alignment \(32\)\./,
+    );
     const far = 2n ** 33n;
-    assert.match(problem(withU64(model, output.offsetAt, far)),
-      new RegExp(`^tensor 2 \\("output.weight"\\) points at byte ${BigInt(layout.dataStart) + far}, beyond the end of the file \\(${model.length} bytes\\)\\.`));
-    assert.match(problem(withU64(model, output.offsetAt, 0)), new RegExp(`^tensor 2 \\("output.weight"\\) is at data offset 0, but the tensors before it end at ${output.offset}\\.`));
+    assert.match(
+      problem(withU64(model, output.offsetAt, far)),
+      new RegExp(
+        `^tensor 2 \\("output.weight"\\) points at byte ${BigInt(layout.dataStart) + far}, beyond the end of the file \\(${model.length} bytes\\)\\.`,
+      ),
+    );
+    assert.match(
+      problem(withU64(model, output.offsetAt, 0)),
+      new RegExp(`^tensor 2 \\("output.weight"\\) is at data offset 0, but the tensors before it end at ${output.offset}\\.`),
+    );
   });
 
   it('never throws on a header with any one byte corrupted', () => {

@@ -68,14 +68,24 @@ describe('workspace settings', function () {
     });
 
     it('a machine setting is ignored even in a trusted workspace; the restricted ones it applies are logged', function () {
-      assert.deepEqual(ignoredWorkspaceSettings([{ key: 'llamaLens.modelPath', applied: false }], true), [{ key: 'llamaLens.modelPath', reason: 'machine' }]);
-      assert.deepEqual(restrictedOverrides([{ key: 'llamaLens.threads', applied: true }, { key: 'llamaLens.completions.enabled', applied: true }]), ['llamaLens.threads']);
+      assert.deepEqual(ignoredWorkspaceSettings([{ key: 'llamaLens.modelPath', applied: false }], true), [
+        { key: 'llamaLens.modelPath', reason: 'machine' },
+      ]);
+      assert.deepEqual(
+        restrictedOverrides([
+          { key: 'llamaLens.threads', applied: true },
+          { key: 'llamaLens.completions.enabled', applied: true },
+        ]),
+        ['llamaLens.threads'],
+      );
     });
   });
 
   describe('package.json', function () {
     it('declares machine scope for exactly the machine settings', function () {
-      const machine = Object.entries(manifest.contributes.configuration.properties).filter(([, p]) => p.scope === 'machine').map(([key]) => key);
+      const machine = Object.entries(manifest.contributes.configuration.properties)
+        .filter(([, p]) => p.scope === 'machine')
+        .map(([key]) => key);
       assert.deepEqual(machine.sort(), [...MACHINE_SETTINGS].sort());
     });
 

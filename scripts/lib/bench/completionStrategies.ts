@@ -12,7 +12,11 @@ import { mean, median, percentile } from './summary';
 import { typingPositions, type KeystrokeSample, type Strategy, type TypingPosition } from './typingReplay';
 
 /** Source files whose lines are typed again (repository-relative; the GPU kit carries them). */
-export const TYPING_SOURCES = ['src/core/postProcessCompletion.ts', 'src/engine/inference/completeFim.ts', 'scripts/lib/gguf/GgufWriter.ts'];
+export const TYPING_SOURCES = [
+  'src/core/postProcessCompletion.ts',
+  'src/engine/inference/completeFim.ts',
+  'scripts/lib/gguf/GgufWriter.ts',
+];
 
 /** Where typing is replayed: two positions in each source file, 10 characters each; quick: one position, 4 characters. */
 export function replayPositions(root: string, quick: boolean): TypingPosition[] {
@@ -38,7 +42,19 @@ export const THINK_MS = 120;
 
 export function engineParams(prefix: string, suffix: string, layout: 'spm' | 'psm', stopAtNewline = true): CompleteParams {
   const { budgets, maxTokens, maxPromptMs, maxGenerationMs } = SETTINGS;
-  return { prefix, suffix, extraContext: '', budgets, maxTokens, stopAtNewline, layout, maxPromptMs, maxGenerationMs, alternatives: 1, trace: false };
+  return {
+    prefix,
+    suffix,
+    extraContext: '',
+    budgets,
+    maxTokens,
+    stopAtNewline,
+    layout,
+    maxPromptMs,
+    maxGenerationMs,
+    alternatives: 1,
+    trace: false,
+  };
 }
 
 /** Decode speed is measured on 64 generated tokens after the first 1,500 characters of a source file, median of 3. */
@@ -54,10 +70,22 @@ export function decodeParams(root: string): CompleteParams {
 
 /** The host pipeline and the engine as the extension uses them: KV reuse, memory of suggestions, prefetch. */
 export function lensStrategy(client: EngineClient, modelPath: string): Strategy {
-  const pipeline = new CompletionPipeline((params, signal) => client.request('complete', params, { signal }), realClock, () => SETTINGS, () => modelPath);
+  const pipeline = new CompletionPipeline(
+    (params, signal) => client.request('complete', params, { signal }),
+    realClock,
+    () => SETTINGS,
+    () => modelPath,
+  );
   return async (prefix, suffix) => {
-    const answer = await pipeline.complete({ prefix, suffix, extraContext: '', singleLine: true, maxLines: 1, manual: false }, new AbortController().signal);
-    return { evaluatedTokens: answer?.result?.evaluatedTokens ?? 0, generatedTokens: answer?.result?.generatedTokens ?? 0, source: answer?.source ?? 'none' };
+    const answer = await pipeline.complete(
+      { prefix, suffix, extraContext: '', singleLine: true, maxLines: 1, manual: false },
+      new AbortController().signal,
+    );
+    return {
+      evaluatedTokens: answer?.result?.evaluatedTokens ?? 0,
+      generatedTokens: answer?.result?.generatedTokens ?? 0,
+      source: answer?.source ?? 'none',
+    };
   };
 }
 

@@ -14,15 +14,24 @@ export function cpuLoad(modelPath: string, promptLookup: boolean): LoadParams {
 
 /** The built engine process, its warnings and errors on stderr. The caller disposes it. */
 export function startEngine(root: string): EngineClient {
-  return new EngineClient({ enginePath: join(root, 'dist', 'engine.mjs'), log: (level, message) => level !== 'info' && console.error(`[engine ${level}] ${message}`) });
+  return new EngineClient({
+    enginePath: join(root, 'dist', 'engine.mjs'),
+    log: (level, message) => level !== 'info' && console.error(`[engine ${level}] ${message}`),
+  });
 }
 
-export async function withEngine<T>(root: string, load: LoadParams, use: (client: EngineClient, info: ModelInfo) => Promise<T>): Promise<T> {
+export async function withEngine<T>(
+  root: string,
+  load: LoadParams,
+  use: (client: EngineClient, info: ModelInfo) => Promise<T>,
+): Promise<T> {
   const client = startEngine(root);
   try {
     const info = await client.request('load', load);
     const offload = info.backend === 'cpu' ? '' : `, ${info.gpuLayers} layers on ${info.backend}`;
-    console.log(`  engine: ${info.name}, ${info.threads} threads${offload}, FIM ${info.hasFim ? info.fimLayout : 'none'}, prompt lookup ${load.promptLookup ? 'on' : 'off'}`);
+    console.log(
+      `  engine: ${info.name}, ${info.threads} threads${offload}, FIM ${info.hasFim ? info.fimLayout : 'none'}, prompt lookup ${load.promptLookup ? 'on' : 'off'}`,
+    );
     return await use(client, info);
   } finally {
     client.dispose();

@@ -9,7 +9,12 @@ import type { GpuSetting, SurprisalDetail } from '../../../src/protocol/enginePr
 import { withRawSequence } from './rawLlama';
 
 /** Source files joined into the scored text (repository-relative; the GPU kit carries them). */
-export const HEATMAP_SOURCES = ['src/core/postProcessCompletion.ts', 'src/engine/inference/completeFim.ts', 'scripts/lib/gguf/GgufWriter.ts', 'src/core/ContextRing.ts'];
+export const HEATMAP_SOURCES = [
+  'src/core/postProcessCompletion.ts',
+  'src/engine/inference/completeFim.ts',
+  'scripts/lib/gguf/GgufWriter.ts',
+  'src/core/ContextRing.ts',
+];
 
 export interface RawHeatmapBaselines {
   /** The sources cut to `tokens` tokens, decoded back to text. */
@@ -55,7 +60,12 @@ export interface EngineHeatmap {
 }
 
 /** The engine's whole-file surprisal pass at `detail`, `runs` times from scratch (scoreFrom 0). */
-export async function engineHeatmap(client: EngineClient, text: string, runs: number, detail: SurprisalDetail = 'bits'): Promise<EngineHeatmap> {
+export async function engineHeatmap(
+  client: EngineClient,
+  text: string,
+  runs: number,
+  detail: SurprisalDetail = 'bits',
+): Promise<EngineHeatmap> {
   const heatmapMs: number[] = [];
   let scored = 0;
   for (let run = 0; run < runs; run++) {

@@ -22,11 +22,16 @@ export interface NodeInspector {
 }
 
 export async function openNodeInspector(pid: number): Promise<NodeInspector> {
-  if (typeof WebSocket !== 'function') throw new Error('No global WebSocket: run this script with Node 22+, or Node 20 with --experimental-websocket.');
+  if (typeof WebSocket !== 'function') {
+    throw new Error('No global WebSocket: run this script with Node 22+, or Node 20 with --experimental-websocket.');
+  }
   const busy = await debuggerUrl().catch(() => undefined);
   if (busy) throw new Error(`Port ${INSPECTOR_PORT} already has an inspector (${busy}): close it first.`);
   process.kill(pid, 'SIGUSR1');
-  const url = await waitFor(() => debuggerUrl().catch(() => undefined), { timeoutMs: 10_000, message: `process ${pid}'s inspector on port ${INSPECTOR_PORT} (after SIGUSR1)` });
+  const url = await waitFor(() => debuggerUrl().catch(() => undefined), {
+    timeoutMs: 10_000,
+    message: `process ${pid}'s inspector on port ${INSPECTOR_PORT} (after SIGUSR1)`,
+  });
   const socket = new WebSocket(url!);
   await new Promise<void>((resolve, reject) => {
     socket.addEventListener('open', () => resolve(), { once: true });
@@ -59,7 +64,10 @@ export async function openNodeInspector(pid: number): Promise<NodeInspector> {
       return usedSize / 1024 / 1024;
     },
     async evaluate<T>(expression: string) {
-      const { result, exceptionDetails } = (await send('Runtime.evaluate', { expression, returnByValue: true })) as { result: { value: T }; exceptionDetails?: { text: string } };
+      const { result, exceptionDetails } = (await send('Runtime.evaluate', { expression, returnByValue: true })) as {
+        result: { value: T };
+        exceptionDetails?: { text: string };
+      };
       if (exceptionDetails) throw new Error(`${expression} threw in process ${pid}: ${exceptionDetails.text}`);
       return result.value;
     },

@@ -18,7 +18,11 @@ function sample(): CpuSample {
   // The process's own utime and stime: fields 14 and 15, counted after the command name's closing parenthesis.
   const own = readFileSync('/proc/self/stat', 'utf8');
   const after = own.slice(own.lastIndexOf(')') + 2).split(' ');
-  return { busy: user + nice + system + irq + softirq + steal, total: user + nice + system + idle + iowait + irq + softirq + steal, self: Number(after[11]) + Number(after[12]) };
+  return {
+    busy: user + nice + system + irq + softirq + steal,
+    total: user + nice + system + idle + iowait + irq + softirq + steal,
+    self: Number(after[11]) + Number(after[12]),
+  };
 }
 
 /** Cores that processes other than this one kept busy between two samples. */

@@ -9,7 +9,13 @@ export interface RawDecode {
   generatedTokens: number;
 }
 
-export async function rawDecodeSpeed(modelPath: string, prompt: string, maxTokens: number, runs: number, gpu: GpuSetting = 'cpu'): Promise<RawDecode[]> {
+export async function rawDecodeSpeed(
+  modelPath: string,
+  prompt: string,
+  maxTokens: number,
+  runs: number,
+  gpu: GpuSetting = 'cpu',
+): Promise<RawDecode[]> {
   return withRawSequence(modelPath, gpu, async ({ model, sequence, promptTokens }) => {
     const results: RawDecode[] = [];
     const tokens = promptTokens(prompt);

@@ -23,7 +23,10 @@ export async function withRawSequence<T>(modelPath: string, gpu: GpuSetting, use
     try {
       const context = await model.createContext({ contextSize: 2048, threads: llama.cpuMathCores, sequences: 1 });
       try {
-        const promptTokens = (text: string) => [...(model.tokens.bos === null ? [] : [model.tokens.bos]), ...model.tokenize(text, false, 'trimLeadingSpace')];
+        const promptTokens = (text: string) => [
+          ...(model.tokens.bos === null ? [] : [model.tokens.bos]),
+          ...model.tokenize(text, false, 'trimLeadingSpace'),
+        ];
         return await use({ model, sequence: context.getSequence(), promptTokens });
       } finally {
         await context.dispose();

@@ -30,13 +30,16 @@ export function compareDistributions(reference: DistributionResult, candidate: D
   if (reference.contextTokens.join(',') !== candidate.contextTokens.join(',')) note('the two backends tokenized the text differently');
   const all = [decodeProbabilities(reference.sortedProbabilities), decodeProbabilities(candidate.sortedProbabilities)] as const;
   if (all[0].length !== all[1].length) note(`the distributions cover ${all[0].length} and ${all[1].length} tokens`);
-  for (let rank = 0; rank < Math.min(all[0].length, all[1].length); rank++) compare(`probability at rank ${rank}`, all[0][rank] ?? NaN, all[1][rank] ?? NaN);
+  for (let rank = 0; rank < Math.min(all[0].length, all[1].length); rank++)
+    compare(`probability at rank ${rank}`, all[0][rank] ?? NaN, all[1][rank] ?? NaN);
   const candidateTop = new Map(candidate.top.map((row) => [row.id, row.probability]));
   const lastListed = candidate.top.at(-1)?.probability ?? 0;
   for (const row of reference.top) {
     const other = candidateTop.get(row.id);
     if (other !== undefined) compare(`token ${row.id} (${JSON.stringify(row.text)})`, row.probability, other);
-    else if (row.probability - lastListed > tolerance) note(`token ${row.id} (${JSON.stringify(row.text)}, p ${row.probability}) is missing from the other top ${candidate.top.length}`);
+    else if (row.probability - lastListed > tolerance) {
+      note(`token ${row.id} (${JSON.stringify(row.text)}, p ${row.probability}) is missing from the other top ${candidate.top.length}`);
+    }
   }
   return agreement;
 }
@@ -49,7 +52,9 @@ export function compareSurprisal(reference: readonly TokenSurprisal[], candidate
     const other = candidate[index];
     if (!other) return;
     if (other.id !== token.id || other.start !== token.start) {
-      if (agreement.problems.length < MAX_PROBLEMS) agreement.problems.push(`token ${index} is ${token.id} at ${token.start} and ${other.id} at ${other.start}`);
+      if (agreement.problems.length < MAX_PROBLEMS) {
+        agreement.problems.push(`token ${index} is ${token.id} at ${token.start} and ${other.id} at ${other.start}`);
+      }
       return;
     }
     const difference = Math.abs(2 ** -token.bits - 2 ** -other.bits);

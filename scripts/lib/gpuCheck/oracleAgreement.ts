@@ -45,17 +45,31 @@ export async function checkOracleAgreement(root: string, file: string, gpu: GpuS
     agreement: candidate.distributions[index] ? compareDistributions(answer, candidate.distributions[index], AGREEMENT_TOLERANCE)
       : { compared: 0, maxAbsDifference: Infinity, problems: ['no answer from the backend under test'] },
   }));
-  parts.push({ label: 'heatmap', agreement: compareSurprisal(reference.surprisal.tokens, candidate.surprisal.tokens, AGREEMENT_TOLERANCE) });
+  parts.push({
+    label: 'heatmap',
+    agreement: compareSurprisal(reference.surprisal.tokens, candidate.surprisal.tokens, AGREEMENT_TOLERANCE),
+  });
   const agreement = mergeAgreements(parts);
-  return { model: file, backend: candidate.info.backend, gpuLayers: candidate.info.gpuLayers, agreement, pass: agreement.problems.length === 0 && agreement.compared > 0 };
+  return {
+    model: file,
+    backend: candidate.info.backend,
+    gpuLayers: candidate.info.gpuLayers,
+    agreement,
+    pass: agreement.problems.length === 0 && agreement.compared > 0,
+  };
 }
 
 async function answersOn(root: string, modelPath: string, gpu: GpuSetting, surprisalText: string, pathToken?: number): Promise<Answers> {
   return withEngine(root, backendLoad(modelPath, gpu, false), async (client, info) => {
     const distributions: DistributionResult[] = [];
-    for (const text of QUERY_TEXTS) distributions.push(await client.request('distribution', { text, path: [], topK: TOP_K, backUpToBoundary: false }));
+    for (const text of QUERY_TEXTS)
+      distributions.push(await client.request('distribution', { text, path: [], topK: TOP_K, backUpToBoundary: false }));
     const path = pathToken ?? distributions[0]?.top[0]?.id;
-    if (path !== undefined) distributions.push(await client.request('distribution', { text: QUERY_TEXTS[0] ?? '', path: [path], topK: TOP_K, backUpToBoundary: false }));
+    if (path !== undefined) {
+      distributions.push(
+        await client.request('distribution', { text: QUERY_TEXTS[0] ?? '', path: [path], topK: TOP_K, backUpToBoundary: false }),
+      );
+    }
     const surprisal = await client.request('surprisal', { text: surprisalText, scoreFrom: 0, detail: 'bits' });
     return { info, distributions, surprisal };
   });

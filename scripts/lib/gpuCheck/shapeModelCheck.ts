@@ -4,7 +4,15 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GpuSetting } from '../../../src/protocol/engineProtocol';
-import { DECODE, decodeParams, lensStrategy, replayPositions, type ReplaySummary, summariseReplay, THINK_MS } from '../bench/completionStrategies';
+import {
+  DECODE,
+  decodeParams,
+  lensStrategy,
+  replayPositions,
+  type ReplaySummary,
+  summariseReplay,
+  THINK_MS,
+} from '../bench/completionStrategies';
 import { backendLoad, engineDecode, withEngine } from '../bench/engineRuns';
 import { engineHeatmap, rawHeatmapBaselines } from '../bench/heatmapPasses';
 import { median } from '../bench/summary';
@@ -34,7 +42,12 @@ export interface ShapeCheckOptions {
   quick: boolean;
 }
 
-export async function checkShapeModel(root: string, name: ShapeModelName, gpu: GpuSetting, options: ShapeCheckOptions): Promise<ShapeCheck> {
+export async function checkShapeModel(
+  root: string,
+  name: ShapeModelName,
+  gpu: GpuSetting,
+  options: ShapeCheckOptions,
+): Promise<ShapeCheck> {
   const modelPath = join(root, '.cache', 'models', `${name}.gguf`);
   console.log(`  raw node-llama-cpp prefill of ${options.tokens} tokens`);
   const raw = await rawHeatmapBaselines(root, modelPath, gpu, options.tokens, RUNS, false);

@@ -42,7 +42,9 @@ export function roomForParts(treeBytes: number, sumsBytes: number): number {
 export function planCalls(input: PlanInput): DeviceCall[] {
   const room = roomForParts(input.treeBytes, input.sumsBytes);
   for (const arg of input.runnerArgs) {
-    if (!/^[A-Za-z0-9_.,=:/-]+$/.test(arg)) throw new Error(`The check's argument ${JSON.stringify(arg)} would need shell quoting; use plain words.`);
+    if (!/^[A-Za-z0-9_.,=:/-]+$/.test(arg)) {
+      throw new Error(`The check's argument ${JSON.stringify(arg)} would need shell quoting; use plain words.`);
+    }
   }
   const core = groupParts(input.core, room, input.treeBytes);
   const ext = groupParts(input.ext, room, input.treeBytes);
@@ -54,14 +56,24 @@ export function planCalls(input: PlanInput): DeviceCall[] {
   const receive = (parts: readonly KitPart[]) => `receive ${parts.map((part) => part.name).join(' ')}`;
   const calls: DeviceCall[] = [];
   const add = (label: string, purpose: string, parts: readonly KitPart[], command: string, timeoutS: number, onlyWithoutCuda13 = false) =>
-    calls.push(checkedCall({ label, purpose, onlyWithoutCuda13, carry: carryOf(parts), bytes: callBytes(parts, input), command, timeoutS }));
+    calls.push(
+      checkedCall({ label, purpose, onlyWithoutCuda13, carry: carryOf(parts), bytes: callBytes(parts, input), command, timeoutS }),
+    );
   const coreLabel = (parts: readonly KitPart[]) => `core ${parts.map((part) => part.name).join(', ')} of ${input.core.length}`;
 
   add('call 1', first.length > 0 ? `probe the machine, ${coreLabel(first)}` : 'probe the machine', first,
     first.length > 0 ? run('probe', receive(first)) : run('probe'), RECEIVE_TIMEOUT_S);
   middle.forEach((parts, index) => add(`call ${index + 2}`, coreLabel(parts), parts, run(receive(parts)), RECEIVE_TIMEOUT_S));
-  ext.forEach((parts, index) => add(`ext ${index + 1}`, `${parts.map((part) => part.name).join(', ')} of ${input.ext.length} (linux-x64-cuda-ext)`, parts,
-    run(receive(parts)), RECEIVE_TIMEOUT_S, true));
+  ext.forEach((parts, index) =>
+    add(
+      `ext ${index + 1}`,
+      `${parts.map((part) => part.name).join(', ')} of ${input.ext.length} (linux-x64-cuda-ext)`,
+      parts,
+      run(receive(parts)),
+      RECEIVE_TIMEOUT_S,
+      true,
+    ),
+  );
   add(`call ${middle.length + 2}`, `${coreLabel(last)}, unpack, generate the shape models, run the check`, last,
     run(receive(last), ['finish', ...input.runnerArgs].join(' ')), FINISH_TIMEOUT_S);
   return calls;
@@ -99,9 +111,15 @@ function callBytes(parts: readonly KitPart[], input: PlanInput): number {
 
 /** A call the device tool would refuse is a bug in the plan: stop here, not after a machine has started. */
 function checkedCall(call: DeviceCall): DeviceCall {
-  if (call.bytes > CALL_LIMIT_BYTES) throw new Error(`${call.label} would carry ${mib(call.bytes)}, over the ${mib(CALL_LIMIT_BYTES)} a call may carry.`);
-  if (call.carry.length > MAX_CARRIED_PATHS) throw new Error(`${call.label} names ${call.carry.length} paths in carry; a call takes ${MAX_CARRIED_PATHS}.`);
-  if (call.command.length > MAX_COMMAND_CHARS) throw new Error(`${call.label}'s command has ${call.command.length} characters; a call takes ${MAX_COMMAND_CHARS}.`);
+  if (call.bytes > CALL_LIMIT_BYTES) {
+    throw new Error(`${call.label} would carry ${mib(call.bytes)}, over the ${mib(CALL_LIMIT_BYTES)} a call may carry.`);
+  }
+  if (call.carry.length > MAX_CARRIED_PATHS) {
+    throw new Error(`${call.label} names ${call.carry.length} paths in carry; a call takes ${MAX_CARRIED_PATHS}.`);
+  }
+  if (call.command.length > MAX_COMMAND_CHARS) {
+    throw new Error(`${call.label}'s command has ${call.command.length} characters; a call takes ${MAX_COMMAND_CHARS}.`);
+  }
   return call;
 }
 
@@ -115,11 +133,14 @@ export function renderPlan(calls: readonly DeviceCall[]): string {
     'call says a part is missing, the machine went cold: start again from call 1.',
   ];
   for (const call of calls) {
-    lines.push('', `${call.label}${call.onlyWithoutCuda13 ? ' (only if call 1 printed "cuda-ext: NEEDED"; before the last call)' : ''}: ${call.purpose}`,
+    lines.push(
+      '',
+      `${call.label}${call.onlyWithoutCuda13 ? ' (only if call 1 printed "cuda-ext: NEEDED"; before the last call)' : ''}: ${call.purpose}`,
       `  sends:     ${mib(call.bytes)} with the working tree (limit ${mib(CALL_LIMIT_BYTES)})`,
       `  carry:     ${JSON.stringify(call.carry)}`,
       `  command:   ${call.command}`,
-      `  timeout_s: ${call.timeoutS}`);
+      `  timeout_s: ${call.timeoutS}`,
+    );
   }
   lines.push('', 'The last call writes gpu-check.json and gpu-check.txt into $OUT, which come back with its answer.');
   return lines.join('\n');

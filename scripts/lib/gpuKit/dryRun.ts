@@ -24,7 +24,8 @@ export async function dryRun(root: string, calls: readonly DeviceCall[], log: Lo
   const kit = join(folder, 'kit');
   const out = join(folder, 'out');
   const tree = workingTreeFiles(root);
-  const offline = (await runWithDeadline('unshare', ['-n', 'true'], { timeoutMs: 10_000, echo: false }).catch(() => ({ code: 1 }))).code === 0;
+  const offline =
+    (await runWithDeadline('unshare', ['-n', 'true'], { timeoutMs: 10_000, echo: false }).catch(() => ({ code: 1 }))).code === 0;
   if (!offline) log('unshare -n is not available here (it needs root): the check runs with the network, which the device lacks');
   let extNeeded = true;
   for (const [index, call] of calls.entries()) {
@@ -47,12 +48,16 @@ export async function dryRun(root: string, calls: readonly DeviceCall[], log: Lo
     rmSync(copy, { recursive: true, force: true });
     if (index === 0) extNeeded = /cuda-ext: NEEDED/.test(result.output);
     // A check that ran and found problems still wrote its report: that is the dry run's answer.
-    if (result.code !== 0 && !(last && existsSync(join(out, 'gpu-check.json')))) throw new Error(`${call.label} failed with exit code ${result.code} (the kit is in ${relative(process.cwd(), kit) || kit}).`);
+    if (result.code !== 0 && !(last && existsSync(join(out, 'gpu-check.json')))) {
+      throw new Error(`${call.label} failed with exit code ${result.code} (the kit is in ${relative(process.cwd(), kit) || kit}).`);
+    }
   }
   const reportFile = join(out, 'gpu-check.json');
   if (!existsSync(reportFile)) throw new Error(`The last call wrote no ${reportFile}.`);
   const report = JSON.parse(readFileSync(reportFile, 'utf8')) as GpuCheckReport;
   // The machine has no Node of its own: the check must have run on the one the kit carries.
-  if (!report.node.execPath.startsWith(`${kit}/`)) throw new Error(`The check ran on ${report.node.execPath}, not on the kit's Node in ${kit}.`);
+  if (!report.node.execPath.startsWith(`${kit}/`)) {
+    throw new Error(`The check ran on ${report.node.execPath}, not on the kit's Node in ${kit}.`);
+  }
   return { folder, report, text: readFileSync(join(out, 'gpu-check.txt'), 'utf8') };
 }

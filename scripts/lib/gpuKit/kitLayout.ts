@@ -48,7 +48,14 @@ export const CORE_ARCHIVES = ['node.tar.xz', 'app.tar.xz', 'cuda.tar.xz'] as con
 export const CUDA_EXT_ARCHIVE = 'cuda-ext.tgz';
 
 /** What the app archive holds besides node_modules: the built check, the model generator and their inputs. */
-export const APP_BUILT_FILES = ['package.json', 'dist/engine.mjs', 'dist/binaryResolveHook.mjs', 'out/scripts/gpuCheck.js', 'out/scripts/generateModels.js', 'test/fixtures'];
+export const APP_BUILT_FILES = [
+  'package.json',
+  'dist/engine.mjs',
+  'dist/binaryResolveHook.mjs',
+  'out/scripts/gpuCheck.js',
+  'out/scripts/generateModels.js',
+  'test/fixtures',
+];
 
 export const mib = (bytes: number): string => `${(bytes / MIB).toFixed(1)} MiB`;
 

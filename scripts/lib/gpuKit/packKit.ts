@@ -30,14 +30,20 @@ export async function packKit(root: string, log: Log): Promise<KitManifest> {
   log(`working tree: ${mib(treeBytes)}, so parts of at most ${mib(partLimitBytes)}`);
   const core = [await nodeArchive(root, log), await appArchive(root, log), await cudaArchive(root, log)];
   const ext = await cudaExtArchive(root, log);
-  if (core.map((archive) => archive.name).join() !== CORE_ARCHIVES.join()) throw new Error(`The core archives must be ${CORE_ARCHIVES.join(', ')}.`);
+  if (core.map((archive) => archive.name).join() !== CORE_ARCHIVES.join()) {
+    throw new Error(`The core archives must be ${CORE_ARCHIVES.join(', ')}.`);
+  }
 
   const parts = join(root, PARTS_FOLDER);
   rmSync(parts, { recursive: true, force: true });
   mkdirSync(parts, { recursive: true });
   // One uncompressed container: the device joins the parts and untars it, without a copy on disk.
   const container = join(root, ARCHIVES_FOLDER, 'core.tar');
-  await mustRun('tar', ['--owner=0', '--group=0', '--numeric-owner', '-cf', container, '-C', join(root, ARCHIVES_FOLDER), ...CORE_ARCHIVES], { timeoutMs: 5 * 60_000, echo: false });
+  await mustRun(
+    'tar',
+    ['--owner=0', '--group=0', '--numeric-owner', '-cf', container, '-C', join(root, ARCHIVES_FOLDER), ...CORE_ARCHIVES],
+    { timeoutMs: 5 * 60_000, echo: false },
+  );
   const coreParts = splitFile(container, parts, 'core', partSizes(statSync(container).size, partLimitBytes));
   rmSync(container, { force: true });
   const extParts = splitFile(ext.path, parts, 'ext', partSizes(ext.bytes, partLimitBytes));
@@ -50,7 +56,8 @@ export async function packKit(root: string, log: Log): Promise<KitManifest> {
   const manifest: KitManifest = {
     packedAt: new Date().toISOString(),
     node: `${KIT_NODE.name}@${KIT_NODE.version}`,
-    nodeLlamaCpp: (JSON.parse(readFileSync(join(root, 'node_modules', 'node-llama-cpp', 'package.json'), 'utf8')) as { version: string }).version,
+    nodeLlamaCpp: (JSON.parse(readFileSync(join(root, 'node_modules', 'node-llama-cpp', 'package.json'), 'utf8')) as { version: string })
+      .version,
     archives: [...core, ext].map(({ path: _path, ...archive }) => archive),
     core: coreParts,
     ext: extParts,
@@ -71,7 +78,13 @@ export function readManifest(root: string): KitManifest {
 
 /** The calls for this kit with the working tree as it is now. */
 export function kitPlan(root: string, manifest: KitManifest, runnerArgs: readonly string[]): DeviceCall[] {
-  return planCalls({ core: manifest.core, ext: manifest.ext, treeBytes: workingTreeBytes(root), sumsBytes: statSync(join(root, SUMS_FILE)).size, runnerArgs });
+  return planCalls({
+    core: manifest.core,
+    ext: manifest.ext,
+    treeBytes: workingTreeBytes(root),
+    sumsBytes: statSync(join(root, SUMS_FILE)).size,
+    runnerArgs,
+  });
 }
 
 export function describeKit(manifest: KitManifest): string {

@@ -49,7 +49,9 @@ export function splitFile(file: string, folder: string, prefix: string, sizes: r
       }
       return { name, bytes: size, sha256: hash.digest('hex') };
     });
-    if (readSync(input, buffer, 0, 1, null) !== 0) throw new Error(`${file} holds more than the ${sizes.reduce((a, b) => a + b, 0)} bytes its parts were sized for.`);
+    if (readSync(input, buffer, 0, 1, null) !== 0) {
+      throw new Error(`${file} holds more than the ${sizes.reduce((a, b) => a + b, 0)} bytes its parts were sized for.`);
+    }
     return parts;
   } finally {
     closeSync(input);

@@ -30,7 +30,8 @@ export function writeFimTokenIds(w: GgufWriter, fim: { pre: number; suf: number;
  */
 export function addIdentityBlock(w: GgufWriter, nEmbd: number, feedForwardLength: number): void {
   const ones = (n: number) => constantFloat32Data(n, 1);
-  const zeroMatrix = (name: string, shape: [number, number]) => w.addTensor(name, shape, GgmlType.F32, constantFloat32Data(shape[0] * shape[1], 0));
+  const zeroMatrix = (name: string, shape: [number, number]) =>
+    w.addTensor(name, shape, GgmlType.F32, constantFloat32Data(shape[0] * shape[1], 0));
   w.addTensor('blk.0.attn_norm.weight', [nEmbd], GgmlType.F32, ones(nEmbd));
   zeroMatrix('blk.0.attn_q.weight', [nEmbd, nEmbd]);
   zeroMatrix('blk.0.attn_k.weight', [nEmbd, nEmbd]);

@@ -27,11 +27,55 @@ export interface ShapeModelSpec {
 }
 
 export const SHAPE_MODELS = {
-  'tinyllama-1.1b': { name: 'tinyllama-1.1b', nEmbd: 2048, nLayer: 22, nHead: 32, nHeadKv: 4, nFf: 5632, contextLength: 2048, ropeFreqBase: 10000, rmsEps: 1e-5, codeLlamaFim: false },
+  'tinyllama-1.1b': {
+    name: 'tinyllama-1.1b',
+    nEmbd: 2048,
+    nLayer: 22,
+    nHead: 32,
+    nHeadKv: 4,
+    nFf: 5632,
+    contextLength: 2048,
+    ropeFreqBase: 10000,
+    rmsEps: 1e-5,
+    codeLlamaFim: false,
+  },
   // TinyLlama's shape with CodeLlama's vocabulary (Llama-2's plus the FIM tokens): the completion benchmark's model.
-  'tinyllama-1.1b-fim': { name: 'tinyllama-1.1b-fim', nEmbd: 2048, nLayer: 22, nHead: 32, nHeadKv: 4, nFf: 5632, contextLength: 2048, ropeFreqBase: 10000, rmsEps: 1e-5, codeLlamaFim: true },
-  'llama2-7b': { name: 'llama2-7b', nEmbd: 4096, nLayer: 32, nHead: 32, nHeadKv: 32, nFf: 11008, contextLength: 4096, ropeFreqBase: 10000, rmsEps: 1e-5, codeLlamaFim: false },
-  'codellama-7b': { name: 'codellama-7b', nEmbd: 4096, nLayer: 32, nHead: 32, nHeadKv: 32, nFf: 11008, contextLength: 16384, ropeFreqBase: 1e6, rmsEps: 1e-5, codeLlamaFim: true },
+  'tinyllama-1.1b-fim': {
+    name: 'tinyllama-1.1b-fim',
+    nEmbd: 2048,
+    nLayer: 22,
+    nHead: 32,
+    nHeadKv: 4,
+    nFf: 5632,
+    contextLength: 2048,
+    ropeFreqBase: 10000,
+    rmsEps: 1e-5,
+    codeLlamaFim: true,
+  },
+  'llama2-7b': {
+    name: 'llama2-7b',
+    nEmbd: 4096,
+    nLayer: 32,
+    nHead: 32,
+    nHeadKv: 32,
+    nFf: 11008,
+    contextLength: 4096,
+    ropeFreqBase: 10000,
+    rmsEps: 1e-5,
+    codeLlamaFim: false,
+  },
+  'codellama-7b': {
+    name: 'codellama-7b',
+    nEmbd: 4096,
+    nLayer: 32,
+    nHead: 32,
+    nHeadKv: 32,
+    nFf: 11008,
+    contextLength: 16384,
+    ropeFreqBase: 1e6,
+    rmsEps: 1e-5,
+    codeLlamaFim: true,
+  },
 } as const satisfies Record<string, ShapeModelSpec>;
 export type ShapeModelName = keyof typeof SHAPE_MODELS;
 export const SHAPE_MODEL_NAMES = Object.keys(SHAPE_MODELS) as ShapeModelName[];
@@ -62,7 +106,9 @@ export async function readSpmVocab(path: string): Promise<SpmVocab> {
   const tokens = [...ggml.tokens];
   const scores = [...(ggml.scores ?? [])].map(Number);
   const tokenTypes = [...ggml.token_type].map(Number);
-  if (scores.length !== tokens.length || tokenTypes.length !== tokens.length) throw new Error(`${path}: vocabulary arrays differ in length`);
+  if (scores.length !== tokens.length || tokenTypes.length !== tokens.length) {
+    throw new Error(`${path}: vocabulary arrays differ in length`);
+  }
   return {
     tokens,
     scores,

@@ -127,7 +127,8 @@ export function buildSpmOracleTable(vocab: SpmVocab): SpmOracleTable {
     return { note, from: fromIds, logits: Object.fromEntries(logits.map(([piece, logit]) => [String(idOf(piece)), logit])) };
   });
   return {
-    description: 'state(i) = the state whose `from` holds i, else states[0]; logit(j) = state.logits[j] ?? -((j * background.multiplier) mod background.modulus) / background.modulus; P(j|i) = softmax over all vocabSize tokens',
+    description:
+      'state(i) = the state whose `from` holds i, else states[0]; logit(j) = state.logits[j] ?? -((j * background.multiplier) mod background.modulus) / background.modulus; P(j|i) = softmax over all vocabSize tokens',
     generatorVersion: SPM_ORACLE_GENERATOR_VERSION,
     vocabSize: vocab.tokens.length,
     nEmbd: N_EMBD,
@@ -144,12 +145,28 @@ export function buildSpmOracleGguf(vocab: SpmVocab, table: SpmOracleTable): Gguf
   w.setString('general.architecture', 'llama');
   w.setString('general.name', 'Llama Lens SPM oracle (demo state model over the CodeLlama vocabulary, not a language model)');
   w.setUint32('general.file_type', 0);
-  writeLlamaHyperparameters(w, {
-    contextLength: CONTEXT_LENGTH, nEmbd: N_EMBD, nLayer: 1, nFf: FEED_FORWARD_LENGTH, nHead: headCount, nHeadKv: headCount, ropeFreqBase: 1e6, rmsEps: table.rmsEps,
-  }, nVocab);
+  writeLlamaHyperparameters(
+    w,
+    {
+      contextLength: CONTEXT_LENGTH,
+      nEmbd: N_EMBD,
+      nLayer: 1,
+      nFf: FEED_FORWARD_LENGTH,
+      nHead: headCount,
+      nHeadKv: headCount,
+      ropeFreqBase: 1e6,
+      rmsEps: table.rmsEps,
+    },
+    nVocab,
+  );
 
   writeSpmTokenizer(w, vocab);
-  writeFimTokenIds(w, { pre: CODELLAMA_TOKENS.pre[0], suf: CODELLAMA_TOKENS.suf[0], mid: CODELLAMA_TOKENS.mid[0], eot: CODELLAMA_TOKENS.eot[0] });
+  writeFimTokenIds(w, {
+    pre: CODELLAMA_TOKENS.pre[0],
+    suf: CODELLAMA_TOKENS.suf[0],
+    mid: CODELLAMA_TOKENS.mid[0],
+    eot: CODELLAMA_TOKENS.eot[0],
+  });
   w.setString('tokenizer.chat_template', LLAMA2_CHAT_TEMPLATE);
 
   addTensors(w, table, nVocab);

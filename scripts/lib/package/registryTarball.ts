@@ -14,8 +14,14 @@ export async function fetchRegistryTarball(folder: string, name: string, version
   if (!([JSON.parse(published.output)].flat() as string[]).includes(version)) {
     throw new Error(`${name}@${version} is not on the npm registry.`);
   }
-  const { output } = await mustRun('npm', ['pack', `${name}@${version}`, '--pack-destination', folder, '--silent'], { cwd: folder, timeoutMs: 10 * MINUTE, echo: false });
+  const { output } = await mustRun('npm', ['pack', `${name}@${version}`, '--pack-destination', folder, '--silent'], {
+    cwd: folder,
+    timeoutMs: 10 * MINUTE,
+    echo: false,
+  });
   const tarball = join(folder, output.trim().split('\n').pop() ?? '');
-  if (!existsSync(tarball) || !statSync(tarball).isFile()) throw new Error(`npm pack ${name}@${version} did not leave a tarball (${tarball}).`);
+  if (!existsSync(tarball) || !statSync(tarball).isFile()) {
+    throw new Error(`npm pack ${name}@${version} did not leave a tarball (${tarball}).`);
+  }
   return tarball;
 }

@@ -46,7 +46,11 @@ export async function stageProductionModules(repoRoot: string, stage: string, na
 
 /** `node_modules/...` folders of every production dependency, nested ones included. */
 async function productionPackageDirs(repoRoot: string): Promise<string[]> {
-  const { output } = await mustRun('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: repoRoot, timeoutMs: 2 * MINUTE, echo: false });
+  const { output } = await mustRun('npm', ['ls', '--omit=dev', '--all', '--parseable'], {
+    cwd: repoRoot,
+    timeoutMs: 2 * MINUTE,
+    echo: false,
+  });
   return output
     .split('\n')
     .map((line) => line.trim())
@@ -117,7 +121,9 @@ async function nativePackageSource(repoRoot: string, name: string, version: stri
   try {
     tarball = await fetchRegistryTarball(cache, name, version);
   } catch (error) {
-    throw new Error(`${error instanceof Error ? error.message : String(error)} No VSIX for its platform can be built at this node-llama-cpp version.`);
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)} No VSIX for its platform can be built at this node-llama-cpp version.`,
+    );
   }
   const partial = `${unpacked}.partial`;
   rmSync(partial, { recursive: true, force: true });

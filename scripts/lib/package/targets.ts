@@ -15,7 +15,10 @@ export interface TargetNatives {
 }
 
 export const TARGET_NATIVES: Readonly<Record<PackageTarget, TargetNatives>> = {
-  'linux-x64': { llamaBinaries: ['@node-llama-cpp/linux-x64', '@node-llama-cpp/linux-x64-vulkan'], reflink: '@reflink/reflink-linux-x64-gnu' },
+  'linux-x64': {
+    llamaBinaries: ['@node-llama-cpp/linux-x64', '@node-llama-cpp/linux-x64-vulkan'],
+    reflink: '@reflink/reflink-linux-x64-gnu',
+  },
   'darwin-arm64': { llamaBinaries: ['@node-llama-cpp/mac-arm64-metal'], reflink: '@reflink/reflink-darwin-arm64' },
   'win32-x64': { llamaBinaries: ['@node-llama-cpp/win-x64', '@node-llama-cpp/win-x64-vulkan'], reflink: '@reflink/reflink-win32-x64-msvc' },
 };

@@ -68,7 +68,9 @@ export class SoakHost {
       case 'distribution':
         return this.distribution(op);
       case 'surprisal':
-        return this.withAbort(op.cancelAfterMs, (signal) => this.session.request('surprisal', { text: op.text, scoreFrom: 0, detail: 'bits' }, { signal }));
+        return this.withAbort(op.cancelAfterMs, (signal) =>
+          this.session.request('surprisal', { text: op.text, scoreFrom: 0, detail: 'bits' }, { signal }),
+        );
       default: {
         const unreachable: never = op;
         throw new Error(`unknown soak op ${JSON.stringify(unreachable)}`);
@@ -102,7 +104,11 @@ export class SoakHost {
   private distribution(op: Extract<SoakOp, { kind: 'distribution' }>): Promise<Settled> {
     const path = op.pathRanks.flatMap((rank) => this.lastTop[rank] ?? []);
     return this.withAbort(op.cancelAfterMs, async (signal) => {
-      const result = await this.session.request('distribution', { text: op.text, path, topK: 20, backUpToBoundary: op.backUpToBoundary }, { signal });
+      const result = await this.session.request(
+        'distribution',
+        { text: op.text, path, topK: 20, backUpToBoundary: op.backUpToBoundary },
+        { signal },
+      );
       this.lastTop = result.top.map(({ id }) => id);
     });
   }

@@ -63,9 +63,23 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const durationMs = performance.now() - started;
     const end = await snapshot(host);
     return buildReport({
-      seed: o.seed, requests: o.requests, issued, warmupRequests: o.warmupRequests, maxTokens: o.maxTokens, hostGcForced: typeof global.gc === 'function',
-      warmupMs, durationMs, start, end, samples, outcomes: tracker.outcomes, totalMs: tracker.totalMs, errors: [...warmup.errors, ...tracker.errors], hung,
-      engineExits: host.engineExits, hostUnhandledRejections: rejections.count(),
+      seed: o.seed,
+      requests: o.requests,
+      issued,
+      warmupRequests: o.warmupRequests,
+      maxTokens: o.maxTokens,
+      hostGcForced: typeof global.gc === 'function',
+      warmupMs,
+      durationMs,
+      start,
+      end,
+      samples,
+      outcomes: tracker.outcomes,
+      totalMs: tracker.totalMs,
+      errors: [...warmup.errors, ...tracker.errors],
+      hung,
+      engineExits: host.engineExits,
+      hostUnhandledRejections: rejections.count(),
     });
   } finally {
     rejections.dispose();
@@ -75,7 +89,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
 
 /** Issues `count` requests; stops early, returning how many it issued, when one is stuck (the drain then reports it). */
-async function issue(host: SoakHost, workload: SoakWorkload, tracker: RequestTracker, count: number, limits: Resolved, after?: (issued: number) => Promise<void>): Promise<number> {
+async function issue(
+  host: SoakHost,
+  workload: SoakWorkload,
+  tracker: RequestTracker,
+  count: number,
+  limits: Resolved,
+  after?: (issued: number) => Promise<void>,
+): Promise<number> {
   for (let issued = 1; issued <= count; issued++) {
     const op = workload.next();
     const settled = tracker.track(op.kind, host.run(op));
@@ -110,7 +131,8 @@ async function healthOf(host: SoakHost): Promise<EngineHealth> {
 async function settle(host: SoakHost, tracker: RequestTracker, timeoutMs: number): Promise<{ kind: string; ageMs: number }[]> {
   const hung = await tracker.drain(timeoutMs);
   const deadline = performance.now() + timeoutMs;
-  while ((await healthOf(host)).inFlightRequests > 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  while ((await healthOf(host)).inFlightRequests > 0 && performance.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 50));
   return hung;
 }
 
@@ -132,8 +154,15 @@ function sampler(host: SoakHost, tracker: RequestTracker, phase: SoakSample['pha
     // The heap after a GC (a few MiB here, so cheap) shows a slow leak that RSS's ups and downs hide.
     global.gc?.();
     samples.push({
-      phase, request, hostRssBytes: process.memoryUsage.rss(), hostHeapUsedBytes: process.memoryUsage().heapUsed, engineRssBytes: engine.rssBytes,
-      engineHeapUsedBytes: engine.heapUsedBytes, engineHeapTotalBytes: engine.heapTotalBytes, engineInFlight: engine.inFlightRequests, hostPending: tracker.size,
+      phase,
+      request,
+      hostRssBytes: process.memoryUsage.rss(),
+      hostHeapUsedBytes: process.memoryUsage().heapUsed,
+      engineRssBytes: engine.rssBytes,
+      engineHeapUsedBytes: engine.heapUsedBytes,
+      engineHeapTotalBytes: engine.heapTotalBytes,
+      engineInFlight: engine.inFlightRequests,
+      hostPending: tracker.size,
     });
     o.log?.(`${phase}: ${request}/${total} requests, ${((performance.now() - started) / 1000).toFixed(0)} s`);
   };

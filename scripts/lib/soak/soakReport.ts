@@ -75,7 +75,12 @@ function count(name: string, value: number, target = 0): SoakTarget {
 
 function drift(name: string, start: number, end: number): SoakTarget {
   const percent = driftPercent(start, end);
-  return { name, measured: `${mib(start)} -> ${mib(end)} (${percent >= 0 ? '+' : ''}${percent.toFixed(1)}%)`, target: `< ${MAX_RSS_DRIFT_PERCENT}%`, pass: percent < MAX_RSS_DRIFT_PERCENT };
+  return {
+    name,
+    measured: `${mib(start)} -> ${mib(end)} (${percent >= 0 ? '+' : ''}${percent.toFixed(1)}%)`,
+    target: `< ${MAX_RSS_DRIFT_PERCENT}%`,
+    pass: percent < MAX_RSS_DRIFT_PERCENT,
+  };
 }
 
 export function evaluateTargets(m: SoakMeasurements): SoakTarget[] {
@@ -83,7 +88,10 @@ export function evaluateTargets(m: SoakMeasurements): SoakTarget[] {
   return [
     drift('engine RSS', m.start.engine.rssBytes, m.end.engine.rssBytes),
     drift('host RSS', m.start.hostRssBytes, m.end.hostRssBytes),
-    { ...count('sequences leaked', m.end.engine.sequencesInUse - m.start.engine.sequencesInUse), measured: `${m.end.engine.sequencesInUse - m.start.engine.sequencesInUse} (${m.end.engine.sequencesInUse} of ${m.end.engine.sequencesTotal} in use, ${m.start.engine.sequencesInUse} at start)` },
+    {
+      ...count('sequences leaked', m.end.engine.sequencesInUse - m.start.engine.sequencesInUse),
+      measured: `${m.end.engine.sequencesInUse - m.start.engine.sequencesInUse} (${m.end.engine.sequencesInUse} of ${m.end.engine.sequencesTotal} in use, ${m.start.engine.sequencesInUse} at start)`,
+    },
     count('engine requests in flight at the end', m.end.engine.inFlightRequests),
     count('requests still pending 30 s after the last', m.hung.length),
     count('requests not issued (the run stopped at a stuck one)', m.requests - m.issued),
@@ -121,19 +129,21 @@ function gcNote(report: SoakReport): string {
 
 /** A section to paste into docs/reliability.md, with this run's figures. */
 export function markdownSnippet(report: SoakReport): string {
-  const rows = report.targets.map((t) => `| ${t.name} | ${t.measured.replace('->', '→')} | ${t.target} | ${t.pass ? 'pass' : '**fail**'} |`);
+  const rows = report.targets.map(
+    (t) => `| ${t.name} | ${t.measured.replace('->', '→')} | ${t.target} | ${t.pass ? 'pass' : '**fail**'} |`,
+  );
   const minutes = (report.durationMs / 60_000).toFixed(1);
   return [
     '### Soak: `npm run soak`',
     '',
-    `${report.requests.toLocaleString('en')} requests (seed ${report.seed}) on the oracle model after a warm-up of ${report.warmupRequests}: about 80% inline`
-      + ` completions of up to ${report.maxTokens} tokens through the CompletionPipeline (some cancelled 0–50 ms in, some superseded by the next request), 18% Lens`
-      + ` queries (top-20, paths of 0–3 tokens) and 2% surprisal passes, some cancelled. ${minutes} min on this machine, ${report.date.slice(0, 10)}.`,
+    `${report.requests.toLocaleString('en')} requests (seed ${report.seed}) on the oracle model after a warm-up of ${report.warmupRequests}: about 80% inline` +
+      ` completions of up to ${report.maxTokens} tokens through the CompletionPipeline (some cancelled 0–50 ms in, some superseded by the next request), 18% Lens` +
+      ` queries (top-20, paths of 0–3 tokens) and 2% surprisal passes, some cancelled. ${minutes} min on this machine, ${report.date.slice(0, 10)}.`,
     '',
     '| target | measured | limit | |',
     '|---|---|---|---|',
     ...rows,
     '',
-    `RSS is taken after the warm-up and after the last request settled, ${gcNote(report)}.`
+    `RSS is taken after the warm-up and after the last request settled, ${gcNote(report)}.`,
   ].join('\n');
 }

@@ -86,6 +86,10 @@ export class SoakWorkload {
   /** A short text, as the heatmap scores a small file or a changed range. */
   private surprisal(): SoakOp {
     const start = this.rng.int(0, this.corpus.length - 400);
-    return { kind: 'surprisal', text: this.corpus.slice(start, start + this.rng.int(80, 400)), cancelAfterMs: this.rng.chance(0.3) ? this.rng.int(0, 50) : null };
+    return {
+      kind: 'surprisal',
+      text: this.corpus.slice(start, start + this.rng.int(80, 400)),
+      cancelAfterMs: this.rng.chance(0.3) ? this.rng.int(0, 50) : null,
+    };
   }
 }

@@ -20,7 +20,9 @@ export class AdaptiveDebounce {
   noteKeystroke(now: number): void {
     if (this.lastKeystroke !== undefined) {
       const gap = now - this.lastKeystroke;
-      if (gap > 0 && gap <= PAUSE_MS) this.averageGap = this.averageGap === undefined ? gap : SMOOTHING * gap + (1 - SMOOTHING) * this.averageGap;
+      if (gap > 0 && gap <= PAUSE_MS) {
+        this.averageGap = this.averageGap === undefined ? gap : SMOOTHING * gap + (1 - SMOOTHING) * this.averageGap;
+      }
     }
     this.lastKeystroke = now;
   }

@@ -21,7 +21,15 @@ export interface CompletionStatsSnapshot {
 }
 
 export class CompletionStats {
-  private counts: CompletionStatsSnapshot = { requests: 0, engineCalls: 0, typedThrough: 0, cacheHits: 0, prefetches: 0, prefetched: 0, prefetchHits: 0 };
+  private counts: CompletionStatsSnapshot = {
+    requests: 0,
+    engineCalls: 0,
+    typedThrough: 0,
+    cacheHits: 0,
+    prefetches: 0,
+    prefetched: 0,
+    prefetchHits: 0,
+  };
 
   recordRequest(): void {
     this.counts.requests++;

@@ -11,12 +11,14 @@ export function quote(text: string): string {
 }
 
 export const ggufProblems = {
-  empty: () => 'the file is empty (0 bytes), so it is not a GGUF model file. It was probably cut short: download it again or pick another model file.',
+  empty: () =>
+    'the file is empty (0 bytes), so it is not a GGUF model file. It was probably cut short: download it again or pick another model file.',
   notGguf: () => 'it is not a GGUF model file (it does not start with "GGUF"). Pick a GGUF model file (.gguf).',
   oldGgml: (magic: string) =>
     `it is a model in the old GGML format (it starts with "${magic}"), which came before GGUF and which llama.cpp no longer reads. ` +
     'Download the model as a GGUF file.',
-  version1: () => 'it is a GGUF version 1 file, which llama.cpp no longer reads. Download a newer conversion of the model (GGUF version 2 or 3).',
+  version1: () =>
+    'it is a GGUF version 1 file, which llama.cpp no longer reads. Download a newer conversion of the model (GGUF version 2 or 3).',
   bigEndian: (version: number) =>
     `its GGUF version reads as ${version}, which is how a big-endian GGUF file looks; llama.cpp here reads little-endian files. ` +
     'Download the little-endian GGUF of the model.',
@@ -29,8 +31,7 @@ export const ggufProblems = {
   countsDontFit: (kvCount: number, tensorCount: number, need: number, fileLength: number) =>
     `its header declares ${kvCount} metadata entries and ${tensorCount} tensors, which take at least ${need} bytes, ` +
     `but the file ends at byte ${fileLength}. ${CORRUPT}`,
-  headerTooLong: (limit: number) =>
-    `its header goes on past ${limit / 1024 ** 2} MiB, far longer than any model's. ${CORRUPT}`,
+  headerTooLong: (limit: number) => `its header goes on past ${limit / 1024 ** 2} MiB, far longer than any model's. ${CORRUPT}`,
   stringTooLong: (where: string, length: number, left: number) =>
     `${where} claims a string of ${length} bytes, more than the ${left} bytes left in the file. ${CORRUPT}`,
   arrayTooLong: (where: string, count: number, left: number) =>
@@ -42,7 +43,8 @@ export const ggufProblems = {
   alignmentType: () => `its general.alignment entry is not a 32-bit unsigned integer. ${CORRUPT}`,
   alignmentValue: (alignment: number) => `its general.alignment is ${alignment}, which is not a power of two. ${CORRUPT}`,
   vocabDisagrees: (lengths: string) => `its vocabulary's arrays disagree in length (${lengths}). ${CORRUPT}`,
-  nameTooLong: (index: number, length: number) => `the name of tensor ${index} is ${length} bytes long; llama.cpp allows at most 63. ${CORRUPT}`,
+  nameTooLong: (index: number, length: number) =>
+    `the name of tensor ${index} is ${length} bytes long; llama.cpp allows at most 63. ${CORRUPT}`,
   dimensionCount: (tensor: string, count: number) => `${tensor} has ${count} dimensions; a GGUF tensor has 1 to 4. ${CORRUPT}`,
   zeroDimension: (tensor: string) => `${tensor} has a dimension of 0. ${CORRUPT}`,
   tooManyElements: (tensor: string) => `${tensor} declares more elements than a tensor can have. ${CORRUPT}`,
@@ -73,7 +75,8 @@ export const shapeProblems = {
     `${fact}, but it has no tensors for block ${block} (blk.${block}.*), so it holds fewer blocks than it says. ${MISMADE}`,
   extraBlock: (fact: string, block: number) =>
     `${fact}, but it also has tensors for block ${block} (blk.${block}.*), so it holds more blocks than it says. ${MISMADE}`,
-  tooManyBlocks: (fact: string, limit: number) => `${fact}; llama.cpp loads models of at most ${limit} blocks (layers). Pick another model file.`,
+  tooManyBlocks: (fact: string, limit: number) =>
+    `${fact}; llama.cpp loads models of at most ${limit} blocks (layers). Pick another model file.`,
   perBlockLength: (key: string, length: number, blockFact: string) =>
     `its ${key} lists ${length} values, but ${blockFact}: it needs one value per block. ${MISMADE}`,
   noHeads: (fact: string, tensor: string) =>

@@ -123,7 +123,8 @@ function blockProblem(model: ShapeFacts, blocks: Blocks): string | undefined {
  */
 function headProblem(model: ShapeFacts, blocks: Blocks): string | undefined {
   const count = model.scalar('block_count');
-  const lengthProblem = perBlockLengthProblem(model, 'attention.head_count', count) ?? perBlockLengthProblem(model, 'attention.head_count_kv', count);
+  const lengthProblem =
+    perBlockLengthProblem(model, 'attention.head_count', count) ?? perBlockLengthProblem(model, 'attention.head_count_kv', count);
   if (lengthProblem !== undefined) return lengthProblem;
   const heads = model.perBlock('attention.head_count');
   if (heads === undefined) return undefined;

@@ -16,8 +16,14 @@ export type PinMatch = { pin: BinaryPin; sha512: string } | { problem: string };
 /** The pin `pkg` must match: same name, same version. */
 export function matchPin(pins: readonly BinaryPin[], pkg: BinaryPackage): PinMatch {
   const pin = pins.find((candidate) => candidate.name === pkg.name);
-  if (!pin) return { problem: `${label(pkg)} is not one of the binary packages this build of Llama Lens installs (${pins.map(label).join(', ') || 'none'}).` };
-  if (pin.version !== pkg.version) return { problem: `This build of Llama Lens installs ${pkg.name} only at version ${pin.version}, not ${pkg.version}.` };
+  if (!pin) {
+    return {
+      problem: `${label(pkg)} is not one of the binary packages this build of Llama Lens installs (${pins.map(label).join(', ') || 'none'}).`,
+    };
+  }
+  if (pin.version !== pkg.version) {
+    return { problem: `This build of Llama Lens installs ${pkg.name} only at version ${pin.version}, not ${pkg.version}.` };
+  }
   const sha512 = sha512Of(pin.integrity);
   return sha512 ? { pin, sha512 } : { problem: `The pin of ${label(pin)} has no sha512 integrity.` };
 }

@@ -40,9 +40,10 @@ export function cudaOffer(situation: CudaSituation): CudaOffer {
   if (!packages) {
     return {
       kind: 'unsupportedPlatform',
-      message: platform === 'darwin'
-        ? 'CUDA is for NVIDIA GPUs on Linux and Windows; on macOS Llama Lens runs the model with Metal. Set llamaLens.gpu to "auto" or "metal".'
-        : `node-llama-cpp has CUDA builds only for Linux and Windows on x64, not for ${platform}-${arch}. Set llamaLens.gpu to "auto", "vulkan" or "cpu".`,
+      message:
+        platform === 'darwin'
+          ? 'CUDA is for NVIDIA GPUs on Linux and Windows; on macOS Llama Lens runs the model with Metal. Set llamaLens.gpu to "auto" or "metal".'
+          : `node-llama-cpp has CUDA builds only for Linux and Windows on x64, not for ${platform}-${arch}. Set llamaLens.gpu to "auto", "vulkan" or "cpu".`,
     };
   }
   // node-llama-cpp 3.22.1, for one, published no Windows packages: the lock file, and so this build, has no pins for them.
@@ -58,8 +59,14 @@ export function cudaOffer(situation: CudaSituation): CudaOffer {
   if (!situation.hasNvidiaGpu) {
     return {
       kind: 'noNvidiaGpu',
-      message: 'llamaLens.gpu is "cuda", but no NVIDIA GPU driver was found on this machine. Set llamaLens.gpu to "auto" (or "vulkan" for another GPU).',
+      message:
+        'llamaLens.gpu is "cuda", but no NVIDIA GPU driver was found on this machine. Set llamaLens.gpu to "auto" (or "vulkan" for another GPU).',
     };
   }
-  return { kind: 'offerDownload', packages, approxBytes: APPROX_BYTES[`${platform}-${arch}`], replacing: found.some((version) => version !== undefined) };
+  return {
+    kind: 'offerDownload',
+    packages,
+    approxBytes: APPROX_BYTES[`${platform}-${arch}`],
+    replacing: found.some((version) => version !== undefined),
+  };
 }

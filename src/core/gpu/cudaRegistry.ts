@@ -15,16 +15,26 @@ export interface RegistryChoice {
 
 export function cudaRegistry(inspected: InspectedSetting | undefined): RegistryChoice {
   const fromWorkspace = inspected?.workspaceFolderValue ?? inspected?.workspaceValue;
-  const ignored = fromWorkspace === undefined ? undefined
-    : 'llamaLens.cuda.registry set by this workspace is ignored: only your user settings choose where the CUDA binaries are downloaded from.';
+  const ignored =
+    fromWorkspace === undefined
+      ? undefined
+      : 'llamaLens.cuda.registry set by this workspace is ignored: only your user settings choose where the CUDA binaries are downloaded from.';
   const value = inspected?.globalValue;
   if (value === undefined || value === null || value === '') return { registry: NPM_REGISTRY, problem: ignored };
   const url = typeof value === 'string' ? parseUrl(value.trim()) : undefined;
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    return { registry: NPM_REGISTRY, problem: `llamaLens.cuda.registry must be an http(s) URL such as "${NPM_REGISTRY}"; using ${NPM_REGISTRY} instead of ${JSON.stringify(value)}.` };
+    return {
+      registry: NPM_REGISTRY,
+      problem: `llamaLens.cuda.registry must be an http(s) URL such as "${NPM_REGISTRY}"; using ${NPM_REGISTRY} instead of ${JSON.stringify(value)}.`,
+    };
   }
   const transport = plainHttpProblem(url.href);
-  if (transport) return { registry: NPM_REGISTRY, problem: `llamaLens.cuda.registry ${JSON.stringify(value)} is not used (${transport}); using ${NPM_REGISTRY} instead.` };
+  if (transport) {
+    return {
+      registry: NPM_REGISTRY,
+      problem: `llamaLens.cuda.registry ${JSON.stringify(value)} is not used (${transport}); using ${NPM_REGISTRY} instead.`,
+    };
+  }
   return { registry: url.href.replace(/\/+$/, ''), problem: ignored };
 }
 

@@ -7,7 +7,10 @@ export function parseHex(hex: string): { rgb: Rgb; alpha: number } {
   const match = /^#([0-9a-f]{6})([0-9a-f]{2})?$/i.exec(hex);
   if (!match) throw new Error(`not a #rrggbb[aa] colour: ${hex}`);
   const value = Number.parseInt(match[1] ?? '', 16);
-  return { rgb: [(value >> 16) & 255, (value >> 8) & 255, value & 255], alpha: match[2] === undefined ? 1 : Number.parseInt(match[2], 16) / 255 };
+  return {
+    rgb: [(value >> 16) & 255, (value >> 8) & 255, value & 255],
+    alpha: match[2] === undefined ? 1 : Number.parseInt(match[2], 16) / 255,
+  };
 }
 
 /** What a translucent colour looks like painted over an opaque background. */

@@ -21,7 +21,9 @@ export function windowOverlap(contextSize: number): number {
  */
 export function scoreWindows(count: number, contextSize: number, hasBos: boolean, overlap = windowOverlap(contextSize)): ScoreWindow[] {
   const room = contextSize - (hasBos ? 1 : 0);
-  if (contextSize < 2 || overlap < 1 || overlap >= room) throw new Error(`no windows of ${contextSize} tokens with an overlap of ${overlap}`);
+  if (contextSize < 2 || overlap < 1 || overlap >= room) {
+    throw new Error(`no windows of ${contextSize} tokens with an overlap of ${overlap}`);
+  }
   if (count < 2) return [];
   const windows: ScoreWindow[] = [{ contextStart: hasBos ? 1 : 0, scoreStart: 1, end: Math.min(count, contextSize) }];
   for (let last = windows[0]; last && last.end < count; last = windows[windows.length - 1]) {

@@ -105,7 +105,9 @@ export type CatalogueDownload = { params: Omit<DownloadParams, 'dirPath'>; refus
  */
 export function catalogueDownload(entry: CatalogueEntry): CatalogueDownload {
   if (!entry.sha256 || !entry.revision) {
-    return { refused: `${entry.label} is not offered for download: its SHA-256 and Hugging Face revision are not pinned. Download ${entry.fileName} yourself, check it, and pick it with "Select Model File…".` };
+    return {
+      refused: `${entry.label} is not offered for download: its SHA-256 and Hugging Face revision are not pinned. Download ${entry.fileName} yourself, check it, and pick it with "Select Model File…".`,
+    };
   }
   return { params: { uri: entry.uri, expectedBytes: expectedDownloadBytes(entry), expectedSha256: entry.sha256 } };
 }

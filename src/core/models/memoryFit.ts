@@ -25,12 +25,20 @@ export function memoryFit(need: MemoryNeed, machine: MachineInfo): MemoryFit {
   const vramFits = need.vramBytes <= machine.vramTotalBytes || need.vramBytes === 0;
   const needs = `Needs ${formatBytes(need.ramBytes)} of RAM and ${formatBytes(need.vramBytes)} of VRAM`;
   if (!ramFits && !vramFits) {
-    return { fits: false, note: `${needs}, but this machine has ${formatBytes(machine.ramTotalBytes)} of RAM and ${formatBytes(machine.vramTotalBytes)} of VRAM in all.` };
+    return {
+      fits: false,
+      note: `${needs}, but this machine has ${formatBytes(machine.ramTotalBytes)} of RAM and ${formatBytes(machine.vramTotalBytes)} of VRAM in all.`,
+    };
   }
   if (!ramFits) return { fits: false, note: `${needs}, but this machine has ${formatBytes(machine.ramTotalBytes)} of RAM in all.` };
-  if (!vramFits) return { fits: false, note: `${needs}, but the GPU has ${formatBytes(machine.vramTotalBytes)} of VRAM in all; use fewer GPU layers.` };
+  if (!vramFits) {
+    return { fits: false, note: `${needs}, but the GPU has ${formatBytes(machine.vramTotalBytes)} of VRAM in all; use fewer GPU layers.` };
+  }
   if (need.ramBytes > machine.ramFreeBytes) {
-    return { fits: true, note: `${needs}; only ${formatBytes(machine.ramFreeBytes)} of this machine's ${formatBytes(machine.ramTotalBytes)} of RAM is free now, so other programs may be paged out.` };
+    return {
+      fits: true,
+      note: `${needs}; only ${formatBytes(machine.ramFreeBytes)} of this machine's ${formatBytes(machine.ramTotalBytes)} of RAM is free now, so other programs may be paged out.`,
+    };
   }
   return { fits: true, note: `${needs}; ${formatBytes(machine.ramFreeBytes)} of RAM is free.` };
 }

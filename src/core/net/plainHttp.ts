@@ -12,7 +12,9 @@ export function plainHttpProblem(text: string): string | undefined {
   }
   if (url.protocol === 'https:') return undefined;
   if (url.protocol !== 'http:') return `${url.protocol} URLs are not fetched (${url.href}); use https`;
-  return isLoopbackHost(url.hostname) ? undefined : `plain http is used only on this machine (localhost, 127.0.0.0/8, [::1]), not for ${url.host}; use https`;
+  return isLoopbackHost(url.hostname)
+    ? undefined
+    : `plain http is used only on this machine (localhost, 127.0.0.0/8, [::1]), not for ${url.host}; use https`;
 }
 
 /**

@@ -3,8 +3,10 @@
 // rewritten into a form that reads the same to a person but not to a compiler or test runner.
 
 /** Line terminators of VS Code's buffer (\r), JavaScript (U+2028/9) and Unicode (NEL, VT, FF): each becomes "\n". */
+// eslint-disable-next-line no-control-regex -- VT and FF are line breaks to some readers: matching them is the point.
 const LINE_BREAKS = /\r\n?|[\u000b\u000c\u0085\u2028\u2029]/g;
 /** Control characters other than tab and newline, and the bidi controls of "Trojan Source" (CVE-2021-42574). */
+// eslint-disable-next-line no-control-regex -- removing control characters is the point.
 const INVISIBLE = /[\u0000-\u0008\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g;
 
 /** One "\n" per line break, whatever the answer used, and no invisible characters that could hide or reorder code. */

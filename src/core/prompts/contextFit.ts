@@ -29,10 +29,16 @@ export function planContextFit(input: FitInput, contextName: string, allowCut: b
   const need = `${input.promptTokens} tokens plus ${input.answerTokens} for the answer`;
   const window = `the model's context holds ${input.windowTokens}`;
   if (keepTokens <= 0) {
-    return { kind: 'tooLong', reason: `The prompt needs ${need} even without ${contextName}, and ${window}. Shorten the instruction or the system prompt, or lower llamaLens.prompts.maxTokens.` };
+    return {
+      kind: 'tooLong',
+      reason: `The prompt needs ${need} even without ${contextName}, and ${window}. Shorten the instruction or the system prompt, or lower llamaLens.prompts.maxTokens.`,
+    };
   }
   if (!allowCut) {
-    return { kind: 'tooLong', reason: `${capitalise(contextName)} is too long: the prompt needs ${need}, and ${window}. Select less, or raise llamaLens.contextSize.` };
+    return {
+      kind: 'tooLong',
+      reason: `${capitalise(contextName)} is too long: the prompt needs ${need}, and ${window}. Select less, or raise llamaLens.contextSize.`,
+    };
   }
   return { kind: 'cut', keepTokens, cutTokens: input.contextTokens - keepTokens };
 }

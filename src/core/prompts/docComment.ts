@@ -19,7 +19,9 @@ export function commentStyleFor(languageId: string): CommentStyle {
 
 /** The comment's lines, each starting with `indent`, ending with a newline. */
 export function formatDocComment(answer: string, style: CommentStyle, indent: string): string {
-  const body = proseOf(codeFromAnswer(plainLines(answer)), style).filter((line, index, all) => line !== '' || (index > 0 && index < all.length - 1));
+  const body = proseOf(codeFromAnswer(plainLines(answer)), style).filter(
+    (line, index, all) => line !== '' || (index > 0 && index < all.length - 1),
+  );
   const lines = wrap(body.length > 0 ? body : ['TODO: describe this function.'], style);
   return lines.map((line) => (line === '' ? '' : `${indent}${line}`).trimEnd()).join('\n') + '\n';
 }
@@ -31,7 +33,12 @@ function proseOf(text: string, style: CommentStyle): string[] {
   const start = lines[first] ?? '';
   if (start.startsWith('/*')) {
     const end = lines.findIndex((line, index) => index >= first && line.includes('*/'));
-    return lines.slice(first, end === -1 ? undefined : end + 1).map((line) => line.replace(/^\/\*\*?|\*\/$/g, '').replace(/^\*\s?/, '').trim());
+    return lines.slice(first, end === -1 ? undefined : end + 1).map((line) =>
+      line
+        .replace(/^\/\*\*?|\*\/$/g, '')
+        .replace(/^\*\s?/, '')
+        .trim(),
+    );
   }
   if (start.startsWith('//') || start.startsWith('#')) {
     const marker = start.startsWith('//') ? /^\/\/\/?!?\s?/ : /^#\s?/;

@@ -42,7 +42,11 @@ export function ignoredWorkspaceSettings(found: readonly WorkspaceSettingValue[]
   const ignored = new Map<string, IgnoredReason>();
   for (const { key, applied } of found) {
     if (applied || ignored.has(key)) continue;
-    const reason: IgnoredReason = isOneOf(MACHINE_SETTINGS, key) ? 'machine' : !trusted && isOneOf(RESTRICTED_SETTINGS, key) ? 'untrusted' : 'scope';
+    const reason: IgnoredReason = isOneOf(MACHINE_SETTINGS, key)
+      ? 'machine'
+      : !trusted && isOneOf(RESTRICTED_SETTINGS, key)
+        ? 'untrusted'
+        : 'scope';
     ignored.set(key, reason);
   }
   return [...ignored].map(([key, reason]) => ({ key, reason })).sort((a, b) => a.key.localeCompare(b.key));

@@ -21,7 +21,14 @@ export interface Downloaded {
 }
 
 /** Writes the tarball at `url` to `file` (which must not exist); removes it on any failure. */
-export async function downloadTarball(url: string, file: string, what: string, maxBytes: number, signal: AbortSignal, onBytes: (bytes: number) => void): Promise<Downloaded> {
+export async function downloadTarball(
+  url: string,
+  file: string,
+  what: string,
+  maxBytes: number,
+  signal: AbortSignal,
+  onBytes: (bytes: number) => void,
+): Promise<Downloaded> {
   const response = await get(url, signal, what);
   // A server that says so is refused at once; one that does not is stopped by the count below.
   if (Number(response.headers.get('content-length')) > maxBytes || !response.body) {
@@ -59,5 +66,8 @@ export async function downloadTarball(url: string, file: string, what: string, m
 }
 
 export function tooLarge(what: string, maxBytes: number): CodedError {
-  return new CodedError('downloadFailed', `The tarball of ${what} is larger than ${formatBytes(maxBytes)}, more than any pinned package, so it is refused and nothing was installed.`);
+  return new CodedError(
+    'downloadFailed',
+    `The tarball of ${what} is larger than ${formatBytes(maxBytes)}, more than any pinned package, so it is refused and nothing was installed.`,
+  );
 }

@@ -10,7 +10,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { shortDigest } from '../../core/gpu/binaryPins';
-import { type BinaryPackage, type InstallBinariesParams, type InstallBinariesResult, packageLabel as label } from '../../protocol/binariesProtocol';
+import {
+  type BinaryPackage,
+  type InstallBinariesParams,
+  type InstallBinariesResult,
+  packageLabel as label,
+} from '../../protocol/binariesProtocol';
 import type { DownloadProgress } from '../../protocol/engineProtocol';
 import { DownloadProgressMeter } from '../transfer/DownloadProgressMeter';
 import { downloadTarball } from './downloadTarball';
@@ -32,7 +37,11 @@ interface Staged {
   dir: string;
 }
 
-export async function installBinaries(params: InstallBinariesParams, signal: AbortSignal, onProgress: (progress: DownloadProgress) => void): Promise<InstallBinariesResult> {
+export async function installBinaries(
+  params: InstallBinariesParams,
+  signal: AbortSignal,
+  onProgress: (progress: DownloadProgress) => void,
+): Promise<InstallBinariesResult> {
   const folder = resolve(params.folder);
   if (installing.has(folder)) throw new CodedError('downloadFailed', `Binaries are already being installed in ${folder}.`);
   installing.add(folder);
@@ -43,7 +52,12 @@ export async function installBinaries(params: InstallBinariesParams, signal: Abo
   }
 }
 
-async function install(params: InstallBinariesParams, scopeDir: string, signal: AbortSignal, onProgress: (progress: DownloadProgress) => void): Promise<InstallBinariesResult> {
+async function install(
+  params: InstallBinariesParams,
+  scopeDir: string,
+  signal: AbortSignal,
+  onProgress: (progress: DownloadProgress) => void,
+): Promise<InstallBinariesResult> {
   // Before anything is written: a refused install leaves no folder behind.
   const plan = await planBinaryInstall(params, signal);
   await mkdir(scopeDir, { recursive: true }).catch((error: unknown) => {
@@ -58,10 +72,15 @@ async function install(params: InstallBinariesParams, scopeDir: string, signal: 
     for (const { pkg, url, sha512 } of plan.packages) {
       const item = { pkg, tarball: join(scopeDir, workName(pkg, 'download')), dir: join(scopeDir, workName(pkg, 'partial')) };
       staged.push(item);
-      const fetched = await downloadTarball(url, item.tarball, label(pkg), plan.maxTarballBytes, signal, (bytes) => meter.update(doneBytes + bytes, totalBytes));
+      const fetched = await downloadTarball(url, item.tarball, label(pkg), plan.maxTarballBytes, signal, (bytes) =>
+        meter.update(doneBytes + bytes, totalBytes),
+      );
       if (fetched.sha512 !== sha512) {
-        throw new CodedError('downloadFailed', `The download of ${label(pkg)} does not match the sha512 this build of Llama Lens pinned `
-          + `(${shortDigest(sha512)} expected, ${shortDigest(fetched.sha512)} received), so it was not unpacked and nothing was installed.`);
+        throw new CodedError(
+          'downloadFailed',
+          `The download of ${label(pkg)} does not match the sha512 this build of Llama Lens pinned ` +
+            `(${shortDigest(sha512)} expected, ${shortDigest(fetched.sha512)} received), so it was not unpacked and nothing was installed.`,
+        );
       }
       await mkdir(item.dir);
       await unpackTarball(item.tarball, item.dir, label(pkg), signal);
@@ -82,7 +101,10 @@ async function checkPackageJson(dir: string, pkg: BinaryPackage): Promise<void> 
   const manifest: unknown = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8').catch(() => 'null'));
   const { name, version } = (manifest ?? {}) as { name?: unknown; version?: unknown };
   if (name !== pkg.name || version !== pkg.version) {
-    throw new CodedError('downloadFailed', `The tarball of ${label(pkg)} holds ${String(name)}@${String(version)}, so nothing was installed.`);
+    throw new CodedError(
+      'downloadFailed',
+      `The tarball of ${label(pkg)} holds ${String(name)}@${String(version)}, so nothing was installed.`,
+    );
   }
 }
 

@@ -24,12 +24,19 @@ export async function tarballInfo(registry: string, pkg: BinaryPackage, signal: 
   const response = await get(url, signal, `the registry's entry for ${label(pkg)}`);
   const document: unknown = await response.json().catch(() => undefined);
   const dist = isRecord(document) && isRecord(document.dist) ? document.dist : undefined;
-  if (!dist || !isString(dist.tarball)) throw new CodedError('downloadFailed', `The registry's entry for ${label(pkg)} at ${url} names no tarball.`);
+  if (!dist || !isString(dist.tarball)) {
+    throw new CodedError('downloadFailed', `The registry's entry for ${label(pkg)} at ${url} names no tarball.`);
+  }
   const transport = plainHttpProblem(dist.tarball);
   if (transport) throw new CodedError('downloadFailed', `The registry's tarball of ${label(pkg)} is not fetched: ${transport}.`);
   // An integrity field may list several digests ("sha1-... sha512-..."); sha512 is the one npm publishes and checks.
   const sha512 = isString(dist.integrity) ? sha512Of(dist.integrity) : undefined;
-  if (!sha512) throw new CodedError('downloadFailed', `The registry gives no sha512 integrity for ${label(pkg)}, so its download could not be checked.`);
+  if (!sha512) {
+    throw new CodedError(
+      'downloadFailed',
+      `The registry gives no sha512 integrity for ${label(pkg)}, so its download could not be checked.`,
+    );
+  }
   return { url: dist.tarball, sha512, sizeBytes: await contentLength(dist.tarball, signal) };
 }
 

@@ -36,8 +36,11 @@ export async function planBinaryInstall(params: InstallBinariesParams, signal: A
     const info = await tarballInfo(params.registry, pkg, signal);
     // A registry that names another tarball (even one matching its own hash) is not fetched from at all.
     if (info.sha512 !== match.sha512) {
-      throw new CodedError('downloadFailed', `The registry at ${params.registry} offers a ${label(pkg)} that is not the one this build of Llama Lens `
-        + `pinned (${shortDigest(match.sha512)} pinned, ${shortDigest(info.sha512)} offered), so nothing was downloaded.`);
+      throw new CodedError(
+        'downloadFailed',
+        `The registry at ${params.registry} offers a ${label(pkg)} that is not the one this build of Llama Lens ` +
+          `pinned (${shortDigest(match.sha512)} pinned, ${shortDigest(info.sha512)} offered), so nothing was downloaded.`,
+      );
     }
     if (info.sizeBytes > pins.maxTarballBytes) throw tooLarge(`${label(pkg)} (${formatBytes(info.sizeBytes)})`, pins.maxTarballBytes);
     packages.push({ pkg, url: info.url, sha512: match.sha512, sizeBytes: info.sizeBytes });

@@ -46,7 +46,15 @@ export async function completeFim(
   };
   if (outcome !== 'done' || last === undefined) {
     const stopReason: StopReason = outcome === 'budget' ? 'promptBudget' : stopReasonOf(signal);
-    return finish(base, { tokens: [], text: '', stopReason, tokensAfterStop: 0, trace: [] }, [], sequence, predictionsBefore, started, promptDone);
+    return finish(
+      base,
+      { tokens: [], text: '', stopReason, tokensAfterStop: 0, trace: [] },
+      [],
+      sequence,
+      predictionsBefore,
+      started,
+      promptDone,
+    );
   }
   const limits: GenerationLimits = {
     maxTokens: params.maxTokens,
@@ -68,7 +76,12 @@ export async function completeFim(
  * prompt's KV state again: only the generated tokens are erased between them.
  */
 async function generateAlternatives(
-  model: LlamaModel, sequence: LlamaContextSequence, prompt: Token[], count: number, limits: GenerationLimits, onText: (text: string) => void,
+  model: LlamaModel,
+  sequence: LlamaContextSequence,
+  prompt: Token[],
+  count: number,
+  limits: GenerationLimits,
+  onText: (text: string) => void,
 ): Promise<Generation[]> {
   const last = prompt[prompt.length - 1];
   if (last === undefined) return [];
@@ -77,9 +90,13 @@ async function generateAlternatives(
   const generations: Generation[] = [];
   for (const [index, first] of firstTokens.entries()) {
     if (limits.signal.aborted) break;
-    if (sequence.nextTokenIndex > promptLength) await sequence.eraseContextTokenRanges([{ start: promptLength, end: sequence.nextTokenIndex }]);
+    if (sequence.nextTokenIndex > promptLength) {
+      await sequence.eraseContextTokenRanges([{ start: promptLength, end: sequence.nextTokenIndex }]);
+    }
     const trace = limits.trace && probabilities ? traceStep(model, first, probabilities) : undefined;
-    generations.push(await greedyGenerate(model, sequence, [first], prompt, limits, index === 0 ? onText : () => undefined, { token: first, trace }));
+    generations.push(
+      await greedyGenerate(model, sequence, [first], prompt, limits, index === 0 ? onText : () => undefined, { token: first, trace }),
+    );
   }
   return generations;
 }
@@ -92,7 +109,9 @@ async function likelyFirstTokens(
 ): Promise<{ tokens: Token[]; probabilities: Map<Token, number> | undefined }> {
   // The sampled token is not fed back: the sequence holds exactly the prompt. A few more than asked, since end tokens
   // are skipped; enough for the first step's trace.
-  const [output] = await sequence.controlledEvaluate([[last, { generateNext: topRequest(Math.max(count + END_TOKENS_SKIPPED, TRACE_ALTERNATIVES + 1)) }]]);
+  const [output] = await sequence.controlledEvaluate([
+    [last, { generateNext: topRequest(Math.max(count + END_TOKENS_SKIPPED, TRACE_ALTERNATIVES + 1)) }],
+  ]);
   const probabilities = topProbabilities(output);
   if (probabilities.size === 0) return { tokens: [], probabilities: undefined };
   return { tokens: [...probabilities.keys()].filter((token) => !model.isEogToken(token)).slice(0, count), probabilities };

@@ -93,10 +93,15 @@ export async function greedyGenerate(
  * a 32,016-entry distribution per token. Like evaluateWithMetadata, a step's token is evaluated only when the next
  * step is asked for.
  */
-async function* tracedSteps(sequence: LlamaContextSequence, input: readonly Token[]): AsyncGenerator<{ token: Token; probabilities: Map<Token, number> }> {
+async function* tracedSteps(
+  sequence: LlamaContextSequence,
+  input: readonly Token[],
+): AsyncGenerator<{ token: Token; probabilities: Map<Token, number> }> {
   let pending = [...input];
   for (;;) {
-    const outputs = await sequence.controlledEvaluate(pending.map((token, index) => (index === pending.length - 1 ? [token, { generateNext: topRequest(TRACE_ALTERNATIVES + 1) }] : token)));
+    const outputs = await sequence.controlledEvaluate(
+      pending.map((token, index) => (index === pending.length - 1 ? [token, { generateNext: topRequest(TRACE_ALTERNATIVES + 1) }] : token)),
+    );
     const output = outputs[pending.length - 1];
     const token = output?.next.token;
     if (token === undefined || token === null) return;

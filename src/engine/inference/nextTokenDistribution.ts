@@ -44,7 +44,10 @@ export async function nextTokenDistribution(runtime: LlamaRuntime, params: Distr
 function assertInVocabulary(path: readonly number[], vocabularySize: number): void {
   const bad = path.find((id) => !Number.isSafeInteger(id) || id < 0 || id >= vocabularySize);
   if (bad === undefined) return;
-  throw new CodedError('badRequest', `The Lens path names token ${bad}, which is not in the model's vocabulary (ids 0 to ${vocabularySize - 1}).`);
+  throw new CodedError(
+    'badRequest',
+    `The Lens path names token ${bad}, which is not in the model's vocabulary (ids 0 to ${vocabularySize - 1}).`,
+  );
 }
 
 /**

@@ -23,7 +23,11 @@ export function scoreRequest(detail: SurprisalDetail, next: Token): GenerateNext
 }
 
 /** The score of `next` from an output that `scoreRequest(detail, next)` asked for; undefined when it is missing. */
-export function scoreOf(detail: SurprisalDetail, output: ControlledEvaluateIndexOutput | undefined, next: Token): PositionScore | undefined {
+export function scoreOf(
+  detail: SurprisalDetail,
+  output: ControlledEvaluateIndexOutput | undefined,
+  next: Token,
+): PositionScore | undefined {
   if (!output) return undefined;
   if (detail === 'full') {
     const probabilities = output.next.probabilities;
@@ -72,6 +76,7 @@ export function topProbabilities(output: ControlledEvaluateIndexOutput | undefin
   if (!logits || totalLogitWeight === undefined || !(totalLogitWeight > 0)) return top;
   // node-llama-cpp returns the filtered logits sorted, highest first: the first is the maximum.
   const max = Math.max(...logits.values());
-  for (const [token, logit] of [...logits.entries()].sort(([, a], [, b]) => b - a)) top.set(token, Math.exp(logit - max) / totalLogitWeight);
+  for (const [token, logit] of [...logits.entries()].sort(([, a], [, b]) => b - a))
+    top.set(token, Math.exp(logit - max) / totalLogitWeight);
   return top;
 }

@@ -8,7 +8,12 @@ const CHUNK_TOKENS = 128;
 export type PrefillOutcome = 'done' | 'aborted' | 'budget';
 
 /** Evaluates at least one chunk per call, so that even a tiny budget makes progress across keystrokes. */
-export async function prefill(sequence: LlamaContextSequence, tokens: readonly Token[], deadline: number, signal: AbortSignal): Promise<PrefillOutcome> {
+export async function prefill(
+  sequence: LlamaContextSequence,
+  tokens: readonly Token[],
+  deadline: number,
+  signal: AbortSignal,
+): Promise<PrefillOutcome> {
   for (let start = 0; start < tokens.length; start += CHUNK_TOKENS) {
     if (signal.aborted) return 'aborted';
     if (start > 0 && performance.now() > deadline) return 'budget';

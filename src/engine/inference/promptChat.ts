@@ -10,7 +10,12 @@ import { tokenizeContinuation } from './textTokens';
 import { CodedError } from '../EngineError';
 import type { LlamaRuntime, LoadedModel } from '../LlamaRuntime';
 
-export async function promptChat(runtime: LlamaRuntime, params: PromptParams, signal: AbortSignal, onText: (text: string) => void): Promise<PromptResult> {
+export async function promptChat(
+  runtime: LlamaRuntime,
+  params: PromptParams,
+  signal: AbortSignal,
+  onText: (text: string) => void,
+): Promise<PromptResult> {
   const loaded = runtime.current;
   const started = performance.now();
   const { context, cut } = fitContext(loaded, params);
@@ -36,9 +41,16 @@ export async function promptChat(runtime: LlamaRuntime, params: PromptParams, si
     });
     const evaluated = loaded.sequence.contextTokens.slice(0, rendered.length);
     if (evaluated.some((token, index) => token !== rendered[index])) {
-      throw new CodedError('contextFull', 'The prompt was shortened to fit the context window; raise llamaLens.contextSize or lower llamaLens.prompts.maxTokens.');
+      throw new CodedError(
+        'contextFull',
+        'The prompt was shortened to fit the context window; raise llamaLens.contextSize or lower llamaLens.prompts.maxTokens.',
+      );
     }
-    const stopReason: PromptStopReason = signal.aborted ? 'cancelled' : response.metadata.stopReason === 'maxTokens' ? 'maxTokens' : 'endOfText';
+    const stopReason: PromptStopReason = signal.aborted
+      ? 'cancelled'
+      : response.metadata.stopReason === 'maxTokens'
+        ? 'maxTokens'
+        : 'endOfText';
     return {
       text: answer.text(),
       chatWrapper: loaded.chat.wrapper.wrapperName,
@@ -98,7 +110,10 @@ function cutToFit(loaded: LoadedModel, params: PromptParams, ids: Token[], keepT
     if (excess <= 0) return { context, cut: { cutTokens: ids.length - keep, keptTokens: keep } };
     keep -= excess;
   }
-  throw new CodedError('contextFull', `${params.contextName} could not be cut to fit the model's context of ${loaded.info.contextSize} tokens.`);
+  throw new CodedError(
+    'contextFull',
+    `${params.contextName} could not be cut to fit the model's context of ${loaded.info.contextSize} tokens.`,
+  );
 }
 
 /** The text of the first `keep` tokens, with the leading space a text that starts with one has. */

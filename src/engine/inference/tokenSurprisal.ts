@@ -55,8 +55,12 @@ async function scoreWindow(pass: Pass, window: ScoreWindow, from: number, onProg
   const bos = tokens[0] as Token;
   const hasBos = runtime.current.model.tokens.bos !== null;
   // The window's tokens, and the global index of each.
-  const globalIndex = (local: number) => (hasBos && window.contextStart > 0 ? (local === 0 ? 0 : window.contextStart + local - 1) : window.contextStart + local);
-  const windowTokens = hasBos && window.contextStart > 0 ? [bos, ...tokens.slice(window.contextStart, window.end)] : tokens.slice(window.contextStart, window.end);
+  const globalIndex = (local: number) =>
+    hasBos && window.contextStart > 0 ? (local === 0 ? 0 : window.contextStart + local - 1) : window.contextStart + local;
+  const windowTokens =
+    hasBos && window.contextStart > 0
+      ? [bos, ...tokens.slice(window.contextStart, window.end)]
+      : tokens.slice(window.contextStart, window.end);
   const localOf = (index: number) => windowTokens.length - (window.end - index);
   // A token is scored from the outputs of the one before it: that one is evaluated again, and so is everything after
   // it, even where the KV state (of a Lens query, say) holds the same tokens.
@@ -68,7 +72,10 @@ async function scoreWindow(pass: Pass, window: ScoreWindow, from: number, onProg
     const batch = windowTokens.slice(start, start + BATCH);
     const input: ControlledEvaluateInputItem[] = batch.map((token, index) => {
       const next = windowTokens[start + index + 1];
-      const scored = next !== undefined && globalIndex(start + index + 1) >= from && (offsets[globalIndex(start + index + 1)]?.[1] ?? 0) > params.scoreFrom;
+      const scored =
+        next !== undefined &&
+        globalIndex(start + index + 1) >= from &&
+        (offsets[globalIndex(start + index + 1)]?.[1] ?? 0) > params.scoreFrom;
       return scored ? [token, { generateNext: scoreRequest(params.detail, next) }] : token;
     });
     const outputs = await sequence.controlledEvaluate(input);

@@ -25,12 +25,18 @@ export async function checkModelPath(modelPath: string): Promise<number> {
 /** llama.cpp opens parts 2.. itself, so each is checked as part 1 was, and the parts against each other. */
 async function checkSplitModel(modelPath: string, firstSize: number, split: SplitHeader): Promise<number> {
   if (split.no !== 0) {
-    throw new CodedError('loadFailed', `${modelPath} is part ${split.no + 1} of a model split into ${split.count} files; load its first part (…-00001-of-…gguf).`);
+    throw new CodedError(
+      'loadFailed',
+      `${modelPath} is part ${split.no + 1} of a model split into ${split.count} files; load its first part (…-00001-of-…gguf).`,
+    );
   }
   const names = splitPartNames(basename(modelPath), split.count);
   if (!names) {
-    throw new CodedError('loadFailed', `${modelPath} is part 1 of a model split into ${split.count} files, but its name does not end in ` +
-      `-00001-of-${String(split.count).padStart(5, '0')}.gguf, so llama.cpp cannot find the other parts. Rename the parts as they were downloaded.`);
+    throw new CodedError(
+      'loadFailed',
+      `${modelPath} is part 1 of a model split into ${split.count} files, but its name does not end in ` +
+        `-00001-of-${String(split.count).padStart(5, '0')}.gguf, so llama.cpp cannot find the other parts. Rename the parts as they were downloaded.`,
+    );
   }
   const parts = [{ name: names[0] ?? '', size: firstSize, split: split as SplitHeader | undefined }];
   for (const [index, name] of names.entries()) {
@@ -40,7 +46,10 @@ async function checkSplitModel(modelPath: string, firstSize: number, split: Spli
       parts.push({ name, ...(await checkModelFile(path)) });
     } catch (error) {
       const why = errorMessage(error);
-      throw new CodedError('loadFailed', `${modelPath} is part 1 of a model split into ${split.count} files, and part ${index + 1} cannot be used: ${why}`);
+      throw new CodedError(
+        'loadFailed',
+        `${modelPath} is part 1 of a model split into ${split.count} files, and part ${index + 1} cannot be used: ${why}`,
+      );
     }
   }
   const problem = splitModelProblem(parts);
@@ -54,7 +63,9 @@ async function checkModelFile(modelPath: string): Promise<{ size: number; split:
   const info = await statModelPath(modelPath);
   if (info.isDirectory()) throw new CodedError('loadFailed', `${modelPath} is a folder, not a GGUF model file.`);
   // Opening a FIFO blocks until something writes to it, so only regular files are opened at all.
-  if (!info.isFile()) throw new CodedError('loadFailed', `${modelPath} is not a regular file (${fileKind(info)}), so it is not a GGUF model file.`);
+  if (!info.isFile()) {
+    throw new CodedError('loadFailed', `${modelPath} is not a regular file (${fileKind(info)}), so it is not a GGUF model file.`);
+  }
   let handle: FileHandle;
   try {
     handle = await open(modelPath, 'r');
@@ -75,10 +86,20 @@ async function checkModelFile(modelPath: string): Promise<{ size: number; split:
  */
 async function refuseUnfinishedDownload(modelPath: string): Promise<void> {
   const suffix = IN_PROGRESS_SUFFIXES.find((candidate) => modelPath.toLowerCase().endsWith(candidate));
-  if (suffix) throw new CodedError('loadFailed', `${modelPath} is an unfinished download (${suffix}); finish the download (Select Model resumes it) and load the .gguf file.`);
+  if (suffix) {
+    throw new CodedError(
+      'loadFailed',
+      `${modelPath} is an unfinished download (${suffix}); finish the download (Select Model resumes it) and load the .gguf file.`,
+    );
+  }
   for (const marker of IN_PROGRESS_SUFFIXES) {
     const exists = await stat(modelPath + marker).then(() => true, () => false);
-    if (exists) throw new CodedError('loadFailed', `${modelPath} is still being downloaded or checked (${modelPath}${marker} exists); wait for the download to finish.`);
+    if (exists) {
+      throw new CodedError(
+        'loadFailed',
+        `${modelPath} is still being downloaded or checked (${modelPath}${marker} exists); wait for the download to finish.`,
+      );
+    }
   }
 }
 
@@ -135,7 +156,10 @@ async function readPrefix(handle: FileHandle, length: number, have: Uint8Array, 
       },
     );
     if (bytesRead === 0) {
-      throw new CodedError('loadFailed', `Cannot load ${modelPath}: the file got shorter while it was being read. Is it still being written? Try again when it is complete.`);
+      throw new CodedError(
+        'loadFailed',
+        `Cannot load ${modelPath}: the file got shorter while it was being read. Is it still being written? Try again when it is complete.`,
+      );
     }
     filled += bytesRead;
   }

@@ -24,7 +24,11 @@ import { formatBytes } from '../../core/text/formatBytes';
 /** Files this engine is downloading: two downloaders writing one temp file would corrupt it. */
 const downloading = new Set<string>();
 
-export async function downloadModel(params: DownloadParams, signal: AbortSignal, onProgress: (progress: DownloadProgress) => void): Promise<DownloadResult> {
+export async function downloadModel(
+  params: DownloadParams,
+  signal: AbortSignal,
+  onProgress: (progress: DownloadProgress) => void,
+): Promise<DownloadResult> {
   throwIfCancelled(signal);
   const meter = new DownloadProgressMeter(onProgress);
   await mkdir(params.dirPath, { recursive: true }).catch((error: unknown) => {
@@ -34,9 +38,12 @@ export async function downloadModel(params: DownloadParams, signal: AbortSignal,
   const filePath = downloader.entrypointFilePath;
   if (downloading.has(filePath) || downloader.totalFiles !== 1) {
     await downloader.cancel({ deleteTempFile: false });
-    throw new CodedError('downloadFailed', downloading.has(filePath)
-      ? `${filePath} is already being downloaded.`
-      : `${params.uri} is a model split into ${downloader.totalFiles} files; only single-file models can be downloaded here.`);
+    throw new CodedError(
+      'downloadFailed',
+      downloading.has(filePath)
+        ? `${filePath} is already being downloaded.`
+        : `${params.uri} is a model split into ${downloader.totalFiles} files; only single-file models can be downloaded here.`,
+    );
   }
   downloading.add(filePath);
   try {
@@ -46,7 +53,12 @@ export async function downloadModel(params: DownloadParams, signal: AbortSignal,
   }
 }
 
-async function downloadAndCheck(downloader: ModelDownloader, params: DownloadParams, meter: DownloadProgressMeter, signal: AbortSignal): Promise<DownloadResult> {
+async function downloadAndCheck(
+  downloader: ModelDownloader,
+  params: DownloadParams,
+  meter: DownloadProgressMeter,
+  signal: AbortSignal,
+): Promise<DownloadResult> {
   const filePath = downloader.entrypointFilePath;
   const marker = filePath + UNVERIFIED_MARKER_SUFFIX;
   const announcedBytes = downloader.totalSize;
@@ -72,7 +84,8 @@ async function downloadAndCheck(downloader: ModelDownloader, params: DownloadPar
   const sizeBytes = (await stat(filePath)).size;
   meter.finish(sizeBytes);
   const serverHints = await hints;
-  const expectedSize: Expected<number> | undefined = params.expectedBytes > 0 ? { value: params.expectedBytes, source: 'the request' } : serverHints.sizeBytes;
+  const expectedSize: Expected<number> | undefined =
+    params.expectedBytes > 0 ? { value: params.expectedBytes, source: 'the request' } : serverHints.sizeBytes;
   let problem = sizeProblem(sizeBytes, [{ value: announcedBytes, source: 'the size the server announced' }, expectedSize]);
   let sha256 = '';
   if (!problem) {
@@ -93,7 +106,10 @@ async function checkFreeSpace(dirPath: string, neededBytes: number): Promise<voi
   if (!space || neededBytes <= 0) return;
   const freeBytes = space.bavail * space.bsize;
   if (freeBytes < neededBytes) {
-    throw new CodedError('downloadFailed', `Not enough disk space in ${dirPath}: the model needs ${formatBytes(neededBytes)} more and ${formatBytes(freeBytes)} is free.`);
+    throw new CodedError(
+      'downloadFailed',
+      `Not enough disk space in ${dirPath}: the model needs ${formatBytes(neededBytes)} more and ${formatBytes(freeBytes)} is free.`,
+    );
   }
 }
 
@@ -130,7 +146,10 @@ async function openDownloader(params: DownloadParams, meter: DownloadProgressMet
 function settleWithin<T>(promise: Promise<T>, signal: AbortSignal, timeoutMs: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => finish(() => reject(new Error(String(signal.reason))));
-    const timer = setTimeout(() => finish(() => reject(new CodedError('downloadFailed', `No answer from the server for ${timeoutMs / 1000} s.`))), timeoutMs);
+    const timer = setTimeout(
+      () => finish(() => reject(new CodedError('downloadFailed', `No answer from the server for ${timeoutMs / 1000} s.`))),
+      timeoutMs,
+    );
     const finish = (settle: () => void) => {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);

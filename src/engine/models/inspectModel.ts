@@ -51,7 +51,10 @@ async function inspectionLlama(runtime: LlamaRuntime, gpu: GpuSetting): Promise<
   const busy = runtime.busyGpuSetting;
   if (busy === undefined || busy === gpu) return runtime.llamaFor(gpu);
   if (gpu === 'cpu') return runtime.llamaFor(busy);
-  throw new CodedError('badRequest', `The loaded model uses the "${busy}" GPU setting; inspect with it (or "cpu"), or load with "${gpu}" first.`);
+  throw new CodedError(
+    'badRequest',
+    `The loaded model uses the "${busy}" GPU setting; inspect with it (or "cpu"), or load with "${gpu}" first.`,
+  );
 }
 
 /**
@@ -59,7 +62,11 @@ async function inspectionLlama(runtime: LlamaRuntime, gpu: GpuSetting): Promise<
  * template to its specialised wrapper (Llama 2's [INST], ...) with the model's tokenizer, so this loads the
  * vocabulary alone (no weights) and asks modelChatWrapper. Undefined when there is no template or that load fails.
  */
-async function templateChatWrapper(llama: Llama, fileInfo: GgufFileInfo, modelPath: string): Promise<{ name: string; source: ChatWrapperSource } | undefined> {
+async function templateChatWrapper(
+  llama: Llama,
+  fileInfo: GgufFileInfo,
+  modelPath: string,
+): Promise<{ name: string; source: ChatWrapperSource } | undefined> {
   if (!hasChatTemplate(fileInfo.metadata)) return undefined;
   let vocab: LlamaModel | undefined;
   try {

@@ -25,7 +25,10 @@ export async function recordedBytes(tempPath: string, totalBytes: number): Promi
     const record = JSON.parse(buffer.toString('utf8')) as { part?: unknown; chunks?: unknown; chunkSize?: unknown };
     const { chunks, chunkSize } = record;
     if (record.part !== 0 || !Array.isArray(chunks) || typeof chunkSize !== 'number' || chunkSize <= 0) return undefined;
-    return chunks.reduce<number>((sum, status, i) => sum + (status === COMPLETE ? Math.max(0, Math.min(chunkSize, totalBytes - i * chunkSize)) : 0), 0);
+    return chunks.reduce<number>(
+      (sum, status, i) => sum + (status === COMPLETE ? Math.max(0, Math.min(chunkSize, totalBytes - i * chunkSize)) : 0),
+      0,
+    );
   } catch {
     return undefined;
   } finally {

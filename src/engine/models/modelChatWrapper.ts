@@ -4,7 +4,14 @@
 // model can be prompted. node-llama-cpp's other hint, a BOS of "<s>", fits every Llama base model,
 // so it is not used.
 import { basename } from 'node:path';
-import { GeneralChatWrapper, Llama2ChatWrapper, resolveChatWrapper, type ChatWrapper, type GgufFileInfo, type LlamaModel } from 'node-llama-cpp';
+import {
+  GeneralChatWrapper,
+  Llama2ChatWrapper,
+  resolveChatWrapper,
+  type ChatWrapper,
+  type GgufFileInfo,
+  type LlamaModel,
+} from 'node-llama-cpp';
 import type { ChatWrapperSource } from '../../protocol/engineProtocol';
 
 export interface ResolvedChatWrapper {
@@ -29,7 +36,9 @@ export function modelChatWrapper(model: LlamaModel, filePath: string): ResolvedC
 export function chatWrapperFor(fileInfo: GgufFileInfo, filePath: string, model?: LlamaModel): ResolvedChatWrapper {
   const fileName = basename(filePath);
   if (hasChatTemplate(fileInfo.metadata)) {
-    const resolved = model ? resolveChatWrapper(model, { warningLogs: false }) : resolveChatWrapper({ fileInfo, filename: fileName, warningLogs: false });
+    const resolved = model
+      ? resolveChatWrapper(model, { warningLogs: false })
+      : resolveChatWrapper({ fileInfo, filename: fileName, warningLogs: false });
     return { wrapper: oneShot(resolved) ?? new GeneralChatWrapper(), source: 'template' };
   }
   // node-llama-cpp reads "codellama-*" names as base models; the Instruct ones were tuned on Llama-2's format.

@@ -6,8 +6,11 @@ import { CodedError } from '../EngineError';
 import { checkModelPath } from './checkModelFile';
 
 /** `checkedSizeBytes`: the caller has run checkModelPath already (a load), so the header is not validated twice. */
-export async function readModelHeader(modelPath: string, checkedSizeBytes?: number): Promise<{ sizeBytes: number; fileInfo: GgufFileInfo }> {
-  const sizeBytes = checkedSizeBytes ?? await checkModelPath(modelPath);
+export async function readModelHeader(
+  modelPath: string,
+  checkedSizeBytes?: number,
+): Promise<{ sizeBytes: number; fileInfo: GgufFileInfo }> {
+  const sizeBytes = checkedSizeBytes ?? (await checkModelPath(modelPath));
   let fileInfo: GgufFileInfo;
   try {
     fileInfo = await readGgufFileInfo(modelPath, { sourceType: 'filesystem', logWarnings: false });
@@ -23,7 +26,10 @@ export async function readModelHeader(modelPath: string, checkedSizeBytes?: numb
 }
 
 function unreadableHeader(modelPath: string, reason: string): CodedError {
-  return new CodedError('loadFailed', `${modelPath} starts like a GGUF file but its header cannot be read (${reason}); the file may be cut short or corrupt.`);
+  return new CodedError(
+    'loadFailed',
+    `${modelPath} starts like a GGUF file but its header cannot be read (${reason}); the file may be cut short or corrupt.`,
+  );
 }
 
 /** "Q4_K_M", "F16", "F32": the file type without its MOSTLY_/ALL_ prefix, else the commonest tensor type. */
@@ -43,9 +49,18 @@ type Ggml = Partial<Record<string, unknown>> & { tokens?: readonly string[] };
  * those ids and falls back to `<fim_prefix>`-style text, which the spellings cover.
  */
 const FIM_TOKENS = [
-  { keys: ['fim_pre_token_id', 'prefix_token_id'], texts: ['<|fim_prefix|>', '<fim-prefix>', '<fim_prefix>', '<｜fim▁begin｜>', '<PRE>', '▁<PRE>', '<|code_prefix|>', '<|prefix|>'] },
-  { keys: ['fim_suf_token_id', 'suffix_token_id'], texts: ['<|fim_suffix|>', '<fim-suffix>', '<fim_suffix>', '<｜fim▁hole｜>', '<SUF>', '▁<SUF>', '<|code_suffix|>', '<|suffix|>'] },
-  { keys: ['fim_mid_token_id', 'middle_token_id'], texts: ['<|fim_middle|>', '<fim-middle>', '<fim_middle>', '<｜fim▁end｜>', '<MID>', '▁<MID>', '<|code_middle|>', '<|middle|>'] },
+  {
+    keys: ['fim_pre_token_id', 'prefix_token_id'],
+    texts: ['<|fim_prefix|>', '<fim-prefix>', '<fim_prefix>', '<｜fim▁begin｜>', '<PRE>', '▁<PRE>', '<|code_prefix|>', '<|prefix|>'],
+  },
+  {
+    keys: ['fim_suf_token_id', 'suffix_token_id'],
+    texts: ['<|fim_suffix|>', '<fim-suffix>', '<fim_suffix>', '<｜fim▁hole｜>', '<SUF>', '▁<SUF>', '<|code_suffix|>', '<|suffix|>'],
+  },
+  {
+    keys: ['fim_mid_token_id', 'middle_token_id'],
+    texts: ['<|fim_middle|>', '<fim-middle>', '<fim_middle>', '<｜fim▁end｜>', '<MID>', '▁<MID>', '<|code_middle|>', '<|middle|>'],
+  },
 ] as const;
 
 function tokenizerGgml(fileInfo: GgufFileInfo): Ggml {

@@ -19,7 +19,13 @@ export const STALL_MS = positiveIntegerFromEnv('LLAMA_LENS_DOWNLOAD_STALL_MS') ?
 /** How long a transfer that hit a write error gets to wind down before its temp file is deleted. */
 const WIND_DOWN_MS = 10_000;
 
-export async function runTransfer(downloader: ModelDownloader, uri: string, dirPath: string, meter: DownloadProgressMeter, signal: AbortSignal): Promise<void> {
+export async function runTransfer(
+  downloader: ModelDownloader,
+  uri: string,
+  dirPath: string,
+  meter: DownloadProgressMeter,
+  signal: AbortSignal,
+): Promise<void> {
   let stalled = false;
   let writeError: unknown;
   let giveUp = () => {};
@@ -29,11 +35,14 @@ export async function runTransfer(downloader: ModelDownloader, uri: string, dirP
     giveUp();
   };
   meter.resetIdle();
-  const watchdog = setInterval(() => {
-    if (meter.idleMs < STALL_MS) return;
-    stalled = true;
-    stop();
-  }, Math.min(1000, Math.max(50, STALL_MS / 4)));
+  const watchdog = setInterval(
+    () => {
+      if (meter.idleMs < STALL_MS) return;
+      stalled = true;
+      stop();
+    },
+    Math.min(1000, Math.max(50, STALL_MS / 4)),
+  );
   const stopWatchingWrites = onIpullWriteError((error) => {
     writeError ??= error;
     stop();
@@ -59,12 +68,17 @@ export async function runTransfer(downloader: ModelDownloader, uri: string, dirP
     // into a file with holes: start over instead (which also gives the space back).
     await Promise.race([transfer.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, WIND_DOWN_MS).unref())]);
     await rm(downloader.entrypointFilePath + DOWNLOAD_TEMP_SUFFIX, { force: true });
-    throw new CodedError('downloadFailed', `${writeFailure(writeError, dirPath)} The partial download was deleted; the next download starts over.`);
+    throw new CodedError(
+      'downloadFailed',
+      `${writeFailure(writeError, dirPath)} The partial download was deleted; the next download starts over.`,
+    );
   }
   const [done, total] = [downloader.downloadedSize, downloader.totalSize];
   if (stalled) {
-    throw new CodedError('downloadFailed',
-      `No data from the server for ${STALL_MS / 1000} s, so the download of ${uri} stopped at ${done} of ${total} bytes. Download it again to resume.`);
+    throw new CodedError(
+      'downloadFailed',
+      `No data from the server for ${STALL_MS / 1000} s, so the download of ${uri} stopped at ${done} of ${total} bytes. Download it again to resume.`,
+    );
   }
   if (total > 0 && done < total) throw new CodedError('downloadFailed', `The download of ${uri} ended at ${done} of ${total} bytes.`);
 }

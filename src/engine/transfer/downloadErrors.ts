@@ -27,6 +27,8 @@ export function writeFailure(error: unknown, dirPath: string): string {
 /** A failed transfer: the server's answer when it refused, else what went wrong. */
 export function transferFailure(error: unknown, uri: string): string {
   const { statusCode, statusText } = (error ?? {}) as { statusCode?: unknown; statusText?: unknown };
-  if (typeof statusCode === 'number') return `The server answered ${statusCode} ${typeof statusText === 'string' ? statusText : ''} for ${uri}.`;
+  if (typeof statusCode === 'number') {
+    return `The server answered ${statusCode} ${typeof statusText === 'string' ? statusText : ''} for ${uri}.`;
+  }
   return `The download of ${uri} failed: ${errorMessage(error)}`;
 }

@@ -75,11 +75,17 @@ async function checkCuda(deps: CudaBinariesDeps, mayOffer: () => boolean): Promi
     case 'offerDownload': {
       if (!mayOffer()) return;
       const size = offer.approxBytes ? `about ${formatBytes(offer.approxBytes)}` : 'a few hundred MB';
-      const why = offer.replacing ? `The CUDA binaries downloaded earlier are for another node-llama-cpp version than ${version}.` : 'CUDA needs node-llama-cpp\'s CUDA binaries, which are too large to ship with Llama Lens.';
+      const why = offer.replacing
+        ? `The CUDA binaries downloaded earlier are for another node-llama-cpp version than ${version}.`
+        : "CUDA needs node-llama-cpp's CUDA binaries, which are too large to ship with Llama Lens.";
       // Read when asked, so the download goes where the message said.
       const registry = deps.settings().cudaRegistry;
       const from = registry === NPM_REGISTRY ? 'the npm registry' : `the npm registry at ${registry}`;
-      const choice = await vscode.window.showInformationMessage(`Llama Lens: ${why} Download them from ${from} (${size})?`, 'Download', 'Not Now');
+      const choice = await vscode.window.showInformationMessage(
+        `Llama Lens: ${why} Download them from ${from} (${size})?`,
+        'Download',
+        'Not Now',
+      );
       if (choice === 'Download') await download(deps, offer.packages, registry);
       return;
     }
@@ -95,7 +101,8 @@ async function download(deps: CudaBinariesDeps, packages: BinaryPackage[], regis
   try {
     const result = await withDownloadProgress('Llama Lens: downloading the CUDA binaries', (signal, onProgress) =>
       session.direct('installBinaries', { packages, registry, folder: deps.binariesFolder }, { signal, onProgress }));
-    log.info(`Installed ${result.installed.map((p) => `${label(p)} in ${p.path}`).join(', ')} (${formatBytes(result.downloadedBytes)} downloaded). Restarting the engine to use CUDA.`);
+    const installed = result.installed.map((p) => `${label(p)} in ${p.path}`).join(', ');
+    log.info(`Installed ${installed} (${formatBytes(result.downloadedBytes)} downloaded). Restarting the engine to use CUDA.`);
     void vscode.window.showInformationMessage('Llama Lens: the CUDA binaries are installed. The engine restarts to use them.');
     // A running engine has looked for CUDA already; a fresh one finds the new packages.
     await session.restart().catch((error: unknown) => {

@@ -105,7 +105,9 @@ export class HeatmapController implements vscode.Disposable {
   }
 
   revealLine(line: number): void {
-    const editor = vscode.window.visibleTextEditors.find((candidate) => this.shown.has(candidate.document.uri.toString())) ?? vscode.window.activeTextEditor;
+    const editor =
+      vscode.window.visibleTextEditors.find((candidate) => this.shown.has(candidate.document.uri.toString())) ??
+      vscode.window.activeTextEditor;
     if (!editor) return;
     const position = new vscode.Position(Math.min(line, editor.document.lineCount - 1), 0);
     editor.selection = new vscode.Selection(position, position);
@@ -178,7 +180,9 @@ export class HeatmapController implements vscode.Disposable {
       return 'current';
     }
     if (text.length > MAX_CHARS) {
-      void vscode.window.showWarningMessage(`Llama Lens: ${vscode.workspace.asRelativePath(document.uri)} is too long for a heatmap (over ${MAX_CHARS} characters).`);
+      void vscode.window.showWarningMessage(
+        `Llama Lens: ${vscode.workspace.asRelativePath(document.uri)} is too long for a heatmap (over ${MAX_CHARS} characters).`,
+      );
       this.hide(key);
       return 'failed';
     }
@@ -186,7 +190,14 @@ export class HeatmapController implements vscode.Disposable {
     const abort = new AbortController();
     this.request = abort;
     const detail = detailFor(wanted);
-    const outcome = await heatmapPass(this.session, this.log, { document, text, detail, scoreFrom: shown.scores.scoreFrom(detail, text), waiting, signal: abort.signal });
+    const outcome = await heatmapPass(this.session, this.log, {
+      document,
+      text,
+      detail,
+      scoreFrom: shown.scores.scoreFrom(detail, text),
+      waiting,
+      signal: abort.signal,
+    });
     if (outcome.kind === 'scored' && this.shown.get(key) === shown) {
       shown.scores.store(detail, text, outcome.tokens);
       this.settle();
@@ -214,7 +225,12 @@ export class HeatmapController implements vscode.Disposable {
     for (const editor of vscode.window.visibleTextEditors) {
       const shown = this.shown.get(editor.document.uri.toString());
       if (!shown) this.decorations.clear(editor);
-      else this.decorations.paint(editor, this.mode, shown.scores.current(this.mode, editor.document.getText()) ?? shown.scores.latest(this.mode));
+      else
+        this.decorations.paint(
+          editor,
+          this.mode,
+          shown.scores.current(this.mode, editor.document.getText()) ?? shown.scores.latest(this.mode),
+        );
     }
   }
 

@@ -17,7 +17,11 @@ export class HeatmapHover implements vscode.HoverProvider {
     private readonly scoresOf: (document: vscode.TextDocument) => TokenSurprisal[] | undefined,
   ) {}
 
-  async provideHover(document: vscode.TextDocument, position: vscode.Position, cancel: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+  async provideHover(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    cancel: vscode.CancellationToken,
+  ): Promise<vscode.Hover | undefined> {
     const tokens = this.scoresOf(document);
     if (!tokens) return undefined;
     const indices = tokensAt(tokens, document.offsetAt(position));
@@ -51,7 +55,11 @@ export class HeatmapHover implements vscode.HoverProvider {
     if (!token) return undefined;
     const before = text.slice(hoverContextStart(tokens, index, contextSize), token.start);
     try {
-      const result = await this.session.request('distribution', { text: before, path: [], topK: ALTERNATIVES, backUpToBoundary: false }, { signal });
+      const result = await this.session.request(
+        'distribution',
+        { text: before, path: [], topK: ALTERNATIVES, backUpToBoundary: false },
+        { signal },
+      );
       return result.top;
     } catch (error) {
       if (!signal.aborted) this.log.warn(`Heatmap hover: no alternatives: ${errorMessage(error)}`);
@@ -66,10 +74,16 @@ export class HeatmapHover implements vscode.HoverProvider {
     try {
       // Scored from the token's start on a text that ends with it: the engine scores exactly this run, in the same
       // context window as the heatmap's pass, and reuses the KV state of everything before it.
-      const result = await this.session.request('surprisal', { text: text.slice(0, first.end), scoreFrom: first.start, detail: 'full' }, { signal });
+      const result = await this.session.request(
+        'surprisal',
+        { text: text.slice(0, first.end), scoreFrom: first.start, detail: 'full' },
+        { signal },
+      );
       return run.map((token, index) => {
         const fresh = result.tokens[index];
-        return fresh && fresh.id === token.id && fresh.start === token.start ? { ...token, rank: fresh.rank, entropyBits: fresh.entropyBits } : token;
+        return fresh && fresh.id === token.id && fresh.start === token.start
+          ? { ...token, rank: fresh.rank, entropyBits: fresh.entropyBits }
+          : token;
       });
     } catch (error) {
       if (!signal.aborted) this.log.warn(`Heatmap hover: no rank: ${errorMessage(error)}`);

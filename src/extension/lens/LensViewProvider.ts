@@ -121,7 +121,9 @@ export class LensViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   private async queryCursor(editor: vscode.TextEditor): Promise<void> {
-    if (this.session.state.kind === 'noModel') return this.post({ kind: 'status', message: 'No model: select a GGUF model file first.', busy: false });
+    if (this.session.state.kind === 'noModel') {
+      return this.post({ kind: 'status', message: 'No model: select a GGUF model file first.', busy: false });
+    }
     const query = cursorQuery(editor.document, editor.selection.active);
     this.cursorRequest?.abort();
     const abort = new AbortController();
@@ -134,7 +136,9 @@ export class LensViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       const distribution = toLensDistribution(result, []);
       this.post({ kind: 'cursor', cursor: query.cursor, distribution, queryId });
     } catch (error) {
-      if (!isCancellation(error)) this.post({ kind: 'status', message: `Could not read the distribution: ${errorMessage(error)}`, busy: false });
+      if (!isCancellation(error)) {
+        this.post({ kind: 'status', message: `Could not read the distribution: ${errorMessage(error)}`, busy: false });
+      }
     }
   }
 

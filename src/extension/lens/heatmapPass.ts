@@ -33,26 +33,35 @@ export async function heatmapPass(session: ModelSession, log: vscode.LogOutputCh
   request.signal.addEventListener('abort', () => abort.abort(), { once: true });
   let cancelledByUser = false;
   const started = performance.now();
-  return vscode.window.withProgress({ location, title: `Llama Lens: scoring ${file}${slow}`, cancellable: request.waiting }, async (progress, token) => {
-    token.onCancellationRequested(() => {
-      cancelledByUser = true;
-      abort.abort();
-    });
-    let reported = 0;
-    try {
-      const result = await session.request('surprisal', { text: request.text, scoreFrom: request.scoreFrom, detail: request.detail }, {
-        signal: abort.signal,
-        onProgress: ({ fraction }) => {
-          progress.report({ increment: Math.max(0, fraction - reported) * 100 });
-          reported = fraction;
-        },
+  return vscode.window.withProgress(
+    { location, title: `Llama Lens: scoring ${file}${slow}`, cancellable: request.waiting },
+    async (progress, token) => {
+      token.onCancellationRequested(() => {
+        cancelledByUser = true;
+        abort.abort();
       });
-      // The E2E tests count these lines to see that switching back to a mode whose scores are current costs no pass.
-      log.info(`Heatmap: scored ${result.tokens.length} tokens of ${file} (${request.detail}, from character ${request.scoreFrom}) in ${(performance.now() - started).toFixed(0)} ms.`);
-      return { kind: 'scored', tokens: result.tokens };
-    } catch (error) {
-      if (isCancellation(error) || abort.signal.aborted) return { kind: cancelledByUser ? 'cancelled' : 'superseded' };
-      return { kind: 'failed', message: errorMessage(error) };
-    }
-  });
+      let reported = 0;
+      try {
+        const result = await session.request(
+          'surprisal',
+          { text: request.text, scoreFrom: request.scoreFrom, detail: request.detail },
+          {
+            signal: abort.signal,
+            onProgress: ({ fraction }) => {
+              progress.report({ increment: Math.max(0, fraction - reported) * 100 });
+              reported = fraction;
+            },
+          },
+        );
+        // The E2E tests count these lines to see that switching back to a mode whose scores are current costs no pass.
+        log.info(
+          `Heatmap: scored ${result.tokens.length} tokens of ${file} (${request.detail}, from character ${request.scoreFrom}) in ${(performance.now() - started).toFixed(0)} ms.`,
+        );
+        return { kind: 'scored', tokens: result.tokens };
+      } catch (error) {
+        if (isCancellation(error) || abort.signal.aborted) return { kind: cancelledByUser ? 'cancelled' : 'superseded' };
+        return { kind: 'failed', message: errorMessage(error) };
+      }
+    },
+  );
 }

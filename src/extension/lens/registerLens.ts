@@ -19,7 +19,12 @@ export interface LensWiring {
   setHeatmapMode(mode: HeatmapMode): void;
 }
 
-export function registerLens(extensionUri: vscode.Uri, session: ModelSession, log: vscode.LogOutputChannel, heatmapMode: HeatmapMode): LensWiring {
+export function registerLens(
+  extensionUri: vscode.Uri,
+  session: ModelSession,
+  log: vscode.LogOutputChannel,
+  heatmapMode: HeatmapMode,
+): LensWiring {
   let lens: LensViewProvider | undefined;
   const heatmap = new HeatmapController(session, log, (summary) => lens?.post({ kind: 'heatmap', summary }), heatmapMode);
   lens = new LensViewProvider(extensionUri, session, log, {
@@ -32,7 +37,10 @@ export function registerLens(extensionUri: vscode.Uri, session: ModelSession, lo
     lens,
     // Not kept alive while hidden: the webview restores its tree, sliders and data from its saved state.
     vscode.window.registerWebviewViewProvider(LENS_VIEW_ID, lens, { webviewOptions: { retainContextWhenHidden: false } }),
-    vscode.languages.registerHoverProvider(COMPLETION_DOCUMENTS, new HeatmapHover(session, log, (document) => heatmap.currentScores(document))),
+    vscode.languages.registerHoverProvider(
+      COMPLETION_DOCUMENTS,
+      new HeatmapHover(session, log, (document) => heatmap.currentScores(document)),
+    ),
     vscode.commands.registerCommand(COMMANDS.toggleHeatmap, () => heatmap.toggle()),
     vscode.commands.registerCommand(COMMANDS.showLens, () => vscode.commands.executeCommand(`${LENS_VIEW_ID}.focus`)),
   ];

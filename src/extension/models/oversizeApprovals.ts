@@ -12,7 +12,9 @@ export class OversizeApprovals {
   /** Asks in a modal; remembers a yes. */
   async ask(path: string, why: string): Promise<boolean> {
     const choice = await vscode.window.showWarningMessage(
-      `Llama Lens: ${why}`, { modal: true, detail: 'Loading it anyway may make this machine swap heavily or stop responding.' }, 'Load Anyway',
+      `Llama Lens: ${why}`,
+      { modal: true, detail: 'Loading it anyway may make this machine swap heavily or stop responding.' },
+      'Load Anyway',
     );
     if (choice !== 'Load Anyway') return false;
     this.paths.add(path);

@@ -23,7 +23,13 @@ export interface SelectModelDeps {
   loadSettings: () => Pick<LoadParams, 'gpu' | 'gpuLayers' | 'contextSize'>;
 }
 
-type Choice = vscode.QuickPickItem & ({ kind?: undefined; action: 'file'; path: string } | { action: 'browse' } | { action: 'download'; entry: CatalogueEntry } | { kind: vscode.QuickPickItemKind.Separator; action: 'none' });
+type Choice = vscode.QuickPickItem &
+  (
+    | { kind?: undefined; action: 'file'; path: string }
+    | { action: 'browse' }
+    | { action: 'download'; entry: CatalogueEntry }
+    | { kind: vscode.QuickPickItemKind.Separator; action: 'none' }
+  );
 
 export async function selectModel(deps: SelectModelDeps): Promise<void> {
   const folder = deps.modelsFolder();
@@ -36,15 +42,21 @@ export async function selectModel(deps: SelectModelDeps): Promise<void> {
   const files = await listModelFiles(folder);
   const current = deps.session.state.kind === 'ready' ? deps.session.state.info.filePath : undefined;
   const fileItems: Choice[] = files.map((file) => ({
-    action: 'file', path: file.path, label: `$(file) ${file.name}`, description: `${formatBytes(file.sizeBytes)}${file.path === current ? ' · loaded' : ''}`,
+    action: 'file',
+    path: file.path,
+    label: `$(file) ${file.name}`,
+    description: `${formatBytes(file.sizeBytes)}${file.path === current ? ' · loaded' : ''}`,
     // A detail line from the start: rows that grew when their facts arrived would move under the user's click.
     detail: '$(loading~spin) reading the header…',
   }));
   const machine = await deps.session.direct('machine', { gpu: deps.loadSettings().gpu }).catch(() => undefined);
   const missing = MODEL_CATALOGUE.filter((entry) => !files.some((file) => isDownloadOf(file.name, entry)));
   picker.items = [
-    separator('On this machine'), ...fileItems, { action: 'browse', label: '$(folder-opened) Browse…', description: 'a GGUF file anywhere' },
-    separator('Recommended downloads (Hugging Face)'), ...missing.map((entry) => catalogueItem(entry, machine)),
+    separator('On this machine'),
+    ...fileItems,
+    { action: 'browse', label: '$(folder-opened) Browse…', description: 'a GGUF file anywhere' },
+    separator('Recommended downloads (Hugging Face)'),
+    ...missing.map((entry) => catalogueItem(entry, machine)),
   ];
   picker.busy = false;
   void describeFiles(deps, picker, fileItems);
@@ -70,12 +82,20 @@ function separator(label: string): Choice {
 function catalogueItem(entry: CatalogueEntry, machine: MachineInfo | undefined): Choice {
   const fit = machine ? catalogueFit(entry, machine) : undefined;
   if (catalogueDownload(entry).refused) {
-    return { action: 'download', entry, label: `$(circle-slash) ${entry.label}`, description: `${entry.quantisation} · not offered`, detail: 'No pinned SHA-256 and revision: download it yourself and use "Select Model File…".' };
+    return {
+      action: 'download',
+      entry,
+      label: `$(circle-slash) ${entry.label}`,
+      description: `${entry.quantisation} · not offered`,
+      detail: 'No pinned SHA-256 and revision: download it yourself and use "Select Model File…".',
+    };
   }
+  const purpose = entry.purpose === 'completion' ? 'completion' : entry.purpose === 'prompts' ? 'prompts' : 'small machines';
   return {
-    action: 'download', entry,
+    action: 'download',
+    entry,
     label: `$(cloud-download) ${entry.label}`,
-    description: `${entry.quantisation} · ${formatBytes(entry.sizeBytes)} · ${entry.purpose === 'completion' ? 'completion' : entry.purpose === 'prompts' ? 'prompts' : 'small machines'}`,
+    description: `${entry.quantisation} · ${formatBytes(entry.sizeBytes)} · ${purpose}`,
     detail: `${fit ? (fit.fits ? '$(check) ' : '$(warning) ') : ''}${entry.description}${fit ? ` ${fit.note}` : ''}`,
   };
 }
@@ -102,7 +122,11 @@ async function pathOf(deps: SelectModelDeps, picked: Choice, folder: string): Pr
     case 'file':
       return picked.path;
     case 'browse': {
-      const uris = await vscode.window.showOpenDialog({ title: 'Select a GGUF model file', canSelectMany: false, filters: { 'GGUF models': ['gguf'] } });
+      const uris = await vscode.window.showOpenDialog({
+        title: 'Select a GGUF model file',
+        canSelectMany: false,
+        filters: { 'GGUF models': ['gguf'] },
+      });
       return uris?.[0]?.fsPath;
     }
     case 'download': {
@@ -110,7 +134,9 @@ async function pathOf(deps: SelectModelDeps, picked: Choice, folder: string): Pr
       const download = catalogueDownload(entry);
       if (download.refused !== undefined) return void vscode.window.showInformationMessage(`Llama Lens: ${download.refused}`);
       const confirm = await vscode.window.showInformationMessage(
-        `Download ${entry.label} (${entry.quantisation}, ${formatBytes(entry.sizeBytes)}) from Hugging Face into ${folder}?`, { modal: true }, 'Download',
+        `Download ${entry.label} (${entry.quantisation}, ${formatBytes(entry.sizeBytes)}) from Hugging Face into ${folder}?`,
+        { modal: true },
+        'Download',
       );
       if (confirm !== 'Download') return undefined;
       return downloadWithProgress(deps.session, deps.log, entry.label, { ...download.params, dirPath: folder });
@@ -132,6 +158,12 @@ async function useModel(deps: SelectModelDeps, path: string): Promise<void> {
     return;
   }
   deps.log.info(`Selected ${path}: ${factsLine(facts)}. ${facts.fitNote}`);
-  if (!facts.fits && !deps.approvals.allows(path) && !(await deps.approvals.ask(path, `${basename(path)} may not fit this machine. ${facts.fitNote}`))) return;
+  if (
+    !facts.fits &&
+    !deps.approvals.allows(path) &&
+    !(await deps.approvals.ask(path, `${basename(path)} may not fit this machine. ${facts.fitNote}`))
+  ) {
+    return;
+  }
   await setModelPath(path);
 }

@@ -21,7 +21,10 @@ export class CursorInsert {
 
   private async insert(text: string): Promise<boolean> {
     const position = this.editor.document.positionAt(this.offset);
-    const applied = await this.editor.edit((builder) => builder.insert(position, text), { undoStopBefore: this.first, undoStopAfter: false });
+    const applied = await this.editor.edit((builder) => builder.insert(position, text), {
+      undoStopBefore: this.first,
+      undoStopAfter: false,
+    });
     if (applied) {
       this.first = false;
       this.offset += text.length;

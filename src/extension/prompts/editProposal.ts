@@ -31,12 +31,22 @@ export class EditProposals implements vscode.TextDocumentContentProvider, vscode
     await this.clear();
     const text = document.getText();
     this.proposal = {
-      document, version: document.version, range,
-      before: text.slice(0, document.offsetAt(range.start)), after: text.slice(document.offsetAt(range.end)), replacement: document.getText(range),
+      document,
+      version: document.version,
+      range,
+      before: text.slice(0, document.offsetAt(range.start)),
+      after: text.slice(document.offsetAt(range.end)),
+      replacement: document.getText(range),
     };
     await vscode.commands.executeCommand('setContext', PENDING_CONTEXT, true);
     const name = document.uri.path.split('/').pop() ?? 'file';
-    await vscode.commands.executeCommand('vscode.diff', this.uri('original', name), this.uri('proposed', name), `${name}: Llama Lens proposed edit`, { preview: false });
+    await vscode.commands.executeCommand(
+      'vscode.diff',
+      this.uri('original', name),
+      this.uri('proposed', name),
+      `${name}: Llama Lens proposed edit`,
+      { preview: false },
+    );
   }
 
   update(replacement: string): void {
@@ -55,7 +65,9 @@ export class EditProposals implements vscode.TextDocumentContentProvider, vscode
     if (!proposal) return;
     if (proposal.document.isClosed || proposal.document.version !== proposal.version) {
       await this.clear();
-      void vscode.window.showWarningMessage('Llama Lens: the file changed after the edit was proposed, so it was not applied. Run Edit Selection again.');
+      void vscode.window.showWarningMessage(
+        'Llama Lens: the file changed after the edit was proposed, so it was not applied. Run Edit Selection again.',
+      );
       return;
     }
     const edit = new vscode.WorkspaceEdit();

@@ -44,7 +44,17 @@ function given(text: unknown): string | undefined {
 
 function params(deps: Deps, instruction: string, context: string, language: string, extra: Partial<PromptParams> = {}): PromptParams {
   const { systemPrompt, temperature, maxTokens } = deps.settings();
-  return { system: systemPrompt, instruction, context, contextName: 'the selection', language, allowCut: true, temperature, maxTokens, ...extra };
+  return {
+    system: systemPrompt,
+    instruction,
+    context,
+    contextName: 'the selection',
+    language,
+    allowCut: true,
+    temperature,
+    maxTokens,
+    ...extra,
+  };
 }
 
 function selectedText(editor: vscode.TextEditor | undefined): string {
@@ -54,9 +64,7 @@ function selectedText(editor: vscode.TextEditor | undefined): string {
 async function ask(deps: Deps, text?: string): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   const context = selectedText(editor);
-  const question = text ?? await vscode.window.showInputBox({
-    title: 'Llama Lens: Ask', prompt: context ? 'Ask about the selection' : 'Ask the model', placeHolder: 'What does this do?', ignoreFocusOut: true,
-  });
+  const question = text ?? (await askFor('Llama Lens: Ask', context ? 'Ask about the selection' : 'Ask the model', 'What does this do?'));
   if (!question?.trim()) return;
   await answerInMarkdown(deps, 'Ask', question.trim(), params(deps, question, context, editor?.document.languageId ?? ''));
 }
@@ -73,7 +81,12 @@ async function explain(deps: Deps): Promise<void> {
     contextName = 'the function';
   }
   const instruction = 'Explain what this code does, step by step, and point out anything surprising.';
-  await answerInMarkdown(deps, 'Explain Selection', `Explanation of ${contextName}`, params(deps, instruction, context, editor.document.languageId, { contextName }));
+  await answerInMarkdown(
+    deps,
+    'Explain Selection',
+    `Explanation of ${contextName}`,
+    params(deps, instruction, context, editor.document.languageId, { contextName }),
+  );
 }
 
 async function answerInMarkdown(deps: Deps, title: string, heading: string, prompt: PromptParams): Promise<void> {
@@ -85,7 +98,7 @@ async function answerInMarkdown(deps: Deps, title: string, heading: string, prom
 async function editSelection(deps: Deps, proposals: EditProposals, text?: string): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.selection.isEmpty) return void vscode.window.showInformationMessage('Llama Lens: select the code to edit first.');
-  const instruction = text ?? await vscode.window.showInputBox({ title: 'Llama Lens: Edit Selection', prompt: 'How should the selection change?', placeHolder: 'Rename x to count', ignoreFocusOut: true });
+  const instruction = text ?? (await askFor('Llama Lens: Edit Selection', 'How should the selection change?', 'Rename x to count'));
   if (!instruction?.trim()) return;
   const { document, selection } = editor;
   const original = document.getText(selection);
@@ -110,7 +123,8 @@ async function editSelection(deps: Deps, proposals: EditProposals, text?: string
 async function generateAtCursor(deps: Deps, text?: string): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) return void vscode.window.showInformationMessage('Llama Lens: open a file to generate code in.');
-  const instruction = text ?? await vscode.window.showInputBox({ title: 'Llama Lens: Generate at Cursor', prompt: 'What code should be written here?', placeHolder: 'a function that parses ISO dates', ignoreFocusOut: true });
+  const instruction =
+    text ?? (await askFor('Llama Lens: Generate at Cursor', 'What code should be written here?', 'a function that parses ISO dates'));
   if (!instruction?.trim()) return;
   const at = editor.selection.active;
   const before = editor.document.getText(new vscode.Range(Math.max(0, at.line - GENERATE_CONTEXT_LINES), 0, at.line, at.character));
@@ -128,15 +142,39 @@ async function writeDocComment(deps: Deps): Promise<void> {
   if (!editor) return void vscode.window.showInformationMessage('Llama Lens: open a file and put the cursor in a function.');
   const { document } = editor;
   const range = await functionAtCursor(document, editor.selection.active);
-  if (!range) return void vscode.window.showInformationMessage('Llama Lens: no function found at the cursor (this needs the language\'s symbol support).');
+  if (!range) {
+    return void vscode.window.showInformationMessage(
+      "Llama Lens: no function found at the cursor (this needs the language's symbol support).",
+    );
+  }
   const style = commentStyleFor(document.languageId);
   const version = document.version;
-  const result = await runPrompt(deps.session, deps.log, 'Write Doc Comment', params(deps,
-    'Write a documentation comment for this function in the usual style of its language: what it does, its parameters and its result. Reply with the comment only.',
-    document.getText(range), document.languageId, { contextName: 'the function', maxTokens: Math.min(deps.settings().maxTokens, 256) }), () => undefined);
+  const result = await runPrompt(
+    deps.session,
+    deps.log,
+    'Write Doc Comment',
+    params(
+      deps,
+      'Write a documentation comment for this function in the usual style of its language: what it does, its parameters and its result. Reply with the comment only.',
+      document.getText(range),
+      document.languageId,
+      { contextName: 'the function', maxTokens: Math.min(deps.settings().maxTokens, 256) },
+    ),
+    () => undefined,
+  );
   if (!result || result.stopReason === 'cancelled') return;
-  if (document.version !== version) return void vscode.window.showWarningMessage('Llama Lens: the file changed while the comment was written, so it was not inserted.');
+  if (document.version !== version) {
+    return void vscode.window.showWarningMessage('Llama Lens: the file changed while the comment was written, so it was not inserted.');
+  }
   const lines = document.getText().split('\n');
-  const place = style === 'docstring' ? docstringPlace(lines, range.start.line) : { line: range.start.line, indent: /^\s*/.exec(lines[range.start.line] ?? '')?.[0] ?? '' };
+  const place =
+    style === 'docstring'
+      ? docstringPlace(lines, range.start.line)
+      : { line: range.start.line, indent: /^\s*/.exec(lines[range.start.line] ?? '')?.[0] ?? '' };
   await editor.edit((builder) => builder.insert(new vscode.Position(place.line, 0), formatDocComment(result.text, style, place.indent)));
+}
+
+/** The instruction for a palette prompt; kept open when focus moves, so the user can look at the code first. */
+function askFor(title: string, prompt: string, placeHolder: string): Thenable<string | undefined> {
+  return vscode.window.showInputBox({ title, prompt, placeHolder, ignoreFocusOut: true });
 }

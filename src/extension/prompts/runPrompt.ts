@@ -32,14 +32,20 @@ export async function runPrompt(
         }
       },
     );
-    log.info(`${title}: ${result.generatedTokens} tokens in ${Math.round(result.durationMs)} ms with the ${result.chatWrapper} chat wrapper (${result.stopReason}).`);
+    log.info(
+      `${title}: ${result.generatedTokens} tokens in ${Math.round(result.durationMs)} ms with the ${result.chatWrapper} chat wrapper (${result.stopReason}).`,
+    );
     if (result.cut) {
       const total = result.cut.cutTokens + result.cut.keptTokens;
       const message = `${capitalise(params.contextName)} did not fit the model's context: its last ${result.cut.cutTokens} of ${total} tokens were left out.`;
       log.warn(message);
       void vscode.window.showWarningMessage(`Llama Lens: ${message}`);
     }
-    if (result.stopReason === 'maxTokens') void vscode.window.showInformationMessage(`Llama Lens: the answer stopped at llamaLens.prompts.maxTokens (${params.maxTokens} tokens).`);
+    if (result.stopReason === 'maxTokens') {
+      void vscode.window.showInformationMessage(
+        `Llama Lens: the answer stopped at llamaLens.prompts.maxTokens (${params.maxTokens} tokens).`,
+      );
+    }
     return result;
   } catch (error) {
     if (isCancellation(error)) {

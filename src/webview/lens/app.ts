@@ -94,7 +94,10 @@ export class LensApp {
     try {
       this.handle(data);
     } catch (error) {
-      this.log('error', `the Lens failed on a '${data.kind}' message: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      this.log(
+        'error',
+        `the Lens failed on a '${data.kind}' message: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
     }
   }
 

@@ -68,7 +68,10 @@ export function createDistributionView(): DistributionView {
   top.body.append(consistent);
   const stats = section('Stats', 'stats');
   const [entropy, tail, gap, finalEntropy] = [
-    stat('Entropy', 'entropy'), stat('Tail mass', 'tail-mass'), stat('Margin (1st − 2nd)', 'margin'), stat('Entropy after samplers', 'final-entropy'),
+    stat('Entropy', 'entropy'),
+    stat('Tail mass', 'tail-mass'),
+    stat('Margin (1st − 2nd)', 'margin'),
+    stat('Entropy after samplers', 'final-entropy'),
   ];
   stats.body.append(el('dl', {}, entropy.item, tail.item, gap.item, finalEntropy.item));
   let rows: RowHandle[] = [];

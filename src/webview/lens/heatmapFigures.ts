@@ -31,9 +31,18 @@ export function figuresList(summary: HeatmapSummary): HTMLElement[] {
 }
 
 export function legend(summary: HeatmapSummary): HTMLElement[] {
-  const entries = legendFor(summary.mode).map(({ level, label }) => el('li', {},
-    el('span', { className: `swatch level-${level}`, testId: 'legend-swatch', attrs: { 'data-level': String(level), 'aria-hidden': 'true' } }),
-    el('span', { testId: 'legend-label', text: label })));
+  const entries = legendFor(summary.mode).map(({ level, label }) =>
+    el(
+      'li',
+      {},
+      el('span', {
+        className: `swatch level-${level}`,
+        testId: 'legend-swatch',
+        attrs: { 'data-level': String(level), 'aria-hidden': 'true' },
+      }),
+      el('span', { testId: 'legend-label', text: label }),
+    ),
+  );
   return [
     el('h3', { text: `Colours: ${MODE_TITLES[summary.mode].toLowerCase()}` }),
     el('ul', { className: 'legend', testId: 'legend', attrs: { 'data-mode': summary.mode } }, ...entries),

@@ -22,7 +22,11 @@ function modeSwitch(summary: HeatmapSummary, onMode: (mode: HeatmapMode) => void
   const switcher = el('div', { className: 'mode-switch', attrs: { role: 'group', 'aria-label': 'Colour the heatmap by' } },
     el('span', { className: 'mode-label', text: 'Colour by' }), ...buttons);
   if (summary.pendingMode === null) return switcher;
-  const waiting = el('p', { className: 'hint', testId: 'heatmap-pending', text: `Scoring for ${MODE_TITLES[summary.pendingMode].toLowerCase()}…` });
+  const waiting = el('p', {
+    className: 'hint',
+    testId: 'heatmap-pending',
+    text: `Scoring for ${MODE_TITLES[summary.pendingMode].toLowerCase()}…`,
+  });
   return el('div', {}, switcher, waiting);
 }
 

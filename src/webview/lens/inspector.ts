@@ -57,7 +57,8 @@ function alternatives(step: TraceStep): HTMLElement {
   const list = el('ul', { className: 'alternatives', testId: 'trace-alternatives' });
   const listed = step.alternatives.some((token) => token.id === step.chosen.id);
   const outside = chosenOutsideListed(step);
-  const inside = listed || outside ? [...step.alternatives] : [...step.alternatives, step.chosen].sort((a, b) => b.probability - a.probability);
+  const inside =
+    listed || outside ? [...step.alternatives] : [...step.alternatives, step.chosen].sort((a, b) => b.probability - a.probability);
   for (const token of inside) list.append(row(token, token.id === step.chosen.id ? 'chosen' : ''));
   if (outside) list.append(row(step.chosen, 'chosen outside-top', outsideNote(step)));
   if (step.alternatives.length === 0) list.append(el('li', { className: 'hint', text: 'No alternatives were recorded.' }));
@@ -77,8 +78,13 @@ export function createInspector(onSelect: (index: number) => void): Inspector {
     const tokens = el('div', { className: 'trace-tokens' },
       ...trace.steps.map((step, index) => traceToken(step, index, index === selected, onSelect)));
     const step = selected === null ? undefined : trace.steps[selected];
-    const marked = trace.steps.some(chosenOutsideListed) ? ' A dashed outline marks a token chosen from outside the listed top tokens.' : '';
-    const note = el('p', { className: 'hint', text: `${trace.steps.length} tokens. Click one to see what else the model considered.${marked}` });
+    const marked = trace.steps.some(chosenOutsideListed)
+      ? ' A dashed outline marks a token chosen from outside the listed top tokens.'
+      : '';
+    const note = el('p', {
+      className: 'hint',
+      text: `${trace.steps.length} tokens. Click one to see what else the model considered.${marked}`,
+    });
     replaceKeepingFocus(body, note, tokens, ...(step ? [alternatives(step)] : []));
   };
   return { root, render };

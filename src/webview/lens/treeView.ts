@@ -35,18 +35,33 @@ export function expandButton(path: number[], state: NodeState, actions: TreeActi
 }
 
 function nodeRow(root: LensDistribution, tree: TreeState, path: number[], token: LensToken, actions: TreeActions): HTMLElement {
-  return el('div', { className: 'tree-row' },
+  return el(
+    'div',
+    { className: 'tree-row' },
     expandButton(path, nodeState(tree, path), actions),
-    el('span', { className: 'token-text', testId: 'token-text', text: visibleTokenText(token.text), title: `${visibleTokenText(token.text)} (token id ${token.id})` }),
+    el('span', {
+      className: 'token-text',
+      testId: 'token-text',
+      text: visibleTokenText(token.text),
+      title: `${visibleTokenText(token.text)} (token id ${token.id})`,
+    }),
     el('span', { className: 'num', testId: 'node-prob', text: formatPercent(token.probability) }),
     el('span', {
-      className: 'num', testId: 'cumulative-logprob', text: formatLogProb(cumulativeLogProb(root, tree, path)),
+      className: 'num',
+      testId: 'cumulative-logprob',
+      text: formatLogProb(cumulativeLogProb(root, tree, path)),
       title: 'ln p of the whole path',
     }),
-    button('Insert path', {
-      className: 'insert-path', testId: 'insert-path', title: 'Insert the tokens of this path at the cursor',
-      attrs: { 'data-focus-key': `insert:${pathKey(path)}` },
-    }, () => actions.insert(path)),
+    button(
+      'Insert path',
+      {
+        className: 'insert-path',
+        testId: 'insert-path',
+        title: 'Insert the tokens of this path at the cursor',
+        attrs: { 'data-focus-key': `insert:${pathKey(path)}` },
+      },
+      () => actions.insert(path),
+    ),
   );
 }
 

@@ -71,7 +71,9 @@ async function runSuite(
   const startedAt = new Date().toISOString();
   const context = { source: settings.source, vscodeVersion: vscode.version, startedAt };
   try {
-    if (!settings.suitePath) throw new Error('No suite to run: set LLAMA_LENS_IT_SUITE (or llamaLensTest.suitePath) to out/test/integration/index.js');
+    if (!settings.suitePath) {
+      throw new Error('No suite to run: set LLAMA_LENS_IT_SUITE (or llamaLensTest.suitePath) to out/test/integration/index.js');
+    }
     log.info(`Running ${settings.suitePath} (settings from ${settings.source})`);
     const suite = require(settings.suitePath) as SuiteModule;
     const results = await suite.run({ mochaPath: settings.mochaPath, grep: settings.grep });

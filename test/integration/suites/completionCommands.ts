@@ -40,7 +40,11 @@ describe('Llama Lens completion commands', () => {
     assert.equal(languages['*'], true);
     assert.equal(languages.markdown, false, 'the default for markdown stays');
     await setUserSetting('llamaLens.completions.languages', { python: 'no' });
-    const problems = await waitFor(() => lens.settings().problems, (list) => list.some((p) => p.includes('completions.languages')), 'a languages problem');
+    const problems = await waitFor(
+      () => lens.settings().problems,
+      (list) => list.some((p) => p.includes('completions.languages')),
+      'a languages problem',
+    );
     assert.match(problems.join('\n'), /completions\.languages must be an object of languageId: true\/false/);
   });
 
@@ -54,7 +58,11 @@ describe('Llama Lens completion commands', () => {
       await vscode.window.showTextDocument(alpha);
       const beta = await vscode.workspace.openTextDocument(join(folder, 'beta.js'));
       await vscode.window.showTextDocument(beta);
-      const extra = await waitFor(() => lens.extraContext(beta), (text) => text.includes('return value * 42;'), 'alpha.js in the extra context of beta.js');
+      const extra = await waitFor(
+        () => lens.extraContext(beta),
+        (text) => text.includes('return value * 42;'),
+        'alpha.js in the extra context of beta.js',
+      );
       assert.match(extra, /^\/\/ .*alpha\.js$/m, 'a comment line names the file the chunk comes from');
       assert.ok(!lens.extraContext(alpha).includes('return value * 42;'), "alpha.js's own chunk is not extra context for alpha.js");
     } finally {

@@ -34,7 +34,10 @@ async function automaticSuggestion(name: string, text: string): Promise<string> 
 
 describe('Llama Lens completion gate in the extension host', () => {
   const table = loadOracleTable(generatedModelPath('oracle.table.json'));
-  const expected = greedyContinuation(table, lastOracleToken(table, TYPED), { maxTokens: MAX_TOKENS, stopAtNewline: true }).replace(/[ \t]+$/, '');
+  const expected = greedyContinuation(table, lastOracleToken(table, TYPED), { maxTokens: MAX_TOKENS, stopAtNewline: true }).replace(
+    /[ \t]+$/,
+    '',
+  );
 
   before(async () => {
     assert.ok(expected.length > 0, 'the typed text must have a non-empty greedy continuation');

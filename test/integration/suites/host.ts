@@ -28,7 +28,12 @@ export async function waitFor<T>(read: () => T, done: (value: T) => boolean, wha
 }
 
 /** waitFor for a value read asynchronously (a command's result, say). */
-export async function waitForAsync<T>(read: () => Thenable<T> | Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+export async function waitForAsync<T>(
+  read: () => Thenable<T> | Promise<T>,
+  done: (value: T) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();

@@ -9,7 +9,8 @@ import { api, EXTENSION_ID, setUserSetting, waitFor } from './host';
 
 describe('Llama Lens in the extension host', () => {
   after(async () => {
-    for (const key of ['llamaLens.modelPath', 'llamaLens.gpu', 'llamaLens.threads', 'llamaLens.completions.maxTokens']) await setUserSetting(key, undefined);
+    for (const key of ['llamaLens.modelPath', 'llamaLens.gpu', 'llamaLens.threads', 'llamaLens.completions.maxTokens'])
+      await setUserSetting(key, undefined);
   });
 
   it('activates and exports its API', async () => {
@@ -19,7 +20,9 @@ describe('Llama Lens in the extension host', () => {
   });
 
   it('registers every contributed command, each under the "Llama Lens" category', async () => {
-    const contributed = (vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { commands: { command: string; category: string }[] } }).contributes.commands;
+    const contributed = (
+      vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { commands: { command: string; category: string }[] } }
+    ).contributes.commands;
     assert.ok(contributed.length >= 4);
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const { command, category } of contributed) {
@@ -39,7 +42,11 @@ describe('Llama Lens in the extension host', () => {
     await setUserSetting('llamaLens.completions.maxTokens', 7);
     await waitFor(() => lens.settings().completions.maxTokens, (n) => n === 7, 'maxTokens 7');
     await setUserSetting('llamaLens.threads', -3);
-    const problems = await waitFor(() => lens.settings().problems, (p) => p.some((m) => m.includes('llamaLens.threads')), 'a threads problem');
+    const problems = await waitFor(
+      () => lens.settings().problems,
+      (p) => p.some((m) => m.includes('llamaLens.threads')),
+      'a threads problem',
+    );
     assert.match(problems.join('\n'), /llamaLens\.threads must be a whole number/);
     await setUserSetting('llamaLens.threads', undefined);
   });

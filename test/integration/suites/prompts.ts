@@ -49,7 +49,9 @@ describe('Llama Lens palette prompts in the extension host', () => {
     const editor = await openScratch('explain', source);
     editor.selection = new vscode.Selection(0, 0, 1, 0);
     await vscode.commands.executeCommand('llamaLens.explainSelection');
-    const answers = vscode.window.visibleTextEditors.filter((shown) => shown.document.languageId === 'markdown').map((shown) => shown.document.getText());
+    const answers = vscode.window.visibleTextEditors
+      .filter((shown) => shown.document.languageId === 'markdown')
+      .map((shown) => shown.document.getText());
     assert.deepEqual(answers, [`## Explanation of the selection\n\n${answer}`]);
     assert.equal(editor.document.getText(), source);
   });
@@ -60,9 +62,17 @@ describe('Llama Lens palette prompts in the extension host', () => {
     const { document } = editor;
     editor.selection = new vscode.Selection(1, 4, 1, 4);
     // The TypeScript extension answers symbol requests once its server is up.
-    await waitForAsync(() => vscode.commands.executeCommand<unknown[] | undefined>('vscode.executeDocumentSymbolProvider', document.uri), (symbols) => (symbols?.length ?? 0) > 0, 'TypeScript symbols', 60_000);
+    await waitForAsync(
+      () => vscode.commands.executeCommand<unknown[] | undefined>('vscode.executeDocumentSymbolProvider', document.uri),
+      (symbols) => (symbols?.length ?? 0) > 0,
+      'TypeScript symbols',
+      60_000,
+    );
     await vscode.commands.executeCommand('llamaLens.writeDocComment');
-    const lines = answer.split('\n').map((line) => line.trim()).filter((line, index, all) => line !== '' || (index > 0 && index < all.length - 1));
+    const lines = answer
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line, index, all) => line !== '' || (index > 0 && index < all.length - 1));
     const comment = ['/**', ...lines.map((line) => ` * ${line}`), ' */'].join('\n');
     assert.equal(document.getText(), `${comment}\n${source}`);
   });
