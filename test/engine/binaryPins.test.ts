@@ -124,6 +124,15 @@ describe('refusing binary packages that are not pinned', function () {
     assert.equal(existsSync(folder), false);
   });
 
+  it('refuses a redirect to plain http on another machine before sending anything there', async function () {
+    const { server, folder } = fixture();
+    // A .invalid host cannot resolve: had the redirect been followed, the error would be a failed lookup instead.
+    server.cdnOrigin = 'http://cdn.example.invalid';
+    const refusal = /redirects to http:\/\/cdn\.example\.invalid\/cdn\/\S+, which is not fetched: plain http is used only on this machine/;
+    await assert.rejects(installBinaries(fixture(), [CUDA]), isDownloadFailure(refusal));
+    assert.deepEqual(listing(folder), [], 'nothing is left behind');
+  });
+
   it('refuses a package or a version it does not pin, before asking the registry anything', async function () {
     const { server, folder } = fixture();
     const vulkan = '@node-llama-cpp/linux-x64-vulkan';

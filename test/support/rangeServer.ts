@@ -46,6 +46,8 @@ export class RangeServer {
   down = false;
   /** Answer HF `resolve` paths with a 302 to `/cdn/<file>`, as Hugging Face does for LFS files. */
   redirectToCdn = false;
+  /** Where that redirect points: this server ('') or another origin, e.g. a plain-http machine elsewhere. */
+  cdnOrigin = '';
   /** Overrides of the X-Linked-Etag / X-Linked-Size headers (the true values by default; null leaves a header out). */
   linkedSha256: string | null | undefined;
   linkedSize: number | null | undefined;
@@ -104,6 +106,7 @@ export class RangeServer {
     this.rangedBytesSent = 0;
     this.down = false;
     this.redirectToCdn = false;
+    this.cdnOrigin = '';
     this.linkedSha256 = undefined;
     this.linkedSize = undefined;
     this.announcedBytes = undefined;
@@ -160,7 +163,7 @@ export class RangeServer {
     }
     if (resolveMatch && this.redirectToCdn) {
       record.status = 302;
-      res.writeHead(302, { ...linked, Location: `/cdn/${encodeURIComponent(file.name)}`, 'Content-Length': '0' }).end();
+      res.writeHead(302, { ...linked, Location: `${this.cdnOrigin}/cdn/${encodeURIComponent(file.name)}`, 'Content-Length': '0' }).end();
       return;
     }
     this.sendBody(req, res, record, file, linked);

@@ -6,7 +6,6 @@ import { sha512Of } from '../../core/gpu/binaryPins';
 import { plainHttpProblem } from '../../core/net/plainHttp';
 import { type BinaryPackage, packageLabel as label } from '../../protocol/binariesProtocol';
 import { isRecord, isString } from '../../protocol/guards';
-
 import { CodedError } from '../EngineError';
 import { errorMessage } from '../../core/text/errorMessage';
 
@@ -43,7 +42,7 @@ export async function tarballInfo(registry: string, pkg: BinaryPackage, signal: 
 /** The tarball's size from a HEAD request, for the progress total; 0 if the server does not say (that is no error). */
 async function contentLength(url: string, signal: AbortSignal): Promise<number> {
   try {
-    const response = await fetch(url, { method: 'HEAD', signal });
+    const response = await fetchFollowing(url, { method: 'HEAD', signal });
     const length = Number(response.headers.get('content-length'));
     return response.ok && Number.isSafeInteger(length) && length > 0 ? length : 0;
   } catch (error) {
@@ -56,22 +55,37 @@ async function contentLength(url: string, signal: AbortSignal): Promise<number> 
 export async function get(url: string, signal: AbortSignal, what: string): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(url, { signal, redirect: 'follow' });
+    response = await fetchFollowing(url, { signal });
   } catch (error) {
-    if (signal.aborted) throw error;
+    if (signal.aborted || error instanceof CodedError) throw error;
     // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, ...) is its cause.
     const cause = (error as { cause?: unknown }).cause;
     throw new CodedError('downloadFailed', `Cannot fetch ${what} from ${url}: ${errorMessage(cause ?? error)}`);
-  }
-  // fetch follows a redirect from https to plain http: an answer that came that way is not used.
-  const transport = plainHttpProblem(response.url);
-  if (transport) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new CodedError('downloadFailed', `${what} was redirected to ${response.url}, which is not used: ${transport}.`);
   }
   if (!response.ok) {
     await response.body?.cancel().catch(() => undefined);
     throw new CodedError('downloadFailed', `The server answered ${response.status} ${response.statusText} for ${what} (${url}).`);
   }
   return response;
+}
+
+const MAX_REDIRECTS = 5;
+
+/**
+ * Follows redirects one at a time, so that each target passes the plain-http rule before anything is sent to it: fetch
+ * itself would follow a redirect from https to plain http and send the request in the clear.
+ */
+async function fetchFollowing(url: string, init: { method?: string; signal: AbortSignal }): Promise<Response> {
+  let current = url;
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    const response = await fetch(current, { ...init, redirect: 'manual' });
+    const location = response.status >= 300 && response.status < 400 ? response.headers.get('location') : null;
+    if (location === null) return response;
+    await response.body?.cancel().catch(() => undefined);
+    const next = new URL(location, current).href;
+    const transport = plainHttpProblem(next);
+    if (transport) throw new CodedError('downloadFailed', `${current} redirects to ${next}, which is not fetched: ${transport}.`);
+    current = next;
+  }
+  throw new CodedError('downloadFailed', `${url} redirects more than ${MAX_REDIRECTS} times; nothing was fetched.`);
 }

@@ -76,4 +76,21 @@ describe('Llama Lens palette prompts in the extension host', () => {
     const comment = ['/**', ...lines.map((line) => ` * ${line}`), ' */'].join('\n');
     assert.equal(document.getText(), `${comment}\n${source}`);
   });
+
+  it('samples at llamaLens.prompts.temperature, whose default is 0.2, not always greedily', async () => {
+    await setUserSetting('llamaLens.prompts.temperature', undefined);
+    assert.equal((await api()).settings().prompts.temperature, 0.2, 'the default a user gets');
+    // At temperature 2 the oracle-answers model gives its greedy 24-token answer with a probability below 1e-9.
+    await setUserSetting('llamaLens.prompts.temperature', 2);
+    try {
+      const original = 'let x = 1;\n';
+      const editor = await openScratch('generate-hot', original);
+      editor.selection = new vscode.Selection(1, 0, 1, 0);
+      await vscode.commands.executeCommand('llamaLens.generateAtCursor', 'add one to x');
+      const generated = editor.document.getText().slice(original.length);
+      assert.notEqual(generated, answer, 'a sampled answer, not the greedy one');
+    } finally {
+      await setUserSetting('llamaLens.prompts.temperature', 0);
+    }
+  });
 });
