@@ -41,13 +41,36 @@ const menuLabels = (page: Page) => page.locator(`${SELECTORS.quickInputRows} .la
 describe('E2E: the status menu, the log and choosing a model file in code-server', function () {
   this.timeout(600_000);
   let scratch: string | undefined;
-  const session = useCodeServer('commands', { 'notes.js': '// notes\n' }, () => ({
+  // The workspace also tries to choose the model and where models are kept: machine settings, which VS Code ignores
+  // there, and Llama Lens must say so.
+  const workspaceSettings = { 'llamaLens.modelPath': '/workspace-chosen/evil.gguf', 'llamaLens.modelsFolder': '/workspace-chosen' };
+  const session = useCodeServer('commands', {
+    'notes.js': '// notes\n',
+    '.vscode/settings.json': JSON.stringify(workspaceSettings, null, 2),
+  }, () => ({
     'llamaLens.modelPath': generatedModelPath('oracle.gguf'),
     'llamaLens.gpu': 'cpu',
     'llamaLens.completions.enabled': false,
   }));
 
   after(() => scratch && rmSync(scratch, { recursive: true, force: true }));
+
+  it('tells the user that the model path and models folder the workspace sets are ignored, and keeps the user model', async function () {
+    const { page } = session().workbench;
+    const { server } = session();
+    const warning = 'This workspace sets Llama Lens settings that are ignored: llamaLens.modelPath, llamaLens.modelsFolder '
+      + '(only your user settings choose the model, where models are kept and where binaries come from).';
+    await waitFor(() => outputChannelLog(server.userDataDir, 'Llama Lens'), {
+      message: 'the warning in the log',
+      until: (log) => log.includes(warning),
+    });
+    await runCommand(page, 'Notifications: Show Notifications');
+    const center = page.locator('.notifications-center .notification-list-item').filter({ hasText: `Llama Lens: ${warning}` });
+    await center.first().waitFor({ state: 'visible', timeout: 30_000 });
+    await runCommand(page, 'Notifications: Hide Notifications');
+    // The model of the user settings, not the workspace's.
+    await waitForModelFile(page, generatedModelPath('oracle.gguf'));
+  });
 
   it('Show Log reveals the "Llama Lens" output channel', async function () {
     const { page } = session().workbench;

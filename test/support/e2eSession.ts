@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { outputChannelLog, startCodeServer, type CodeServer, type CodeServerOptions } from '../../scripts/lib/codeServer';
 import { installedLlamaLens, STATUS_BAR_ID_PREFIX } from '../../scripts/lib/llamaLensStage';
@@ -47,7 +47,10 @@ export function useCodeServer(
     scratch = mkdtempSync(join(tmpdir(), `llama-lens-e2e-${name}-`));
     const workspace = join(scratch, 'workspace');
     mkdirSync(workspace);
-    for (const [file, text] of Object.entries(files)) writeFileSync(join(workspace, file), text);
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(workspace, file)), { recursive: true });
+      writeFileSync(join(workspace, file), text);
+    }
     codeServer = await startCodeServer({ ...server(), workspace, extensions: [await installedLlamaLens()], settings: settings() });
     const workbench = await openWorkbench(codeServer.url);
     // Llama Lens activates, and starts loading its model, once a document is open: as for a user opening a file.

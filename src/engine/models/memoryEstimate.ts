@@ -30,7 +30,7 @@ export async function assertModelFits(llama: Llama, params: LoadParams, checkedS
   if (fit.fits) return;
   throw new CodedError('tooLarge',
     `${basename(params.modelPath)} is too large for this machine at context ${contextSize} with ${need.gpuLayers} GPU layers. ${fit.note} ` +
-    'A smaller model, context or quantisation would fit; to try this one anyway, load it again with allowOversize.');
+    'A smaller model, context or quantisation would fit; loading this one anyway may make the machine swap heavily.');
 }
 
 function offloads(llama: Llama, gpu: GpuSetting): boolean {

@@ -13,7 +13,7 @@ export class OversizeApprovals {
   async ask(path: string, why: string): Promise<boolean> {
     const choice = await vscode.window.showWarningMessage(
       `Llama Lens: ${why}`,
-      { modal: true, detail: 'Loading it anyway may make this machine swap heavily or stop responding.' },
+      { modal: true, detail: 'It may stop this machine responding for a while. Load Anyway holds for this model until the window closes.' },
       'Load Anyway',
     );
     if (choice !== 'Load Anyway') return false;
