@@ -1,6 +1,6 @@
 // Paths the tests share. Tests run from out/test/..., so the repository root is found by walking up.
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 
 function findRepoRoot(): string {
   for (let dir = __dirname; ; dir = dirname(dir)) {
@@ -11,3 +11,11 @@ function findRepoRoot(): string {
 
 export const REPO_ROOT = findRepoRoot();
 export const ENGINE_ENTRY = join(REPO_ROOT, 'dist', 'engine.mjs');
+
+/** The TypeScript files under `dir` (a path from the repository root), as paths from the root with forward slashes. */
+export function sourceFiles(dir: string): string[] {
+  const walk = (path: string): string[] =>
+    readdirSync(path, { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? walk(join(path, entry.name)) : entry.name.endsWith('.ts') ? [join(path, entry.name)] : []);
+  return walk(join(REPO_ROOT, dir)).map((file) => relative(REPO_ROOT, file).split('\\').join('/'));
+}

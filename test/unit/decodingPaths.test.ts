@@ -2,9 +2,9 @@
 // of the tokens before them. A bare `model.detokenize(tokens)` treats its tokens as the start of a text and drops
 // the leading space of a "▁" piece, so this keeps any other file from decoding text that way.
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { REPO_ROOT } from '../support/repoPaths';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, sourceFiles } from '../support/repoPaths';
 
 /** Files allowed to call detokenize, and why. */
 const ALLOWED = new Map([
@@ -14,17 +14,9 @@ const ALLOWED = new Map([
   ['src/engine/LlamaRuntime.ts', 'reads the FIM prefix token by name'],
 ]);
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    return entry.isDirectory() ? sourceFiles(path) : entry.name.endsWith('.ts') ? [path] : [];
-  });
-}
-
 describe('decoding generated tokens', function () {
   it('happens only through the continuation decoder (or for special tokens by name)', function () {
-    const offenders = sourceFiles(join(REPO_ROOT, 'src'))
-      .map((path) => relative(REPO_ROOT, path).split('\\').join('/'))
+    const offenders = sourceFiles('src')
       .filter((path) => !ALLOWED.has(path) && /\.detokenize\(/.test(readFileSync(join(REPO_ROOT, path), 'utf8')));
     assert.deepEqual(offenders, [], 'decode with continuationText / ContinuationDecoder instead');
   });

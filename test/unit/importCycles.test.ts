@@ -1,19 +1,14 @@
 // No import circles in src/: a circle makes load order matter and hides which file is the lower layer. Type-only
 // imports count too, since they tie the files' designs together just the same.
 import { strict as assert } from 'node:assert';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { REPO_ROOT } from '../support/repoPaths';
+import { REPO_ROOT, sourceFiles } from '../support/repoPaths';
 
 const SRC = join(REPO_ROOT, 'src');
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : []);
-}
-
 /** The files of src/ that `file` imports or re-exports by a relative path. */
-export function localImports(file: string, text: string): string[] {
+function localImports(file: string, text: string): string[] {
   const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?\bfrom\s*'(\.[^']+)'|\bimport\(\s*'(\.[^']+)'\s*\)/g)]
     .map((match) => match[1] ?? match[2] ?? '');
   return specifiers.flatMap((specifier) => {
@@ -24,7 +19,7 @@ export function localImports(file: string, text: string): string[] {
 }
 
 /** Each circle found by a depth-first walk, as the files along it. */
-export function findCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+function findCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   const cycles: string[][] = [];
   const state = new Map<string, 'open' | 'done'>();
   const path: string[] = [];
@@ -56,7 +51,8 @@ describe('imports in src/', () => {
   });
 
   it('form no circles', () => {
-    const graph = new Map(sourceFiles(SRC).map((file) => [file, localImports(file, readFileSync(file, 'utf8'))] as const));
+    const files = sourceFiles('src').map((path) => join(REPO_ROOT, path));
+    const graph = new Map(files.map((file) => [file, localImports(file, readFileSync(file, 'utf8'))] as const));
     const cycles = findCycles(graph).map((cycle) => cycle.map((file) => relative(SRC, file)).join(' → '));
     assert.deepEqual(cycles, []);
   });

@@ -1,16 +1,11 @@
 // Helpers and shared types live in one place each: a second copy drifts (two byte formatters once showed one model
 // file as 3.8 GB in one place and 4.1 GB in another).
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { REPO_ROOT } from '../support/repoPaths';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, sourceFiles } from '../support/repoPaths';
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : []);
-}
-
-const SOURCES = sourceFiles(join(REPO_ROOT, 'src')).map((file) => ({ path: relative(REPO_ROOT, file), text: readFileSync(file, 'utf8') }));
+const SOURCES = sourceFiles('src').map((path) => ({ path, text: readFileSync(join(REPO_ROOT, path), 'utf8') }));
 
 function filesMatching(pattern: RegExp): string[] {
   return SOURCES.filter((file) => pattern.test(file.text)).map((file) => file.path).sort();

@@ -26,32 +26,23 @@ export interface ShapeModelSpec {
   codeLlamaFim: boolean;
 }
 
+const TINYLLAMA: ShapeModelSpec = {
+  name: 'tinyllama-1.1b',
+  nEmbd: 2048,
+  nLayer: 22,
+  nHead: 32,
+  nHeadKv: 4,
+  nFf: 5632,
+  contextLength: 2048,
+  ropeFreqBase: 10000,
+  rmsEps: 1e-5,
+  codeLlamaFim: false,
+};
+
 export const SHAPE_MODELS = {
-  'tinyllama-1.1b': {
-    name: 'tinyllama-1.1b',
-    nEmbd: 2048,
-    nLayer: 22,
-    nHead: 32,
-    nHeadKv: 4,
-    nFf: 5632,
-    contextLength: 2048,
-    ropeFreqBase: 10000,
-    rmsEps: 1e-5,
-    codeLlamaFim: false,
-  },
+  'tinyllama-1.1b': TINYLLAMA,
   // TinyLlama's shape with CodeLlama's vocabulary (Llama-2's plus the FIM tokens): the completion benchmark's model.
-  'tinyllama-1.1b-fim': {
-    name: 'tinyllama-1.1b-fim',
-    nEmbd: 2048,
-    nLayer: 22,
-    nHead: 32,
-    nHeadKv: 4,
-    nFf: 5632,
-    contextLength: 2048,
-    ropeFreqBase: 10000,
-    rmsEps: 1e-5,
-    codeLlamaFim: true,
-  },
+  'tinyllama-1.1b-fim': { ...TINYLLAMA, name: 'tinyllama-1.1b-fim', codeLlamaFim: true },
   'llama2-7b': {
     name: 'llama2-7b',
     nEmbd: 4096,
