@@ -7,10 +7,10 @@ import { REPO_ROOT, sourceFiles } from '../support/repoPaths';
 
 const SRC = join(REPO_ROOT, 'src');
 
-/** The files of src/ that `file` imports or re-exports by a relative path. */
+/** The files of src/ that `file` imports (for its types, its values or its side effects) or re-exports by a relative path. */
 function localImports(file: string, text: string): string[] {
-  const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?\bfrom\s*'(\.[^']+)'|\bimport\(\s*'(\.[^']+)'\s*\)/g)]
-    .map((match) => match[1] ?? match[2] ?? '');
+  const pattern = /(?:^|\n)\s*(?:import|export)\b[^'"]*?\bfrom\s*'(\.[^']+)'|(?:^|\n)\s*import\s*'(\.[^']+)'|\bimport\(\s*'(\.[^']+)'\s*\)/g;
+  const specifiers = [...text.matchAll(pattern)].map((match) => match[1] ?? match[2] ?? match[3] ?? '');
   return specifiers.flatMap((specifier) => {
     const base = resolve(dirname(file), specifier.replace(/\.m?js$/, ''));
     const target = [`${base}.ts`, join(base, 'index.ts')].find((candidate) => existsSync(candidate));
