@@ -57,10 +57,7 @@ export type ParamsOf<M extends EngineMethod> = Guarded<(typeof ENGINE_API)[M]['p
 export type ResultOf<M extends EngineMethod> = Guarded<(typeof ENGINE_API)[M]['result']>;
 export type ProgressOf<M extends EngineMethod> = Guarded<(typeof ENGINE_API)[M]['progress']>;
 
-/** Every method's params, result and progress types, as one table. */
-export type EngineMethods = { [M in EngineMethod]: { params: ParamsOf<M>; result: ResultOf<M>; progress: ProgressOf<M> } };
-
-export const ENGINE_METHODS = Object.keys(ENGINE_API) as EngineMethod[];
+const ENGINE_METHODS = Object.keys(ENGINE_API) as EngineMethod[];
 const isEngineMethod = isOneOf(ENGINE_METHODS);
 
 export type HostToEngine =
