@@ -83,14 +83,21 @@ describe('formatDocComment', function () {
   });
 
   it('picks the style from the language id', function () {
-    assert.deepEqual(['typescript', 'python', 'rust', 'go', 'ruby', 'java'].map(commentStyleFor), [
+    assert.deepEqual(['typescript', 'python', 'rust', 'go', 'ruby', 'java', 'lua', 'haskell'].map(commentStyleFor), [
       'block',
       'docstring',
       'tripleSlashes',
       'slashes',
       'hash',
       'block',
+      'dashes',
+      'dashes',
     ]);
+  });
+
+  it('knows no style for other languages, rather than guess one that may be code there', function () {
+    const unknown = ['plaintext', 'clojure', 'vb', 'toString', '__proto__'];
+    assert.deepEqual(unknown.map(commentStyleFor), unknown.map(() => undefined));
   });
 });
 

@@ -66,8 +66,8 @@ describe('doc comments cannot turn into code', function () {
     });
   });
 
-  describe('line comments (//, ///, #)', function () {
-    const styles: [CommentStyle, string][] = [['slashes', '//'], ['tripleSlashes', '///'], ['hash', '#']];
+  describe('line comments (//, ///, #, --)', function () {
+    const styles: [CommentStyle, string][] = [['slashes', '//'], ['tripleSlashes', '///'], ['hash', '#'], ['dashes', '--']];
 
     it('an answer with a newline and then code stays commented, line by line', function () {
       for (const [style, marker] of styles) {
@@ -78,6 +78,12 @@ describe('doc comments cannot turn into code', function () {
           assert.doesNotMatch(comment, /[\r\u2028\u0085\v\f]/);
         }
       }
+    });
+
+    it('a dashes comment always has its space, so Haskell cannot read an operator nor Lua a --[[ block', function () {
+      const comment = formatDocComment('[[ opens a block?\n> is an operator?\n\nend', 'dashes', '');
+      assert.equal(comment, '-- [[ opens a block?\n-- > is an operator?\n--\n-- end\n');
+      assert.equal(formatDocComment('--- Adds.\n-- Returns the sum.\nos.exit()', 'dashes', ''), '-- Adds.\n-- Returns the sum.\n');
     });
 
     it('a line-comment answer followed by code keeps only the comment', function () {

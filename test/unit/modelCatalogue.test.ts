@@ -4,7 +4,6 @@ import {
   catalogueDownload,
   catalogueFit,
   estimateRamBytes,
-  expectedDownloadBytes,
   type CatalogueEntry,
 } from '../../src/core/models/catalogue';
 import type { MachineInfo } from '../../src/protocol/engineProtocol';
@@ -26,58 +25,36 @@ describe('model catalogue', () => {
   it('lists each model once, as an hf: URI to the named file in a TheBloke GGUF repo', () => {
     assert.equal(new Set(MODEL_CATALOGUE.map((e) => e.id)).size, MODEL_CATALOGUE.length);
     for (const e of MODEL_CATALOGUE) {
-      assert.match(e.uri, /^hf:TheBloke\/[A-Za-z0-9.-]+-GGUF\/[^/#]+\.gguf(#[0-9a-f]{40})?$/, e.id);
+      assert.match(e.uri, /^hf:TheBloke\/[A-Za-z0-9.-]+-GGUF\/[^/#]+\.gguf#[0-9a-f]{40}$/, e.id);
       assert.ok(e.uri.split('#')[0]?.endsWith(`/${e.fileName}`), e.id);
       assert.ok(e.fileName.includes(`.${e.quantisation}.`), `${e.id}: file name names its quantisation`);
     }
   });
 
-  it('recommends CodeLlama 7B with FIM for completion, two chat models for prompts and TinyLlama for small machines', () => {
+  it('recommends CodeLlama 7B Instruct with FIM for completion, Llama 2 Chat for prompts and TinyLlama for small machines', () => {
     assert.deepEqual(
       MODEL_CATALOGUE.map((e) => [e.id, e.purpose, e.hasFim]),
       [
-        ['codellama-7b', 'completion', true],
-        ['codellama-7b-instruct', 'prompts', true],
+        ['codellama-7b-instruct', 'completion', true],
         ['llama-2-7b-chat', 'prompts', false],
         ['tinyllama-1.1b-chat', 'smallMachine', false],
       ],
     );
-    assert.equal(entry('codellama-7b').uri, 'hf:TheBloke/CodeLlama-7B-GGUF/codellama-7b.Q4_K_M.gguf');
   });
 
-  it('pins every downloadable entry to a 64-hex SHA-256 and a 40-hex revision, in its URI and in the download', () => {
+  it('pins every entry to a 64-hex SHA-256, a 40-hex revision and its exact size, in its URI and in the download', () => {
     for (const e of MODEL_CATALOGUE) {
-      const download = catalogueDownload(e);
-      if (download.refused !== undefined) continue;
-      assert.match(e.sha256 ?? '', /^[0-9a-f]{64}$/, e.id);
-      assert.match(e.revision ?? '', /^[0-9a-f]{40}$/, e.id);
-      assert.deepEqual(download.params, {
-        uri: `${e.uri.split('#')[0]}#${e.revision}`,
-        expectedBytes: expectedDownloadBytes(e),
-        expectedSha256: e.sha256,
-      });
+      assert.match(e.sha256, /^[0-9a-f]{64}$/, e.id);
+      assert.match(e.revision, /^[0-9a-f]{40}$/, e.id);
+      assert.equal(e.uri, `${e.uri.split('#')[0]}#${e.revision}`, e.id);
+      assert.deepEqual(catalogueDownload(e), { uri: e.uri, expectedBytes: e.sizeBytes, expectedSha256: e.sha256 });
     }
-    assert.deepEqual(catalogueDownload(entry('tinyllama-1.1b-chat')).params, {
+    assert.deepEqual(catalogueDownload(entry('tinyllama-1.1b-chat')), {
       uri: 'hf:TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF/tinyllama-1.1b-chat-v1.0.Q4_K_M.gguf#52e7645ba7c309695bec7ac98f4f005b139cf465',
       expectedBytes: 668_788_096,
       expectedSha256: '9fecc3b3cd76bba89d504f29b616eedf7da85b96540e490ca5824d3f7d2776a0',
     });
-  });
-
-  it('refuses to download an entry whose SHA-256 or revision is not pinned, and says what to do instead', () => {
-    assert.deepEqual(MODEL_CATALOGUE.filter((e) => catalogueDownload(e).refused !== undefined).map((e) => e.id), ['codellama-7b']);
-    assert.match(
-      catalogueDownload(entry('codellama-7b')).refused ?? '',
-      /CodeLlama 7B is not offered for download: its SHA-256 and Hugging Face revision are not pinned\. Download codellama-7b\.Q4_K_M\.gguf yourself/,
-    );
-    assert.ok(catalogueDownload({ ...entry('tinyllama-1.1b-chat'), revision: undefined }).refused, 'a SHA-256 alone is not enough');
-    assert.ok(catalogueDownload({ ...entry('tinyllama-1.1b-chat'), sha256: undefined }).refused, 'a revision alone is not enough');
-  });
-
-  it('hands only byte-exact sizes to the download', () => {
-    assert.equal(expectedDownloadBytes(entry('tinyllama-1.1b-chat')), 668_788_096);
-    assert.equal(expectedDownloadBytes(entry('llama-2-7b-chat')), 4_081_004_224);
-    assert.equal(expectedDownloadBytes(entry('codellama-7b')), 0, 'the rounded model-card size is not an expected size');
+    assert.equal(catalogueDownload(entry('llama-2-7b-chat')).expectedBytes, 4_081_004_224);
   });
 
   it('estimates RAM as file + f16 K and V cache + 512 MiB', () => {

@@ -2,7 +2,7 @@
 // fits this machine. Pure data and arithmetic: the engine's `inspect` gives node-llama-cpp's own estimate once a
 // file is on disk; this one only has to rank and warn before the download.
 import type { DownloadParams, MachineInfo } from '../../protocol/engineProtocol';
-import { CATALOGUE_PINS } from './cataloguePins';
+import { CATALOGUE_PINS, type PinnedId } from './cataloguePins';
 import { memoryFit, type MemoryFit } from './memoryFit';
 
 export type CataloguePurpose = 'completion' | 'prompts' | 'smallMachine';
@@ -13,17 +13,15 @@ export interface CatalogueEntry {
   purpose: CataloguePurpose;
   /** One line for the picker. */
   description: string;
-  /** node-llama-cpp model URI: `hf:<user>/<repo>/<file>#<revision>`, or without `#…` when unpinned (not downloadable). */
+  /** node-llama-cpp model URI, pinned to a commit: `hf:<user>/<repo>/<file>#<revision>`. */
   uri: string;
-  /** The file's SHA-256 and the repository commit it is fetched at; both or neither (see cataloguePins.ts). */
-  sha256: string | undefined;
-  revision: string | undefined;
+  /** The file's SHA-256 and the repository commit it is fetched at (see cataloguePins.ts). */
+  sha256: string;
+  revision: string;
   fileName: string;
   quantisation: string;
-  /** The file's size as published: to the byte where `exactSize`, else the rounded figure from the model card. */
+  /** The file's size to the byte, as Hugging Face publishes it: a download of any other size is deleted. */
   sizeBytes: number;
-  /** Only an exact size is handed to the download as its expected size (a mismatch deletes the file). */
-  exactSize: boolean;
   /** The vocabulary has CodeLlama's <PRE> <SUF> <MID> tokens, so inline completion can fill in the middle. */
   hasFim: boolean;
   /** The context size the RAM estimate assumes (at most the training context). */
@@ -52,69 +50,52 @@ export function estimateRamBytes(sizeBytes: number, shape: Shape, contextSize: n
 const LLAMA_7B: Shape = { layers: 32, kvWidth: 4096 };
 const TINYLLAMA: Shape = { layers: 22, kvWidth: 256 };
 
-type EntrySpec = Omit<CatalogueEntry, 'estimatedRamBytes' | 'uri' | 'sha256' | 'revision'> & { repo: string; shape: Shape };
+// An entry's id must name a pin, so an unpinned entry does not compile: nothing would say its bytes are the ones
+// described here.
+type EntrySpec = Omit<CatalogueEntry, 'id' | 'estimatedRamBytes' | 'uri' | 'sha256' | 'revision'> & {
+  id: PinnedId;
+  repo: string;
+  shape: Shape;
+};
 
 function entry(spec: EntrySpec): CatalogueEntry {
   const { repo, shape, ...rest } = spec;
   const pin = CATALOGUE_PINS[spec.id];
   return {
     ...rest,
-    uri: `hf:${repo}/${spec.fileName}${pin ? `#${pin.revision}` : ''}`,
-    sha256: pin?.sha256,
-    revision: pin?.revision,
+    uri: `hf:${repo}/${spec.fileName}#${pin.revision}`,
+    sha256: pin.sha256,
+    revision: pin.revision,
     estimatedRamBytes: estimateRamBytes(spec.sizeBytes, shape, spec.contextSize),
   };
 }
 
-// Exact sizes are the Hugging Face LFS sizes of TheBloke's files, as recorded (with matching SHA-256s) by several
-// independent projects; the SHA-256s and revisions are in cataloguePins.ts. codellama-7b.Q4_K_M.gguf's size, SHA-256
-// and revision could not be confirmed offline, so it carries the model card's "4.08 GB" and is not downloadable.
+// Sizes are the Hugging Face LFS sizes of TheBloke's files, as recorded (with matching SHA-256s) by several
+// independent projects; the SHA-256s and revisions are in cataloguePins.ts.
 export const MODEL_CATALOGUE: readonly CatalogueEntry[] = [
   entry({
-    id: 'codellama-7b', label: 'CodeLlama 7B', purpose: 'completion',
-    description: 'Inline completion with fill-in-the-middle: the base code model, trained on both FIM orders.',
-    repo: 'TheBloke/CodeLlama-7B-GGUF', fileName: 'codellama-7b.Q4_K_M.gguf', quantisation: 'Q4_K_M',
-    sizeBytes: 4_080_000_000, exactSize: false, hasFim: true, contextSize: 4096, shape: LLAMA_7B,
-  }),
-  entry({
-    id: 'codellama-7b-instruct', label: 'CodeLlama 7B Instruct', purpose: 'prompts',
-    description: 'Command-palette prompts about code (ask, explain, edit), with the Llama-2 [INST] template.',
+    id: 'codellama-7b-instruct', label: 'CodeLlama 7B Instruct', purpose: 'completion',
+    description: 'Inline completion with fill-in-the-middle, and command-palette prompts with the Llama-2 [INST] template.',
     repo: 'TheBloke/CodeLlama-7B-Instruct-GGUF', fileName: 'codellama-7b-instruct.Q4_K_M.gguf', quantisation: 'Q4_K_M',
-    sizeBytes: 4_081_095_360, exactSize: true, hasFim: true, contextSize: 4096, shape: LLAMA_7B,
+    sizeBytes: 4_081_095_360, hasFim: true, contextSize: 4096, shape: LLAMA_7B,
   }),
   entry({
     id: 'llama-2-7b-chat', label: 'Llama 2 7B Chat', purpose: 'prompts',
     description: 'General chat and explanations; weaker at code than CodeLlama.',
     repo: 'TheBloke/Llama-2-7B-Chat-GGUF', fileName: 'llama-2-7b-chat.Q4_K_M.gguf', quantisation: 'Q4_K_M',
-    sizeBytes: 4_081_004_224, exactSize: true, hasFim: false, contextSize: 4096, shape: LLAMA_7B,
+    sizeBytes: 4_081_004_224, hasFim: false, contextSize: 4096, shape: LLAMA_7B,
   }),
   entry({
     id: 'tinyllama-1.1b-chat', label: 'TinyLlama 1.1B Chat', purpose: 'smallMachine',
     description: 'For machines with little memory: fast prompts and prefix-only completion, at lower quality.',
     repo: 'TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF', fileName: 'tinyllama-1.1b-chat-v1.0.Q4_K_M.gguf', quantisation: 'Q4_K_M',
-    sizeBytes: 668_788_096, exactSize: true, hasFim: false, contextSize: 2048, shape: TINYLLAMA,
+    sizeBytes: 668_788_096, hasFim: false, contextSize: 2048, shape: TINYLLAMA,
   }),
 ];
 
-export type CatalogueDownload = { params: Omit<DownloadParams, 'dirPath'>; refused?: undefined } | { params?: undefined; refused: string };
-
-/**
- * The download of an entry, pinned to its revision and SHA-256 (the engine deletes a file that does not match), or
- * why it is refused: an entry without both pins is never downloaded, since nothing would say the bytes are the ones
- * the catalogue describes.
- */
-export function catalogueDownload(entry: CatalogueEntry): CatalogueDownload {
-  if (!entry.sha256 || !entry.revision) {
-    return {
-      refused: `${entry.label} is not offered for download: its SHA-256 and Hugging Face revision are not pinned. Download ${entry.fileName} yourself, check it, and pick it with "Select Model File…".`,
-    };
-  }
-  return { params: { uri: entry.uri, expectedBytes: expectedDownloadBytes(entry), expectedSha256: entry.sha256 } };
-}
-
-/** What to pass as DownloadParams.expectedBytes: the exact size, or 0 (unknown) for a rounded one. */
-export function expectedDownloadBytes(entry: CatalogueEntry): number {
-  return entry.exactSize ? entry.sizeBytes : 0;
+/** The download of an entry, pinned to its revision, size and SHA-256: the engine deletes a file that does not match. */
+export function catalogueDownload(entry: CatalogueEntry): Omit<DownloadParams, 'dirPath'> {
+  return { uri: entry.uri, expectedBytes: entry.sizeBytes, expectedSha256: entry.sha256 };
 }
 
 /**

@@ -1,8 +1,7 @@
 // What each catalogue download is pinned to: the file's SHA-256 and the Hugging Face commit it is fetched from. A
 // download is fetched at that commit (`hf:<user>/<repo>/<file>#<revision>` resolves to `/resolve/<revision>/<file>`),
 // checked against the SHA-256, and deleted when it does not match. These values cannot be fetched from where this is
-// built, so each is copied from a public project that records it; an entry with no source is left unpinned, and the
-// picker does not offer it for download (catalogueDownload).
+// built, so each is copied from a public project that records it. A model with no such source is not in the catalogue.
 
 export interface CataloguePin {
   sha256: string;
@@ -10,7 +9,7 @@ export interface CataloguePin {
   revision: string;
 }
 
-export const CATALOGUE_PINS: Readonly<Record<string, CataloguePin>> = {
+export const CATALOGUE_PINS = {
   // SHA-256: UCHIHA-MADRA/LLM_Personal personal_llm/config.py (MODEL_CATALOGUE "codellama-7b", 4,081,095,360 bytes).
   // Revision: sandboxcom/gludd docs ("`main` resolved to 2f064ee…"); the same pair appears in several model presets
   // and in Hugging Face cache paths (models--TheBloke--CodeLlama-7B-Instruct-GGUF/snapshots/2f064ee…).
@@ -29,5 +28,8 @@ export const CATALOGUE_PINS: Readonly<Record<string, CataloguePin>> = {
     sha256: '9fecc3b3cd76bba89d504f29b616eedf7da85b96540e490ca5824d3f7d2776a0',
     revision: '52e7645ba7c309695bec7ac98f4f005b139cf465',
   },
-  // codellama-7b (TheBloke/CodeLlama-7B-GGUF, codellama-7b.Q4_K_M.gguf): no source found for either value, so unpinned.
-};
+  // Not here: codellama-7b (TheBloke/CodeLlama-7B-GGUF, codellama-7b.Q4_K_M.gguf). No public record of its SHA-256 and
+  // revision was found, so the base model is picked from disk; CodeLlama 7B Instruct is trained to fill in the middle too.
+} as const satisfies Readonly<Record<string, CataloguePin>>;
+
+export type PinnedId = keyof typeof CATALOGUE_PINS;

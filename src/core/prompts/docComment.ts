@@ -4,17 +4,33 @@
 import { codeFromAnswer } from './codeAnswer';
 import { blockSafe, docstringSafe, needsOwnClosingLine, plainLines, rustdocSafe } from './commentSafety';
 
-export type CommentStyle = 'block' | 'slashes' | 'tripleSlashes' | 'hash' | 'docstring';
+export type CommentStyle = 'block' | 'slashes' | 'tripleSlashes' | 'hash' | 'dashes' | 'docstring';
 
-const STYLES: Record<string, CommentStyle> = {
+const BLOCK_LANGUAGES = [
+  'javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'java', 'c', 'cpp', 'cuda-cpp', 'csharp', 'objective-c',
+  'objective-cpp', 'php', 'kotlin', 'swift', 'scala', 'dart', 'groovy', 'd', 'css', 'scss', 'less', 'hlsl', 'glsl', 'solidity',
+];
+const HASH_LANGUAGES = [
+  'ruby', 'shellscript', 'perl', 'r', 'powershell', 'elixir', 'julia', 'coffeescript', 'crystal', 'nim', 'tcl', 'cmake', 'makefile',
+  'dockerfile', 'yaml', 'toml',
+];
+const STYLES: Readonly<Record<string, CommentStyle>> = {
+  ...Object.fromEntries(BLOCK_LANGUAGES.map((id) => [id, 'block'])),
+  ...Object.fromEntries(HASH_LANGUAGES.map((id) => [id, 'hash'])),
+  ...Object.fromEntries(['lua', 'haskell', 'sql', 'ada', 'elm', 'purescript', 'vhdl'].map((id) => [id, 'dashes'])),
   python: 'docstring',
   rust: 'tripleSlashes',
+  fsharp: 'tripleSlashes',
+  zig: 'tripleSlashes',
   go: 'slashes',
-  ruby: 'hash', shellscript: 'hash', perl: 'hash', r: 'hash', powershell: 'hash', elixir: 'hash', julia: 'hash',
 };
 
-export function commentStyleFor(languageId: string): CommentStyle {
-  return STYLES[languageId] ?? 'block';
+/**
+ * The comment style of a language, or undefined where it is not known: a guessed style could be code in that language,
+ * so the caller must let the user review the comment before it goes in.
+ */
+export function commentStyleFor(languageId: string): CommentStyle | undefined {
+  return Object.hasOwn(STYLES, languageId) ? STYLES[languageId] : undefined;
 }
 
 /** The comment's lines, each starting with `indent`, ending with a newline. */
@@ -25,6 +41,9 @@ export function formatDocComment(answer: string, style: CommentStyle, indent: st
   const lines = wrap(body.length > 0 ? body : ['TODO: describe this function.'], style);
   return lines.map((line) => (line === '' ? '' : `${indent}${line}`).trimEnd()).join('\n') + '\n';
 }
+
+/** Line-comment openers an answer may already use, and the marker to strip from each line. */
+const LINE_MARKERS: readonly (readonly [string, RegExp])[] = [['//', /^\/\/\/?!?\s?/], ['#', /^#\s?/], ['--', /^---?\s?/]];
 
 /** The text of the comment without its markers: the answer is a comment already, or prose. */
 function proseOf(text: string, style: CommentStyle): string[] {
@@ -40,8 +59,8 @@ function proseOf(text: string, style: CommentStyle): string[] {
         .trim(),
     );
   }
-  if (start.startsWith('//') || start.startsWith('#')) {
-    const marker = start.startsWith('//') ? /^\/\/\/?!?\s?/ : /^#\s?/;
+  const marker = LINE_MARKERS.find(([opener]) => start.startsWith(opener))?.[1];
+  if (marker) {
     const run = lines.slice(first);
     const stop = run.findIndex((line) => !marker.test(line));
     return run.slice(0, stop === -1 ? undefined : stop).map((line) => line.replace(marker, '').trimEnd());
@@ -66,6 +85,9 @@ function wrap(body: string[], style: CommentStyle): string[] {
       return rustdocSafe(body).map((line) => (line === '' ? '///' : `/// ${line}`));
     case 'hash':
       return body.map((line) => (line === '' ? '#' : `# ${line}`));
+    case 'dashes':
+      // "-- " with its space: Haskell reads "--" followed by a symbol as an operator, and Lua reads "--[[" as a block.
+      return body.map((line) => (line === '' ? '--' : `-- ${line}`));
     case 'docstring': {
       const { lines, raw } = docstringSafe(body);
       const open = raw ? 'r"""' : '"""';

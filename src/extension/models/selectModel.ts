@@ -81,15 +81,6 @@ function separator(label: string): Choice {
 
 function catalogueItem(entry: CatalogueEntry, machine: MachineInfo | undefined): Choice {
   const fit = machine ? catalogueFit(entry, machine) : undefined;
-  if (catalogueDownload(entry).refused) {
-    return {
-      action: 'download',
-      entry,
-      label: `$(circle-slash) ${entry.label}`,
-      description: `${entry.quantisation} · not offered`,
-      detail: 'No pinned SHA-256 and revision: download it yourself and use "Select Model File…".',
-    };
-  }
   const purpose = entry.purpose === 'completion' ? 'completion' : entry.purpose === 'prompts' ? 'prompts' : 'small machines';
   return {
     action: 'download',
@@ -131,15 +122,13 @@ async function pathOf(deps: SelectModelDeps, picked: Choice, folder: string): Pr
     }
     case 'download': {
       const { entry } = picked;
-      const download = catalogueDownload(entry);
-      if (download.refused !== undefined) return void vscode.window.showInformationMessage(`Llama Lens: ${download.refused}`);
       const confirm = await vscode.window.showInformationMessage(
         `Download ${entry.label} (${entry.quantisation}, ${formatBytes(entry.sizeBytes)}) from Hugging Face into ${folder}?`,
         { modal: true },
         'Download',
       );
       if (confirm !== 'Download') return undefined;
-      return downloadWithProgress(deps.session, deps.log, entry.label, { ...download.params, dirPath: folder });
+      return downloadWithProgress(deps.session, deps.log, entry.label, { ...catalogueDownload(entry), dirPath: folder });
     }
     default:
       return undefined;

@@ -66,7 +66,7 @@ export class EditProposals implements vscode.TextDocumentContentProvider, vscode
     if (proposal.document.isClosed || proposal.document.version !== proposal.version) {
       await this.clear();
       void vscode.window.showWarningMessage(
-        'Llama Lens: the file changed after the edit was proposed, so it was not applied. Run Edit Selection again.',
+        'Llama Lens: the file changed after the edit was proposed, so it was not applied. Run the command again.',
       );
       return;
     }

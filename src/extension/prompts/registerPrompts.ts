@@ -32,7 +32,7 @@ export function registerPrompts(deps: Deps): vscode.Disposable[] {
     vscode.commands.registerCommand(COMMANDS.explainSelection, () => explain(deps)),
     vscode.commands.registerCommand(COMMANDS.editSelection, (text?: unknown) => editSelection(deps, proposals, given(text))),
     vscode.commands.registerCommand(COMMANDS.generateAtCursor, (text?: unknown) => generateAtCursor(deps, given(text))),
-    vscode.commands.registerCommand(COMMANDS.writeDocComment, () => writeDocComment(deps)),
+    vscode.commands.registerCommand(COMMANDS.writeDocComment, () => writeDocComment(deps, proposals)),
     vscode.commands.registerCommand(COMMANDS.acceptEdit, () => proposals.accept()),
     vscode.commands.registerCommand(COMMANDS.rejectEdit, () => proposals.clear()),
   ];
@@ -113,7 +113,11 @@ async function editSelection(deps: Deps, proposals: EditProposals, text?: string
   if (!result || result.stopReason === 'cancelled') return void (await proposals.clear());
   const code = codeFromAnswer(result.text);
   proposals.update(original.endsWith('\n') && !code.endsWith('\n') ? `${code}\n` : code);
-  const choice = await vscode.window.showInformationMessage('Llama Lens: apply the proposed edit?', 'Accept', 'Reject');
+  await askToApply(proposals, 'Llama Lens: apply the proposed edit?');
+}
+
+async function askToApply(proposals: EditProposals, question: string): Promise<void> {
+  const choice = await vscode.window.showInformationMessage(question, 'Accept', 'Reject');
   // The diff's title-bar buttons may have settled it already.
   if (!proposals.pending) return;
   if (choice === 'Accept') await proposals.accept();
@@ -137,7 +141,7 @@ async function generateAtCursor(deps: Deps, text?: string): Promise<void> {
   await insert.finish();
 }
 
-async function writeDocComment(deps: Deps): Promise<void> {
+async function writeDocComment(deps: Deps, proposals: EditProposals): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) return void vscode.window.showInformationMessage('Llama Lens: open a file and put the cursor in a function.');
   const { document } = editor;
@@ -147,7 +151,8 @@ async function writeDocComment(deps: Deps): Promise<void> {
       "Llama Lens: no function found at the cursor (this needs the language's symbol support).",
     );
   }
-  const style = commentStyleFor(document.languageId);
+  const knownStyle = commentStyleFor(document.languageId);
+  const style = knownStyle ?? 'block';
   const version = document.version;
   const result = await runPrompt(
     deps.session,
@@ -171,7 +176,13 @@ async function writeDocComment(deps: Deps): Promise<void> {
     style === 'docstring'
       ? docstringPlace(lines, range.start.line)
       : { line: range.start.line, indent: /^\s*/.exec(lines[range.start.line] ?? '')?.[0] ?? '' };
-  await editor.edit((builder) => builder.insert(new vscode.Position(place.line, 0), formatDocComment(result.text, style, place.indent)));
+  const comment = formatDocComment(result.text, style, place.indent);
+  const at = new vscode.Position(place.line, 0);
+  if (knownStyle) return void (await editor.edit((builder) => builder.insert(at, comment)));
+  // In a language whose comments are not known, a /** */ block may be code: the user reviews it as a diff first.
+  await proposals.open(document, new vscode.Range(at, at));
+  proposals.update(comment);
+  await askToApply(proposals, `Llama Lens: comments in ${document.languageId} are not known to Llama Lens. Insert this doc comment?`);
 }
 
 /** The instruction for a palette prompt; kept open when focus moves, so the user can look at the code first. */

@@ -29,6 +29,15 @@ describe('Llama Lens palette prompts in the extension host', () => {
     for (const key of Object.keys(SETTINGS)) await setUserSetting(key, undefined);
   });
 
+  /** The JSDoc-style block the oracle's answer becomes. */
+  const blockComment = () => {
+    const lines = answer
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line, index, all) => line !== '' || (index > 0 && index < all.length - 1));
+    return ['/**', ...lines.map((line) => ` * ${line}`), ' */'].join('\n');
+  };
+
   // Closing a changed untitled editor would ask to save it, and nobody is there to answer.
   afterEach(closeAllScratch);
 
@@ -69,12 +78,40 @@ describe('Llama Lens palette prompts in the extension host', () => {
       60_000,
     );
     await vscode.commands.executeCommand('llamaLens.writeDocComment');
-    const lines = answer
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((line, index, all) => line !== '' || (index > 0 && index < all.length - 1));
-    const comment = ['/**', ...lines.map((line) => ` * ${line}`), ' */'].join('\n');
-    assert.equal(document.getText(), `${comment}\n${source}`);
+    assert.equal(document.getText(), `${blockComment()}\n${source}`);
+  });
+
+  it('Write Doc Comment in a language whose comments it does not know proposes the comment as a diff first', async () => {
+    const source = 'to add a and b\n  give back a + b\nend\n';
+    const editor = await openScratch('doc-comment-unknown', source, 'txt');
+    const { document } = editor;
+    assert.equal(document.languageId, 'plaintext');
+    const range = new vscode.Range(0, 0, 2, 3);
+    const symbols = vscode.languages.registerDocumentSymbolProvider({ language: 'plaintext' }, {
+      provideDocumentSymbols: () => [new vscode.DocumentSymbol('add', '', vscode.SymbolKind.Function, range, range)],
+    });
+    try {
+      editor.selection = new vscode.Selection(1, 4, 1, 4);
+      const command = vscode.commands.executeCommand('llamaLens.writeDocComment');
+      const proposed = await waitFor(
+        () => vscode.window.tabGroups.all.flatMap((group) => group.tabs).map((tab) => tab.input)
+          .find((input): input is vscode.TabInputTextDiff =>
+            input instanceof vscode.TabInputTextDiff && input.modified.scheme === 'llamalens-edit'),
+        (input) => input !== undefined,
+        'the proposed doc comment in a diff',
+      );
+      const expected = `${blockComment()}\n${source}`;
+      await waitForAsync(async () => (await vscode.workspace.openTextDocument(proposed!.modified)).getText(), (text) => text === expected,
+        'the diff to show the comment above the function');
+      assert.equal(document.getText(), source, 'nothing is written before the user accepts');
+      await vscode.commands.executeCommand('llamaLens.acceptEdit');
+      assert.equal(document.getText(), expected);
+      // Settles the "Insert this doc comment?" question the command is still waiting on.
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await command;
+    } finally {
+      symbols.dispose();
+    }
   });
 
   it('samples at llamaLens.prompts.temperature, whose default is 0.2, not always greedily', async () => {
