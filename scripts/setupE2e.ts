@@ -10,6 +10,7 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { CODE_SERVER_VERSION, NODE_MAJOR, SYSTEM_CHROMIUM, e2ePaths, type E2ePaths } from './lib/e2ePaths';
+import { aptInstall, dpkgInstalled } from './lib/apt';
 import { mustRun, runWithDeadline } from './lib/processes';
 
 const MINUTE = 60_000;
@@ -44,33 +45,6 @@ function writeStamp(paths: E2ePaths, component: string, version: string, started
   mkdirSync(paths.stampDir, { recursive: true });
   const stamp: Stamp = { component, version, installedAt: new Date().toISOString(), seconds: (Date.now() - startedAt) / 1000 };
   writeFileSync(stampPath(paths, component), `${JSON.stringify(stamp, null, 2)}\n`);
-}
-
-/** `apt-get`/`dpkg` commands need root: prefix with sudo when we are not. */
-function asRoot(command: string, args: string[]): [string, string[]] {
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  return isRoot ? [command, args] : ['sudo', ['-n', command, ...args]];
-}
-
-async function dpkgInstalled(pkg: string): Promise<string | undefined> {
-  const result = await runWithDeadline('dpkg-query', ['-W', '-f=${Status}\t${Version}', pkg], { timeoutMs: 30_000, echo: false });
-  if (result.code !== 0) return undefined;
-  const [status, version] = result.output.trim().split('\t');
-  return status === 'install ok installed' ? (version ?? 'unknown') : undefined;
-}
-
-let aptUpdated = false;
-async function aptInstall(packages: string[]): Promise<void> {
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  if (!aptUpdated) {
-    log('apt-get update');
-    const [cmd, args] = asRoot('apt-get', ['update']);
-    await mustRun(cmd, args, { env, timeoutMs: 5 * MINUTE });
-    aptUpdated = true;
-  }
-  log(`apt-get install -y --no-install-recommends ${packages.join(' ')}`);
-  const [cmd, args] = asRoot('apt-get', ['install', '-y', '--no-install-recommends', ...packages]);
-  await mustRun(cmd, args, { env, timeoutMs: 15 * MINUTE });
 }
 
 /** An npm project folder whose package.json approves the install scripts we rely on (npm 11's allowScripts). */
@@ -125,7 +99,7 @@ async function ensureAptPackage(paths: E2ePaths, pkg: string, present: () => boo
     return;
   }
   const started = Date.now();
-  await aptInstall([pkg]);
+  await aptInstall([pkg], log);
   const installed = await dpkgInstalled(pkg);
   if (!installed || !present()) throw new Error(`apt-get reported success, but ${pkg} is not installed.`);
   log(`${pkg}: ${installed} installed (${((Date.now() - started) / 1000).toFixed(1)} s)`);

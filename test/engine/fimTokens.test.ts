@@ -12,6 +12,7 @@ import { formatExtraContext } from '../../src/core/ContextRing';
 import { buildFimPrompt, fitPrompt, type PromptParts } from '../../src/core/fimPrompt';
 import type { FimLayout } from '../../src/protocol/engineProtocol';
 import { tokenizeFimParts, type FimTexts } from '../../src/engine/inference/tokenizeFimParts';
+import { PINNED_FIM_CASES as PINNED } from '../support/fimPinnedCases';
 import { generatedModelPath } from '../support/oracle';
 import { REPO_ROOT } from '../support/repoPaths';
 
@@ -20,86 +21,6 @@ const VOCAB = join(REPO_ROOT, 'test', 'fixtures', 'ggml-vocab-llama-spm.gguf');
 /** CodeLlama's markers (▁<PRE>, ▁<SUF>, ▁<MID>; ▁<EOT> is 32010), written here as they read in a prompt. */
 const MARKERS: ReadonlyMap<string, number> = new Map([['<PRE>', 32007], ['<SUF>', 32008], ['<MID>', 32009]]);
 const FIM = { prefix: 32007, suffix: 32008, middle: 32009 };
-
-interface PinnedCase {
-  name: string;
-  texts: FimTexts;
-  extra?: string[];
-  prefix: string[];
-  suffix: string[];
-}
-
-/** Expected pieces, written from how SentencePiece encodes each text (spaces are ▁, a newline the byte <0x0A>). */
-const PINNED: PinnedCase[] = [
-  {
-    name: 'a word prefix and a newline suffix',
-    texts: { extraContext: '', prefix: 'const x', suffix: '\n' },
-    prefix: ['▁const', '▁x'],
-    suffix: ['<0x0A>'],
-  },
-  {
-    name: 'a Python body whose suffix starts with a space',
-    texts: { extraContext: '', prefix: 'def f(a):\n    return', suffix: ' a\n' },
-    prefix: ['▁def', '▁f', '(', 'a', '):', '<0x0A>', '▁▁▁', '▁return'],
-    suffix: ['▁a', '<0x0A>'],
-  },
-  {
-    name: 'an empty prefix',
-    texts: { extraContext: '', prefix: '', suffix: '}\n' },
-    prefix: [],
-    suffix: ['}', '<0x0A>'],
-  },
-  {
-    name: 'an empty suffix',
-    texts: { extraContext: '', prefix: 'return a', suffix: '' },
-    prefix: ['▁return', '▁a'],
-    suffix: [],
-  },
-  {
-    name: 'a prefix that ends in spaces',
-    texts: { extraContext: '', prefix: '{\n    ', suffix: '\n}' },
-    prefix: ['▁{', '<0x0A>', '▁▁▁▁'],
-    suffix: ['<0x0A>', '}'],
-  },
-  {
-    name: 'a prefix of spaces only: the dummy space joins them',
-    texts: { extraContext: '', prefix: '    ', suffix: 'b' },
-    prefix: ['▁▁▁▁▁'],
-    suffix: ['b'],
-  },
-  {
-    name: 'a prefix that starts with spaces',
-    texts: { extraContext: '', prefix: '  return b', suffix: '\n' },
-    prefix: ['▁▁', '▁return', '▁b'],
-    suffix: ['<0x0A>'],
-  },
-  {
-    name: 'a suffix that starts with spaces',
-    texts: { extraContext: '', prefix: 'if a:', suffix: '  b\n}' },
-    prefix: ['▁if', '▁a', ':'],
-    suffix: ['▁', '▁b', '<0x0A>', '}'],
-  },
-  {
-    name: 'a suffix that starts with a newline (no dummy ▁ before it)',
-    texts: { extraContext: '', prefix: 'f(', suffix: '\n}\n' },
-    prefix: ['▁f', '('],
-    suffix: ['<0x0A>', '}', '<0x0A>'],
-  },
-  {
-    name: 'extra context: the dummy space starts it, and the prefix continues it',
-    texts: { extraContext: 'let a = b\n', prefix: 'const x', suffix: '\n}\n' },
-    extra: ['▁let', '▁a', '▁=', '▁b', '<0x0A>'],
-    prefix: ['const', '▁x'],
-    suffix: ['<0x0A>', '}', '<0x0A>'],
-  },
-  {
-    name: 'extra context before a prefix that starts with spaces',
-    texts: { extraContext: 'let a\n', prefix: '  return a', suffix: '' },
-    extra: ['▁let', '▁a', '<0x0A>'],
-    prefix: ['▁', '▁return', '▁a'],
-    suffix: [],
-  },
-];
 
 describe('FIM prompt tokens on the real Llama-2 vocabulary', function () {
   let llama: Llama;

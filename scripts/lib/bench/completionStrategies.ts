@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { EngineClient } from '../../../src/client/EngineClient';
 import { CompletionPipeline, type PipelineSettings } from '../../../src/core/completion/CompletionPipeline';
 import { realClock } from '../../../src/core/completion/realClock';
-import type { CompleteParams } from '../../../src/protocol/engineProtocol';
+import type { CompleteParams, CompleteResult } from '../../../src/protocol/engineProtocol';
 import type { DecodeRun } from './engineRuns';
 import { mean, median, percentile } from './summary';
 import { typingPositions, type KeystrokeSample, type Strategy, type TypingPosition } from './typingReplay';
@@ -70,12 +70,16 @@ export function decodeParams(root: string): CompleteParams {
 
 /** The host pipeline and the engine as the extension uses them: KV reuse, memory of suggestions, prefetch. */
 export function lensStrategy(client: EngineClient, modelPath: string): Strategy {
-  const pipeline = new CompletionPipeline(
-    (params, signal) => client.request('complete', params, { signal }),
-    realClock,
-    () => SETTINGS,
-    () => modelPath,
-  );
+  return pipelineStrategy((params, signal) => client.request('complete', params, { signal }), modelPath);
+}
+
+/** The host pipeline in front of any way to complete: the local engine, or a llama-server. */
+export function pipelineStrategy(
+  complete: (params: CompleteParams, signal: AbortSignal) => Promise<CompleteResult>,
+  modelKey: string,
+  settings: PipelineSettings = SETTINGS,
+): Strategy {
+  const pipeline = new CompletionPipeline(complete, realClock, () => settings, () => modelKey);
   return async (prefix, suffix) => {
     const answer = await pipeline.complete(
       { prefix, suffix, extraContext: '', singleLine: true, maxLines: 1, manual: false },

@@ -1,10 +1,6 @@
-// The two ways a text becomes tokens. SentencePiece puts a dummy "▁" (a space) before a text it encodes: right for
-// the start of a document, wrong for text that continues other text (a FIM suffix, a heatmap's or the Lens's text,
-// whose tokens must spell exactly that text). See docs/features.md, "The FIM prompt, token by token".
+// The two ways a text becomes tokens on the loaded model; the rule is in core/text/continuationTokens.ts.
 import type { LlamaModel, Token } from 'node-llama-cpp';
-
-/** A newline starts a fresh piece in a SentencePiece vocabulary: what follows it tokenizes as if on its own. */
-const ANCHOR = '\n';
+import { CONTINUATION_ANCHOR, continuationAnchor, dropAnchor, DUMMY_SPACE_PROBE } from '../../core/text/continuationTokens';
 
 /** Tokens of a text that starts the model's view of a document: with the dummy space, where the vocabulary adds one. */
 export function tokenizeStartOfText(model: LlamaModel, text: string): number[] {
@@ -17,32 +13,22 @@ export function tokenizeStartOfText(model: LlamaModel, text: string): number[] {
  */
 export function tokenizeContinuation(model: LlamaModel, text: string): number[] {
   if (text.length === 0) return [];
-  const anchor = continuationAnchor(model);
+  const anchor = anchorOf(model);
   if (anchor === null) return model.tokenize(text, false);
-  const tokens = model.tokenize(ANCHOR + text, false);
   // Only a vocabulary with a piece that spans a newline fails this; its own tokenization is then the best guess.
-  return startsWith(tokens, anchor) ? tokens.slice(anchor.length) : model.tokenize(text, false);
+  return dropAnchor(model.tokenize(CONTINUATION_ANCHOR + text, false), anchor) ?? model.tokenize(text, false);
 }
 
-const anchorByModel = new WeakMap<LlamaModel, Token[] | null>();
+const anchorByModel = new WeakMap<LlamaModel, number[] | null>();
 
-/**
- * The anchor's tokens, or null when the tokenizer puts no dummy space before a text ("x" alone then tokenizes as
- * "x" after the anchor does), so that a text needs no anchor. Probed once per model: it runs on every keystroke.
- */
-function continuationAnchor(model: LlamaModel): Token[] | null {
+/** Probed once per model: it runs on every keystroke. */
+function anchorOf(model: LlamaModel): number[] | null {
   let anchor = anchorByModel.get(model);
   if (anchor === undefined) {
-    const anchorTokens = model.tokenize(ANCHOR, false);
-    const alone = model.tokenize('x', false);
-    const afterAnchor = model.tokenize(`${ANCHOR}x`, false).slice(anchorTokens.length);
-    const adds = alone.length !== afterAnchor.length || alone.some((token, index) => token !== afterAnchor[index]);
-    anchor = adds ? anchorTokens : null;
+    const tokenize = (text: string): Token[] => model.tokenize(text, false);
+    const probe = [CONTINUATION_ANCHOR, DUMMY_SPACE_PROBE, CONTINUATION_ANCHOR + DUMMY_SPACE_PROBE].map(tokenize);
+    anchor = continuationAnchor(probe[0] ?? [], probe[1] ?? [], probe[2] ?? []);
     anchorByModel.set(model, anchor);
   }
   return anchor;
-}
-
-function startsWith(tokens: readonly Token[], start: readonly Token[]): boolean {
-  return start.length <= tokens.length && start.every((token, index) => tokens[index] === token);
 }
