@@ -16,7 +16,8 @@ import tseslint from 'typescript-eslint';
 
 /** A pattern that matches a relative import of any file in one of `layers`, from anywhere in src/. */
 function layerImports(layers, why) {
-  return { regex: `^(?:\\.\\./)+(?:src/)?(?:${layers.join('|')})(?:/|$)`, message: why };
+  // Case-sensitive: client/Engine.ts is not the engine layer.
+  return { regex: `^(?:\\.\\./)+(?:src/)?(?:${layers.join('|')})(?:/|$)`, message: why, caseSensitive: true };
 }
 
 const VSCODE = { name: 'vscode', message: "Only src/extension imports 'vscode': the other layers run outside the extension host too." };

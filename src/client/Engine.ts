@@ -11,8 +11,19 @@ export interface Disposable {
 export type LogLevel = 'info' | 'warn' | 'error';
 export type EngineLog = (level: LogLevel, message: string) => void;
 
-/** The engine's error codes, and `disposed` for a request made after the engine was disposed for good. */
-export type RequestErrorCode = EngineErrorCode | 'disposed';
+/**
+ * The engine's error codes, `disposed` for a request made after the engine was disposed for good, and what a
+ * llama-server backend adds: `unsupported` for what a server cannot do, and its connection failures.
+ */
+export type RequestErrorCode = EngineErrorCode | 'disposed' | 'unsupported' | 'unauthorized' | TransientErrorCode;
+
+/** Failures a server backend recovers from by itself: the session tries again with backoff. */
+export const TRANSIENT_ERROR_CODES = ['unreachable', 'timeout', 'serverError', 'modelChanged'] as const;
+export type TransientErrorCode = (typeof TRANSIENT_ERROR_CODES)[number];
+
+export function isTransient(error: unknown): error is EngineRequestError & { code: TransientErrorCode } {
+  return error instanceof EngineRequestError && (TRANSIENT_ERROR_CODES as readonly string[]).includes(error.code);
+}
 
 export class EngineRequestError extends Error {
   constructor(readonly code: RequestErrorCode, message: string) {

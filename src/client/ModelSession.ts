@@ -1,12 +1,14 @@
 // Keeps the configured model loaded in the engine: loads it on first use, reloads it after the
 // engine restarted or the settings changed, and publishes the state the status bar shows.
-import { RestartBackoff } from '../core/RestartBackoff';
+import { RestartBackoff, RETRY_FOREVER } from '../core/RestartBackoff';
+import { eitherSignal } from './eitherSignal';
 import type { EngineState } from './engineState';
 import type { EngineMethod, ParamsOf, ResultOf } from '../protocol/engineApi';
 import type { LoadParams, ModelInfo } from '../protocol/engineProtocol';
-import { EngineRequestError, type Disposable, type Engine, type RequestOptions } from './Engine';
+import { EngineRequestError, isTransient, type Disposable, type Engine, type RequestOptions } from './Engine';
 
-export type Sleep = (ms: number) => Promise<void>;
+/** Resolves after `ms`, or at once when `signal` aborts. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 interface Loaded {
   params: LoadParams;
@@ -14,7 +16,15 @@ interface Loaded {
   info: ModelInfo;
 }
 
-const defaultSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const defaultSleep: Sleep = (ms, signal) => new Promise((resolve) => {
+  const timer = setTimeout(done, ms);
+  signal?.addEventListener('abort', done, { once: true });
+  function done() {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', done);
+    resolve();
+  }
+});
 
 export class ModelSession implements Disposable {
   private params: LoadParams | undefined;
@@ -26,6 +36,11 @@ export class ModelSession implements Disposable {
   private restarts = 0;
   private currentState: EngineState = { kind: 'noModel' };
   private readonly listeners = new Set<(state: EngineState) => void>();
+  /**
+   * A server's transient failure (unreachable, too slow, failing, model swapped): requests fail fast with it until the
+   * retry that a timer makes, with backoff and without giving up. The local engine never fails this way.
+   */
+  private pendingRetry: EngineRequestError | undefined;
   /** Aborted when the model changes: work for the old model is cancelled, not left to finish. */
   private epoch = new AbortController();
   private readonly exitSubscription: Disposable;
@@ -34,6 +49,7 @@ export class ModelSession implements Disposable {
     private readonly engine: Engine,
     private readonly sleep: Sleep = defaultSleep,
     private readonly backoff = new RestartBackoff(),
+    private readonly retries = new RestartBackoff(RETRY_FOREVER),
   ) {
     this.exitSubscription = engine.onExit((reason, expected) => {
       // A deliberate stop is followed by a fresh start, whose new generation already forces a reload.
@@ -68,6 +84,7 @@ export class ModelSession implements Disposable {
     this.params = params;
     // New settings are the user's fix for whatever made the engine crash: restarts are allowed again.
     this.backoff.reset();
+    this.forgetRetry();
     this.epoch.abort();
     this.epoch = new AbortController();
     // A llama.cpp backend (CUDA, Vulkan, Metal, CPU) is chosen once per process: another one needs a fresh engine.
@@ -82,6 +99,7 @@ export class ModelSession implements Disposable {
   /** Forgets a failed load and loads again, for "Restart Engine". */
   async restart(): Promise<ModelInfo | undefined> {
     this.backoff.reset();
+    this.forgetRetry();
     this.failedLoad = undefined;
     this.loaded = undefined;
     // A load in flight dies with this engine: the next one goes to the fresh engine, not back to that failure.
@@ -99,6 +117,7 @@ export class ModelSession implements Disposable {
     if (this.loaded && sameParams(this.loaded.params, params) && this.loaded.generation === this.engine.generation) return this.loaded.info;
     if (this.loading && sameParams(this.loading.params, params)) return this.loading.promise;
     if (this.failedLoad && sameParams(this.failedLoad.params, params)) throw this.failedLoad.error;
+    if (this.pendingRetry) throw this.pendingRetry;
     if (this.backoff.gaveUp) throw new EngineRequestError('engineDied', gaveUpMessage('The engine stopped.'));
     const promise = this.load(params);
     this.loading = { params, promise };
@@ -112,11 +131,18 @@ export class ModelSession implements Disposable {
   async request<M extends EngineMethod>(method: M, params: ParamsOf<M>, options: RequestOptions<M> = {}): Promise<ResultOf<M>> {
     const epoch = this.epoch.signal;
     await this.ensureLoaded();
-    const { signal, release } = options.signal ? eitherSignal(options.signal, epoch) : { signal: epoch, release: () => undefined };
+    const { signal, release } = eitherSignal(options.signal, epoch);
     try {
       const result = await this.engine.request(method, params, { ...options, signal });
       this.backoff.recordSuccess();
       return result;
+    } catch (error) {
+      // The server went away or changed under a loaded model: probe it again, on a timer.
+      if (isTransient(error) && this.loaded) {
+        this.loaded = undefined;
+        this.scheduleRetry(error);
+      }
+      throw error;
     } finally {
       release();
     }
@@ -142,12 +168,14 @@ export class ModelSession implements Disposable {
       const generation = this.engine.generation;
       if (current()) {
         this.loaded = { params, generation, info };
+        this.retries.recordSuccess();
         this.setState({ kind: 'ready', info });
       }
       return info;
     } catch (error) {
       const failure = error instanceof EngineRequestError ? error : new EngineRequestError('loadFailed', String(error));
-      if (current()) {
+      if (current() && isTransient(failure)) this.scheduleRetry(failure);
+      else if (current()) {
         this.failedLoad = { params, error: failure };
         this.setState({ kind: 'error', message: `Could not load the model: ${failure.message}` });
       }
@@ -155,25 +183,30 @@ export class ModelSession implements Disposable {
     }
   }
 
+  /** Says what failed and when the next try is, then makes it: a failed try schedules the next, later one. */
+  private scheduleRetry(error: EngineRequestError): void {
+    this.retries.recordCrash();
+    const delay = this.retries.delayMs;
+    this.pendingRetry = error;
+    const when = delay === 0 ? 'Trying again now.' : `Trying again in ${Math.round(delay / 1000)} s.`;
+    this.setState({ kind: 'error', message: `${error.message} ${when}` });
+    const epoch = this.epoch.signal;
+    void this.sleep(delay, epoch).then(() => {
+      if (epoch.aborted || this.pendingRetry !== error) return;
+      this.pendingRetry = undefined;
+      this.ensureLoaded().catch(() => undefined);
+    });
+  }
+
+  private forgetRetry(): void {
+    this.pendingRetry = undefined;
+    this.retries.reset();
+  }
+
   private setState(state: EngineState): void {
     this.currentState = state;
     for (const listener of this.listeners) listener(state);
   }
-}
-
-/**
- * A signal that aborts when either does, and a release that unhooks it. Not AbortSignal.any: on Node 20 the
- * long-lived epoch signal kept an entry for every request made with it (the soak run saw the host heap grow
- * about 90 bytes a request).
- */
-function eitherSignal(a: AbortSignal, b: AbortSignal): { signal: AbortSignal; release: () => void } {
-  const both = new AbortController();
-  const abort = () => both.abort();
-  for (const signal of [a, b]) {
-    if (signal.aborted) both.abort();
-    else signal.addEventListener('abort', abort, { once: true });
-  }
-  return { signal: both.signal, release: () => [a, b].forEach((signal) => signal.removeEventListener('abort', abort)) };
 }
 
 function gaveUpMessage(reason: string): string {

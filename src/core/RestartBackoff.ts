@@ -13,6 +13,9 @@ export interface BackoffOptions {
 
 export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: 30_000, giveUpAfter: 3, windowMs: 60_000 };
 
+/** For a server that is down or failing: try again at once, then after 1, 2, 4… up to 30 s, and never give up. */
+export const RETRY_FOREVER: BackoffOptions = { baseMs: 1000, maxMs: 30_000, giveUpAfter: Number.POSITIVE_INFINITY, windowMs: 60_000 };
+
 export class RestartBackoff {
   private crashes = 0;
   private crashTimes: number[] = [];

@@ -24,8 +24,11 @@ interface URL {
   readonly hostname: string;
   readonly port: string;
   readonly pathname: string;
-  readonly search: string;
-  readonly hash: string;
+  readonly username: string;
+  readonly password: string;
+  readonly origin: string;
+  search: string;
+  hash: string;
 }
 declare const URL: { prototype: URL; new (url: string, base?: string): URL };
 

@@ -212,5 +212,6 @@ function describe(
     backend: llama.gpu === false ? 'cpu' : llama.gpu,
     gpuLayers: model.gpuLayers,
     threads: context.currentThreads,
+    server: null,
   };
 }

@@ -17,4 +17,6 @@ export const COMMANDS = {
   writeDocComment: 'llamaLens.writeDocComment',
   acceptEdit: 'llamaLens.acceptEdit',
   rejectEdit: 'llamaLens.rejectEdit',
+  setServerApiKey: 'llamaLens.setServerApiKey',
+  clearServerApiKey: 'llamaLens.clearServerApiKey',
 } as const;

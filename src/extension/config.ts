@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { cudaRegistry } from '../core/gpu/cudaRegistry';
 import { threadSetting } from '../core/settings/threadCount';
 import { trustedModelPath } from '../core/trustedModelPath';
+import { parseServerUrl } from '../core/net/serverUrl';
 import type { DebounceSetting } from '../core/completion/AdaptiveDebounce';
 import { isBoolean, isFiniteNumber, isNonNegativeInteger, isRecord, isString } from '../protocol/guards';
 import {
@@ -20,9 +21,9 @@ import { HEATMAP_MODES, isHeatmapMode, type HeatmapMode } from '../protocol/lens
 
 const SECTION = 'llamaLens';
 /** Settings that change what the engine loads. */
-const ENGINE_SETTINGS = ['modelPath', 'gpu', 'gpuLayers', 'threads', 'contextSize', 'completions.promptLookup'].map(
-  (key) => `${SECTION}.${key}`,
-);
+const ENGINE_SETTINGS = [
+  'modelPath', 'gpu', 'gpuLayers', 'threads', 'contextSize', 'completions.promptLookup', 'backend', 'server.url', 'server.timeoutMs',
+].map((key) => `${SECTION}.${key}`);
 
 export interface CompletionSettings {
   enabled: boolean;
@@ -48,9 +49,21 @@ export interface PromptSettings {
   maxTokens: number;
 }
 
+/** The llama-server the model runs on, when llamaLens.backend is "server". */
+export interface ServerSettings {
+  url: URL;
+  /** Deadline of a probe or a Lens request, and the longest silence of a prompt's stream. */
+  timeoutMs: number;
+}
+
 export interface ConfigSnapshot {
-  /** Undefined when no model is configured (or only an untrusted workspace configured one). */
+  /**
+   * Undefined when no model is configured (or only an untrusted workspace configured one). On a server, its
+   * `modelPath` is the server's URL: a change of server is a change of model.
+   */
   load: LoadParams | undefined;
+  /** Undefined for the local engine. */
+  server: ServerSettings | undefined;
   /** Where Select Model lists and downloads models; '' for the extension's global storage. */
   modelsFolder: string;
   /** The npm registry (or mirror) the CUDA binaries are downloaded from. */
@@ -85,7 +98,10 @@ export function readConfig(): ConfigSnapshot {
   const contextSize = pick(config, 'contextSize', 4096, isNonNegativeInteger, 'a whole number ≥ 0 (0 = the model\'s own)', problems);
   const completions = completionSettings(config, problems);
   const promptLookup = pick(config, 'completions.promptLookup', true, isBoolean, 'true or false', problems);
-  const load = modelPath ? { modelPath, gpu, gpuLayers, threads, contextSize, promptLookup, allowOversize: false } : undefined;
+  const server = serverSettings(config, problems);
+  const loadFrom = (path: string): LoadParams =>
+    ({ modelPath: path, gpu, gpuLayers, threads, contextSize, promptLookup, allowOversize: false });
+  const load = server ? loadFrom(server.url.href) : modelPath && !usesServer(config) ? loadFrom(modelPath) : undefined;
   const prompts: PromptSettings = {
     systemPrompt: pick(config, 'prompts.systemPrompt', DEFAULT_SYSTEM_PROMPT, isString, 'a string', problems),
     temperature: pick(
@@ -108,7 +124,8 @@ export function readConfig(): ConfigSnapshot {
   const registry = cudaRegistry(config.inspect('cuda.registry'));
   if (registry.problem) problems.push(registry.problem);
   const heatmapMode = pick(config, 'heatmap.mode', 'surprisal', isHeatmapMode, `one of ${HEATMAP_MODES.join(', ')}`, problems);
-  return { load, modelsFolder: modelsFolderSetting(config), cudaRegistry: registry.registry, completions, prompts, heatmapMode, problems };
+  const modelsFolder = modelsFolderSetting(config);
+  return { load, server, modelsFolder, cudaRegistry: registry.registry, completions, prompts, heatmapMode, problems };
 }
 
 const DEFAULT_SYSTEM_PROMPT = 'You are a careful programming assistant. Answer precisely and briefly. Put code in fenced code blocks.';
@@ -185,6 +202,11 @@ export function workspaceApplied(key: string, folder?: vscode.Uri): boolean {
   return (folder ? inspected?.workspaceFolderValue : inspected?.workspaceValue) !== undefined;
 }
 
+/** Chooses the backend in the user settings, where it is machine-scoped. */
+export async function setBackend(backend: 'local' | 'server'): Promise<void> {
+  await vscode.workspace.getConfiguration(SECTION).update('backend', backend, vscode.ConfigurationTarget.Global);
+}
+
 /** Stores the model path in the user settings, never the workspace's. */
 export async function setModelPath(path: string): Promise<void> {
   await vscode.workspace.getConfiguration(SECTION).update('modelPath', path, vscode.ConfigurationTarget.Global);
@@ -194,6 +216,31 @@ function modelPathSetting(config: vscode.WorkspaceConfiguration, problems: strin
   const choice = trustedModelPath(config.inspect('modelPath'), vscode.workspace.isTrusted, homedir());
   if (choice.problem) problems.push(choice.problem);
   return choice.path;
+}
+
+/** Machine-scoped, and read from the user's settings only: a workspace can never send code to a server it picked. */
+function usesServer(config: vscode.WorkspaceConfiguration): boolean {
+  return config.inspect<unknown>('backend')?.globalValue === 'server';
+}
+
+function serverSettings(config: vscode.WorkspaceConfiguration, problems: string[]): ServerSettings | undefined {
+  const backend = config.inspect<unknown>('backend')?.globalValue;
+  if (backend !== undefined && backend !== 'local' && backend !== 'server') {
+    problems.push(`llamaLens.backend must be "local" or "server"; using "local" instead of ${JSON.stringify(backend)}.`);
+  }
+  if (!usesServer(config)) return undefined;
+  const choice = parseServerUrl(config.inspect<unknown>('server.url')?.globalValue);
+  if (!choice.url) {
+    problems.push(choice.problem);
+    return undefined;
+  }
+  const timeout = config.inspect<unknown>('server.timeoutMs')?.globalValue;
+  const valid = isNonNegativeInteger(timeout) && timeout >= 1000 && timeout <= 600_000;
+  if (timeout !== undefined && !valid) {
+    problems.push(`llamaLens.server.timeoutMs must be a whole number from 1000 to 600000; using 30000 instead of ${
+      JSON.stringify(timeout)}.`);
+  }
+  return { url: choice.url, timeoutMs: valid ? timeout : 30_000 };
 }
 
 /** Only the user's own settings choose where models are stored and downloaded: a workspace cannot. */

@@ -15,7 +15,9 @@ import { affectsEngine, affectsHeatmapMode, affectsLlamaLens, readConfig, type C
 import { ExtraContextTracker } from './extraContext';
 import { InlineCompletionProvider } from './inlineCompletions';
 import { registerLens } from './lens/registerLens';
-import { EngineRequestError, type Engine } from '../client/Engine';
+import { EngineRequestError } from '../client/Engine';
+import { BackendRouter } from '../client/BackendRouter';
+import { registerServerKeyCommands, ServerBackend } from './serverBackend';
 import { OversizeApprovals } from './models/oversizeApprovals';
 import { selectModel } from './models/selectModel';
 import { registerPrompts } from './prompts/registerPrompts';
@@ -62,17 +64,20 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
   // Downloaded CUDA binaries live here (the VSIX cannot carry them); the engine resolves them from it.
   const binariesFolder = vscode.Uri.joinPath(context.globalStorageUri, 'binaries').fsPath;
   // The engine in a child process; everything below depends only on the Engine interface.
-  const engine: Engine = new EngineClient({
+  const local = new EngineClient({
     enginePath: context.asAbsolutePath('dist/engine.mjs'),
     log: (level, message) => log[level](message),
     env: { [EXTRA_BINARIES_ENV]: binariesFolder },
   });
+  // The local engine or a llama-server, switched with the settings.
+  const engine = new BackendRouter(local);
+  const backend = new ServerBackend(engine, context.secrets, log);
   const session = new ModelSession(engine);
   const approvals = new OversizeApprovals();
   const reconfigure = () => {
-    config = applyConfig(readConfig(), session, log, approvals);
+    config = applyConfig(readConfig(), session, backend, log, approvals);
   };
-  let config = applyConfig(readConfig(), session, log, approvals);
+  let config = applyConfig(readConfig(), session, backend, log, approvals);
   const warm = () => warmUp(session, log, approvals, () => {
     reconfigure();
     warm();
@@ -112,6 +117,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
     }),
     vscode.languages.registerInlineCompletionItemProvider(COMPLETION_DOCUMENTS, provider),
     ...registerCommands(session, log),
+    ...registerServerKeyCommands(context.secrets, session, log, () => config.server !== undefined),
     ...registerCompletionCommands(gate, () => config.completions.enabled, refreshCompletions),
     ...lens.disposables,
     ...registerPrompts({ session, log, settings: () => config.prompts }),
@@ -172,6 +178,7 @@ let previousProblems = new Set<string>();
 function applyConfig(
   snapshot: ConfigSnapshot,
   session: ModelSession,
+  backend: ServerBackend,
   log: vscode.LogOutputChannel,
   approvals: OversizeApprovals,
 ): ConfigSnapshot {
@@ -181,6 +188,7 @@ function applyConfig(
     void vscode.window.showWarningMessage(`Llama Lens: ${problem}`);
   }
   previousProblems = new Set(snapshot.problems);
+  backend.apply(snapshot.server);
   session.configure(snapshot.load && { ...snapshot.load, allowOversize: approvals.allows(snapshot.load.modelPath) });
   return snapshot;
 }

@@ -45,6 +45,8 @@ export interface ModelInfo {
   backend: string;
   gpuLayers: number;
   threads: number;
+  /** The llama-server's URL when the model runs there; null for the local engine. */
+  server: string | null;
 }
 
 export const FIM_LAYOUTS = ['spm', 'psm'] as const;
@@ -139,6 +141,11 @@ export interface DistributionResult {
   entropyBits: number;
   /** Probability of everything outside `top`. */
   tailMass: number;
+  /**
+   * False where only the top tokens are known (a llama-server): `sortedProbabilities` is then '' and `entropyBits` a
+   * lower bound.
+   */
+  tailKnown: boolean;
   evaluatedTokens: number;
   reusedTokens: number;
 }
@@ -246,6 +253,7 @@ export const isModelInfo: Guard<ModelInfo> = hasFields<ModelInfo>({
   backend: isString,
   gpuLayers: isFiniteNumber,
   threads: isFiniteNumber,
+  server: (v): v is string | null => v === null || isString(v),
 });
 
 export const isCompleteResult: Guard<CompleteResult> = hasFields<CompleteResult>({
@@ -278,6 +286,7 @@ export const isDistributionResult: Guard<DistributionResult> = hasFields<Distrib
   sortedProbabilities: isString,
   entropyBits: isFiniteNumber,
   tailMass: isFiniteNumber,
+  tailKnown: isBoolean,
   evaluatedTokens: isNonNegativeInteger,
   reusedTokens: isNonNegativeInteger,
 });

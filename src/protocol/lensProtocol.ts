@@ -26,6 +26,8 @@ export interface LensDistribution {
   sortedProbabilities: string;
   entropyBits: number;
   tailMass: number;
+  /** False where only the top tokens are known (a llama-server): the entropy is then a lower bound. */
+  tailKnown: boolean;
 }
 
 export interface CursorInfo {
@@ -92,7 +94,7 @@ export const isLensToken: Guard<LensToken> = hasFields<LensToken>({ id: isNonNeg
 
 export const isLensDistribution: Guard<LensDistribution> = hasFields<LensDistribution>({
   path: isPath, fragment: isString, top: isArrayOf(isLensToken), consistent: isArrayOf(isLensToken),
-  sortedProbabilities: isString, entropyBits: isFiniteNumber, tailMass: isFiniteNumber,
+  sortedProbabilities: isString, entropyBits: isFiniteNumber, tailMass: isFiniteNumber, tailKnown: isBoolean,
 });
 
 const isCursorInfo = hasFields<CursorInfo>({ file: isString, line: isNonNegativeInteger, character: isNonNegativeInteger });

@@ -41,9 +41,14 @@ const menuLabels = (page: Page) => page.locator(`${SELECTORS.quickInputRows} .la
 describe('E2E: the status menu, the log and choosing a model file in code-server', function () {
   this.timeout(600_000);
   let scratch: string | undefined;
-  // The workspace also tries to choose the model and where models are kept: machine settings, which VS Code ignores
-  // there, and Llama Lens must say so.
-  const workspaceSettings = { 'llamaLens.modelPath': '/workspace-chosen/evil.gguf', 'llamaLens.modelsFolder': '/workspace-chosen' };
+  // The workspace also tries to choose the model, where models are kept and a server to send the code to: machine
+  // settings, which VS Code ignores there, and Llama Lens must say so.
+  const workspaceSettings = {
+    'llamaLens.modelPath': '/workspace-chosen/evil.gguf',
+    'llamaLens.modelsFolder': '/workspace-chosen',
+    'llamaLens.backend': 'server',
+    'llamaLens.server.url': 'http://workspace-chosen.invalid:8080',
+  };
   const session = useCodeServer('commands', {
     'notes.js': '// notes\n',
     '.vscode/settings.json': JSON.stringify(workspaceSettings, null, 2),
@@ -55,11 +60,12 @@ describe('E2E: the status menu, the log and choosing a model file in code-server
 
   after(() => scratch && rmSync(scratch, { recursive: true, force: true }));
 
-  it('tells the user that the model path and models folder the workspace sets are ignored, and keeps the user model', async function () {
+  it('tells the user that the model path, models folder and server the workspace sets are ignored, and keeps the user model', async function () {
     const { page } = session().workbench;
     const { server } = session();
-    const warning = 'This workspace sets Llama Lens settings that are ignored: llamaLens.modelPath, llamaLens.modelsFolder '
-      + '(only your user settings choose the model, where models are kept and where binaries come from).';
+    const warning = 'This workspace sets Llama Lens settings that are ignored: '
+      + 'llamaLens.backend, llamaLens.modelPath, llamaLens.modelsFolder, llamaLens.server.url '
+      + '(only your user settings choose the model, the server your code is sent to, where models are kept and where binaries come from).';
     await waitFor(() => outputChannelLog(server.userDataDir, 'Llama Lens'), {
       message: 'the warning in the log',
       until: (log) => log.includes(warning),

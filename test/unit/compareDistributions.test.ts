@@ -21,6 +21,7 @@ function distribution(probabilities: number[], topK = probabilities.length): Dis
     sortedProbabilities: encodeProbabilities(ranked.map((row) => row.probability)),
     entropyBits: 0,
     tailMass: 0,
+    tailKnown: true,
     evaluatedTokens: 2,
     reusedTokens: 1,
   };

@@ -79,12 +79,14 @@ describe('engine protocol guards', () => {
       sortedProbabilities: 'AAAAPw==',
       entropyBits: 1,
       tailMass: 0.5,
+      tailKnown: true,
       evaluatedTokens: 2,
       reusedTokens: 0,
     };
     assert.equal(ENGINE_API.distribution.result(good), true);
     assert.equal(ENGINE_API.distribution.result({ ...good, top: [{ id: 5, text: 5, probability: 0.5 }] }), false);
     assert.equal(ENGINE_API.distribution.result({ ...good, sortedProbabilities: undefined }), false);
+    assert.equal(ENGINE_API.distribution.result({ ...good, tailKnown: undefined }), false, 'a server answer must say the tail is unknown');
     const scored = { start: 0, end: 2, id: 7, bits: Infinity, rank: null, entropyBits: null };
     const result = { tokens: [scored], evaluatedTokens: 3, reusedTokens: 0, windows: 1 };
     assert.equal(ENGINE_API.surprisal.result(result), true);

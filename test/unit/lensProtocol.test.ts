@@ -3,7 +3,7 @@ import { isHostToLens, isLensToHost, MAX_PATH_TOKENS } from '../../src/protocol/
 
 const distribution = {
   path: [], fragment: '', top: [{ id: 5, text: '<img src=x onerror=alert(1)>', probability: 0.5 }], consistent: [],
-  sortedProbabilities: 'AAAAPw==', entropyBits: 1, tailMass: 0.5,
+  sortedProbabilities: 'AAAAPw==', entropyBits: 1, tailMass: 0.5, tailKnown: true,
 };
 
 describe('Lens protocol guards', () => {

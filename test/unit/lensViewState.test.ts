@@ -6,7 +6,7 @@ import { INITIAL_STATE, restoreState, type LensViewState } from '../../src/webvi
 
 const distribution = (path: number[], sorted: number[] = [0.5, 0.3, 0.2]): LensDistribution => ({
   path, fragment: '', top: [{ id: 7, text: 'a', probability: 0.5 }], consistent: [],
-  sortedProbabilities: encodeProbabilities(sorted), entropyBits: 1.485, tailMass: 0.5,
+  sortedProbabilities: encodeProbabilities(sorted), entropyBits: 1.485, tailMass: 0.5, tailKnown: true,
 });
 
 const saved: LensViewState = {

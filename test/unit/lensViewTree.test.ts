@@ -8,7 +8,7 @@ import {
 const token = (id: number, probability: number, text = `t${id}`): LensToken => ({ id, text, probability });
 
 function distribution(path: number[], top: LensToken[], consistent: LensToken[] = []): LensDistribution {
-  return { path, fragment: '', top, consistent, sortedProbabilities: 'AAAAAA==', entropyBits: 1, tailMass: 0 };
+  return { path, fragment: '', top, consistent, sortedProbabilities: 'AAAAAA==', entropyBits: 1, tailMass: 0, tailKnown: true };
 }
 
 const root = distribution([], [token(12, 0.5), token(13, 0.25)], [token(99, 0.01)]);

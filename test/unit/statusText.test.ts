@@ -17,6 +17,7 @@ const info: ModelInfo = {
   backend: 'cuda',
   gpuLayers: 33,
   threads: 2,
+  server: null,
 };
 
 describe('statusText', () => {
@@ -34,6 +35,21 @@ describe('statusText', () => {
     assert.match(tooltip, /Backend: cuda, GPU layers: 33, threads: 2/);
     assert.match(tooltip, /Fill-in-the-middle: yes/);
     assert.match(tooltip, /Context: 4096 of 16384 tokens/);
+  });
+
+  it('names the server and its model on a llama-server, with the file and context in the tooltip', () => {
+    const served: ModelInfo = { ...info, name: 'codellama-13b.Q4_K_M.gguf', filePath: '/srv/models/codellama-13b.Q4_K_M.gguf',
+      backend: 'server', server: 'http://gpu-box:8080', hasChatTemplate: true };
+    const { text, tooltip } = statusText({ kind: 'ready', info: served });
+    assert.match(text, /codellama-13b\.Q4_K_M\.gguf \(gpu-box:8080\)$/);
+    assert.match(tooltip, /^Server: http:\/\/gpu-box:8080 \(llama-server\)$/m);
+    assert.match(tooltip, /^File on the server: \/srv\/models\/codellama-13b\.Q4_K_M\.gguf, /m);
+    assert.doesNotMatch(tooltip, /GPU layers/);
+  });
+
+  it('says which server it is connecting to', () => {
+    assert.match(statusText({ kind: 'loading', modelPath: 'http://gpu-box:8080/', fraction: 0 }).text, /connecting to gpu-box:8080$/);
+    assert.match(statusText({ kind: 'idle', modelPath: 'https://llm.example/llama/' }).tooltip, /llama-server at llm\.example/);
   });
 
   it('says which chat format prompts use and where it came from', () => {

@@ -15,6 +15,15 @@ export interface ServedModel {
   bos: number | null;
   /** null: the model has no FIM tokens and simply continues the prefix. */
   fim: FimTokens | null;
+  /** The name the server gives the model: an answer under another name means the server swapped it (unset: unchecked). */
+  name?: string;
+}
+
+/** Refuses an answer from another model than the one probed: its vocabulary, FIM tokens and context may all differ. */
+export function checkServedModel(model: ServedModel, answer: { model?: unknown }): void {
+  if (model.name === undefined || answer.model === undefined || answer.model === model.name) return;
+  const now = typeof answer.model === 'string' ? ` ${JSON.stringify(answer.model.slice(0, 120))}` : ' another model';
+  throw new ServerRequestError('modelChanged', `the server now serves${now} instead of ${JSON.stringify(model.name)}`);
 }
 
 export interface CompletionTimings {
@@ -35,6 +44,7 @@ export class ServerCacheMirror {
 }
 
 interface CompletionAnswer {
+  model?: unknown;
   content: string;
   tokens: number[];
   stop_type: 'none' | 'eos' | 'word' | 'limit';
@@ -50,6 +60,7 @@ export const isCompletionTimings = hasFields<CompletionTimings>({
 });
 
 const isCompletionAnswer = hasFields<CompletionAnswer>({
+  model: (v): v is unknown => v === undefined || isString(v),
   content: isString,
   tokens: isArrayOf(isNonNegativeInteger),
   stop_type: isOneOf(['none', 'eos', 'word', 'limit'] as const),
@@ -106,6 +117,7 @@ export async function serverComplete(
     ...GREEDY,
   };
   const answer = await callJson(endpoint, 'POST', '/completion', body, isCompletionAnswer, options);
+  checkServedModel(model, answer);
   const { timings } = answer;
   cache.tokens = [...prompt.tokens, ...answer.tokens];
   return {

@@ -6,7 +6,9 @@ import { request as httpRequest, type ClientRequest, type IncomingMessage } from
 import { request as httpsRequest } from 'node:https';
 import type { Guard } from '../../protocol/guards';
 
-export const SERVER_ERROR_CODES = ['unreachable', 'unauthorized', 'httpError', 'badResponse', 'timeout', 'cancelled'] as const;
+export const SERVER_ERROR_CODES = [
+  'unreachable', 'unauthorized', 'httpError', 'badResponse', 'timeout', 'cancelled', 'modelChanged',
+] as const;
 export type ServerErrorCode = (typeof SERVER_ERROR_CODES)[number];
 
 export class ServerRequestError extends Error {
@@ -26,6 +28,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Whole-request deadline, in ms (0: none). */
   timeoutMs?: number;
+  /** Longest wait for the answer's first byte, and then between two chunks of it, in ms (0: none): for streams. */
+  idleTimeoutMs?: number;
 }
 
 /** Largest response body read, in bytes: a top-k or a completion is far smaller; anything bigger is not a reply to us. */
@@ -56,6 +60,7 @@ export function call(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(idleTimer);
       options.signal?.removeEventListener('abort', onAbort);
       if (error) {
         req.destroy();
@@ -66,11 +71,20 @@ export function call(
     const timer = options.timeoutMs
       ? setTimeout(() => finish(new ServerRequestError('timeout', `${where}: no answer within ${options.timeoutMs} ms`)), options.timeoutMs)
       : undefined;
+    let idleTimer: NodeJS.Timeout | undefined;
+    const stillAlive = () => {
+      if (!options.idleTimeoutMs || settled) return;
+      clearTimeout(idleTimer);
+      const idle = new ServerRequestError('timeout', `${where}: the server sent nothing for ${options.idleTimeoutMs} ms`);
+      idleTimer = setTimeout(() => finish(idle), options.idleTimeoutMs);
+    };
     let req: ClientRequest;
     const start = (firstTry: boolean) => {
       let answered = false;
       req = send(url, { method, headers }, (res) => {
         answered = true;
+        stillAlive();
+        res.on('data', stillAlive);
         readBody(res, where, options.onChunk, finish);
       });
       req.on('error', (error: NodeJS.ErrnoException) => {
@@ -82,6 +96,7 @@ export function call(
       req.end(payload);
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    stillAlive();
     start(true);
   });
 }

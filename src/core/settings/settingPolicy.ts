@@ -7,7 +7,10 @@
 // and the log says when it does. The thread count is also capped at the machine's cores (threadCount.ts) in both.
 
 /** Only the user's settings (or, in a remote window, the remote's) may set these. */
-export const MACHINE_SETTINGS = ['llamaLens.modelPath', 'llamaLens.modelsFolder', 'llamaLens.cuda.registry'] as const;
+export const MACHINE_SETTINGS = [
+  'llamaLens.modelPath', 'llamaLens.modelsFolder', 'llamaLens.cuda.registry',
+  'llamaLens.backend', 'llamaLens.server.url', 'llamaLens.server.timeoutMs',
+] as const;
 
 /** Ignored in untrusted workspaces: resources (CPU, GPU, memory, time) and the system prompt. */
 export const RESTRICTED_SETTINGS = [
@@ -58,7 +61,7 @@ export function restrictedOverrides(found: readonly WorkspaceSettingValue[]): st
 }
 
 const WHY: Record<IgnoredReason, string> = {
-  machine: 'only your user settings choose the model, where models are kept and where binaries come from',
+  machine: 'only your user settings choose the model, the server your code is sent to, where models are kept and where binaries come from',
   untrusted: 'this workspace is not trusted, so it cannot set resources or the system prompt; trust it to use them',
   scope: 'VS Code does not apply these at the level they are set (for example a window setting in one folder of a multi-root workspace)',
 };

@@ -35,6 +35,7 @@ export async function nextTokenDistribution(runtime: LlamaRuntime, params: Distr
     sortedProbabilities: encodeProbabilities(probabilities),
     entropyBits: entropyBits(probabilities),
     tailMass: tailMass(probabilities, params.topK),
+    tailKnown: true,
     evaluatedTokens: plan.evaluate,
     reusedTokens: plan.reuse,
   };

@@ -11,6 +11,7 @@ import type { TokenSurprisal } from '../../protocol/engineProtocol';
 import type { HeatmapMode, HeatmapSummary } from '../../protocol/lensProtocol';
 import { HeatmapDecorations } from './HeatmapDecorations';
 import { heatmapPass, type PassOutcome } from './heatmapPass';
+import { setBackend } from '../config';
 
 const RESCORE_DELAY_MS = 600;
 const SURPRISING_LINES = 10;
@@ -203,7 +204,8 @@ export class HeatmapController implements vscode.Disposable {
       this.settle();
     } else if (outcome.kind === 'failed') {
       this.log.error(`Heatmap failed: ${outcome.message}`);
-      void vscode.window.showErrorMessage(`Llama Lens: the heatmap failed: ${outcome.message}`);
+      if (outcome.unsupported) void offerLocalEngine(outcome.message);
+      else void vscode.window.showErrorMessage(`Llama Lens: the heatmap failed: ${outcome.message}`);
       this.hide(key);
     }
     return outcome.kind;
@@ -254,3 +256,11 @@ export class HeatmapController implements vscode.Disposable {
     if (this.lastSummary) this.onSummary(this.lastSummary);
   }
 }
+
+/** The heatmap's sentence on a llama-server, with the way out: the local engine, one click away. */
+async function offerLocalEngine(message: string): Promise<void> {
+  const choice = await vscode.window.showInformationMessage(`Llama Lens: ${message}`, USE_LOCAL_ENGINE);
+  if (choice === USE_LOCAL_ENGINE) await setBackend('local');
+}
+
+const USE_LOCAL_ENGINE = 'Use the Local Engine';

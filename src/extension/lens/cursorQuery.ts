@@ -40,5 +40,6 @@ export function toLensDistribution(result: DistributionResult, path: number[]): 
     sortedProbabilities: result.sortedProbabilities,
     entropyBits: result.entropyBits,
     tailMass: result.tailMass,
+    tailKnown: result.tailKnown,
   };
 }

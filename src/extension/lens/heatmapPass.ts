@@ -2,7 +2,7 @@
 // it (turning the heatmap on, switching to a slower mode), the status bar for the re-scores that follow edits.
 import * as vscode from 'vscode';
 import type { ModelSession } from '../../client/ModelSession';
-import { isCancellation } from '../../client/Engine';
+import { EngineRequestError, isCancellation } from '../../client/Engine';
 import type { SurprisalDetail, TokenSurprisal } from '../../protocol/engineProtocol';
 import { errorMessage } from '../../core/text/errorMessage';
 
@@ -12,7 +12,8 @@ export type PassOutcome =
   | { kind: 'cancelled' }
   /** A newer pass took its place. */
   | { kind: 'superseded' }
-  | { kind: 'failed'; message: string };
+  /** `unsupported`: the backend cannot score a text at all (a llama-server), so the message offers the local engine. */
+  | { kind: 'failed'; message: string; unsupported: boolean };
 
 export interface PassRequest {
   document: vscode.TextDocument;
@@ -60,7 +61,8 @@ export async function heatmapPass(session: ModelSession, log: vscode.LogOutputCh
         return { kind: 'scored', tokens: result.tokens };
       } catch (error) {
         if (isCancellation(error) || abort.signal.aborted) return { kind: cancelledByUser ? 'cancelled' : 'superseded' };
-        return { kind: 'failed', message: errorMessage(error) };
+        const unsupported = error instanceof EngineRequestError && error.code === 'unsupported';
+        return { kind: 'failed', message: errorMessage(error), unsupported };
       }
     },
   );

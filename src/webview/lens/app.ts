@@ -169,7 +169,7 @@ export class LensApp {
   private renderFinal(): void {
     const final = finalDistribution(this.sorted, this.state.settings);
     this.distribution.updateFinal(final);
-    this.lab.setKept(final.kept, this.sorted.length);
+    this.lab.setKept(final.kept, this.sorted.length, this.state.cursor?.distribution.tailKnown ?? true);
   }
 
   private renderTree(): void {

@@ -88,7 +88,8 @@ export function createDistributionView(): DistributionView {
     consistentTitle.textContent = `Consistent with "${visibleTokenText(distribution?.fragment ?? '')}"`;
     if (distribution && extra.length === 0) consistentList.append(el('li', { className: 'hint', text: 'No token continues it.' }));
     rows = [...topRows, ...consistentRows];
-    entropy.value.textContent = formatBits(distribution?.entropyBits ?? Number.NaN);
+    // Without the tail (a server's top k), the entropy counts the tail as one token: the least it can be.
+    entropy.value.textContent = `${distribution?.tailKnown === false ? '≥ ' : ''}${formatBits(distribution?.entropyBits ?? Number.NaN)}`;
     tail.value.textContent = formatPercent(distribution?.tailMass ?? Number.NaN);
     tail.value.title = `probability outside the ${tokens.length} tokens shown`;
     gap.value.textContent = formatPoints(tokens.length > 0 ? margin(tokens.map((token) => token.probability)) : Number.NaN);

@@ -8,7 +8,8 @@ export interface SamplerLab {
   root: HTMLElement;
   /** Moves the sliders; returns the settings as the sliders could take them. */
   setSettings(settings: SamplerSettings): SamplerSettings;
-  setKept(kept: number, total: number): void;
+  /** `tailKnown` false: `total` is only the top tokens a server sent, and the lab says so. */
+  setKept(kept: number, total: number, tailKnown: boolean): void;
 }
 
 /**
@@ -57,9 +58,13 @@ export function createSamplerLab(onChange: SettingsListener): SamplerLab {
   };
   const reset = button('Reset', { testId: 'sampler-reset', title: 'Back to the raw distribution' },
     () => onChange(setSettings(NEUTRAL_SAMPLER), true));
-  body.append(el('div', { className: 'lab-footer' }, kept, reset));
-  const setKept = (count: number, total: number): void => {
+  const tailNote = el('p', { className: 'hint', testId: 'tail-note' });
+  body.append(el('div', { className: 'lab-footer' }, kept, reset), tailNote);
+  const setKept = (count: number, total: number, tailKnown: boolean): void => {
     kept.textContent = `kept ${count} tokens (of ${total})`;
+    tailNote.hidden = tailKnown;
+    tailNote.textContent = tailKnown ? '' : `The server sends only the top ${total} tokens, so the tail is not known exactly: `
+      + `the lab renormalises over these ${total}, and the entropy shown is a lower bound.`;
   };
   return { root, setSettings, setKept };
 }
