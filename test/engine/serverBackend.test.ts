@@ -41,7 +41,7 @@ describe('server backend on a real llama-server (oracle.gguf)', function () {
     // No host-memory prompt cache (--cache-ram 0): what the slot's KV state keeps is then only what our prompts share,
     // as on servers without one.
     const file = generatedModelPath('oracle.gguf');
-    server = await startLlamaServer({ model: file, contextSize: 2048, apiKey: API_KEY, args: ['--cache-ram', '0'] });
+    server = await startLlamaServer({ model: file, contextSize: 2048, apiKey: API_KEY, args: ['--cache-ram', '0', '--metrics'] });
     endpoint = endpointOf(server, API_KEY);
     vocabulary = new ServerVocabulary(endpoint, () => ({ timeoutMs: 30_000 }));
     model = await servedModel(vocabulary, 2048);
@@ -132,9 +132,14 @@ describe('server backend on a real llama-server (oracle.gguf)', function () {
     const long = fimParams('let count', '', { maxTokens: 1900, stopAtNewline: false });
     const pending = serverComplete(endpoint, vocabulary, { ...model, fim: null }, long, { signal: controller.signal });
     await waitForSlot(endpoint, true);
+    const before = await decodeCalls(endpoint);
     controller.abort();
     await assert.rejects(pending, (error: unknown) => error instanceof ServerRequestError && error.code === 'cancelled');
     await waitForSlot(endpoint, false);
+    // Streamed, the server notices the closed connection at its next token; unstreamed, only at its next one-second
+    // poll, by when the oracle (thousands of tokens a second) has run to the end of its 1,900.
+    const after = await decodeCalls(endpoint);
+    assert.ok(after - before < 300, `the server decoded ${after - before} tokens after the abort`);
   });
 });
 
@@ -235,6 +240,14 @@ describe('server backend prompts on a real llama-server (oracle-chat.gguf, with 
 });
 
 /** Waits until the server's one slot is (or is no longer) generating, as its /slots route reports. */
+/** llama-server's count of llama_decode() calls so far (one per generated token here), from /metrics. */
+async function decodeCalls(endpoint: ServerEndpoint): Promise<number> {
+  const response = await fetch(new URL('/metrics', endpoint.url), { headers: { authorization: `Bearer ${endpoint.apiKey ?? ''}` } });
+  const match = /^llamacpp:n_decode_total (\d+)/m.exec(await response.text());
+  assert.ok(match, 'llama-server reports llamacpp:n_decode_total');
+  return Number(match[1]);
+}
+
 async function waitForSlot(endpoint: ServerEndpoint, processing: boolean): Promise<void> {
   const deadline = Date.now() + 20_000;
   for (;;) {

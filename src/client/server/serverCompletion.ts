@@ -2,11 +2,14 @@
 // with the same budgets as the local engine (suffix-first for CodeLlama-style models), and sends it to /completion with
 // cache_prompt: the server's KV state keeps everything before the cursor, so a keystroke re-evaluates only its own
 // tokens. llama.vscode's /infill puts the suffix after the prefix, and re-evaluates the suffix on every keystroke.
+// The answer is streamed: llama-server notices a closed connection at its next token when it streams, but only at its
+// next one-second poll when it does not, and a superseded completion (or prefetch) would hold its slot that long.
 import { buildFimPrompt, fitPrompt, type FimTokens } from '../../core/fimPrompt';
 import { mostReusable } from '../../core/kvReuse';
-import { hasFields, isArrayOf, isFiniteNumber, isNonNegativeInteger, isOneOf, isString } from '../../protocol/guards';
+import { ServerSentEvents } from '../../core/net/serverSentEvents';
+import { hasFields, isArrayOf, isBoolean, isFiniteNumber, isNonNegativeInteger, isOneOf, isString } from '../../protocol/guards';
 import type { CompleteParams, CompleteResult, StopReason } from '../../protocol/engineProtocol';
-import { callJson, ServerRequestError, type CallOptions, type ServerEndpoint } from './serverHttp';
+import { call, ServerRequestError, type CallOptions, type ServerEndpoint } from './serverHttp';
 import type { ServerVocabulary } from './serverVocabulary';
 
 /** What completions need to know about the served model, probed once per model. */
@@ -51,6 +54,13 @@ interface CompletionAnswer {
   timings: CompletionTimings;
 }
 
+/** One event of the stream: a piece of the answer, or (`stop: true`) the last, with why it stopped and the timings. */
+interface CompletionChunk {
+  content: string;
+  tokens?: number[];
+  stop: boolean;
+}
+
 export const isCompletionTimings = hasFields<CompletionTimings>({
   prompt_n: isNonNegativeInteger,
   prompt_ms: isFiniteNumber,
@@ -59,10 +69,14 @@ export const isCompletionTimings = hasFields<CompletionTimings>({
   cache_n: isNonNegativeInteger,
 });
 
-const isCompletionAnswer = hasFields<CompletionAnswer>({
-  model: (v): v is unknown => v === undefined || isString(v),
+const isCompletionChunk = hasFields<CompletionChunk>({
   content: isString,
-  tokens: isArrayOf(isNonNegativeInteger),
+  tokens: (v): v is number[] | undefined => v === undefined || isArrayOf(isNonNegativeInteger)(v),
+  stop: isBoolean,
+});
+
+const isFinalChunk = hasFields<Omit<CompletionAnswer, 'content' | 'tokens'>>({
+  model: (v): v is unknown => v === undefined || isString(v),
   stop_type: isOneOf(['none', 'eos', 'word', 'limit'] as const),
   timings: isCompletionTimings,
 });
@@ -110,13 +124,13 @@ export async function serverComplete(
     prompt: prompt.tokens,
     n_predict: params.maxTokens,
     cache_prompt: true,
-    stream: false,
+    stream: true,
     stop: params.stopAtNewline ? ['\n'] : [],
     t_max_predict_ms: params.maxGenerationMs,
     return_tokens: true,
     ...GREEDY,
   };
-  const answer = await callJson(endpoint, 'POST', '/completion', body, isCompletionAnswer, options);
+  const answer = await streamCompletion(endpoint, body, options);
   checkServedModel(model, answer);
   const { timings } = answer;
   cache.tokens = [...prompt.tokens, ...answer.tokens];
@@ -135,6 +149,38 @@ export async function serverComplete(
     durationMs: performance.now() - started,
     trace: [],
   };
+}
+
+/** Posts a completion and gathers its stream into one answer; a stream that ends without its last event is cut off. */
+async function streamCompletion(endpoint: ServerEndpoint, body: object, options: CallOptions): Promise<CompletionAnswer> {
+  const events = new ServerSentEvents();
+  const gathered = { content: '', tokens: [] as number[] };
+  let final: Omit<CompletionAnswer, 'content' | 'tokens'> | undefined;
+  let seen = 0;
+  const take = (data: string) => {
+    seen++;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data);
+    } catch {
+      throw new ServerRequestError('badResponse', 'an event of the completion stream is not JSON');
+    }
+    if (!isCompletionChunk(parsed)) {
+      throw new ServerRequestError('badResponse', 'an event of the completion stream has an unexpected shape');
+    }
+    gathered.content += parsed.content;
+    gathered.tokens.push(...(parsed.tokens ?? []));
+    if (!parsed.stop) return;
+    if (!isFinalChunk(parsed)) {
+      throw new ServerRequestError('badResponse', 'the completion stream\'s last event has an unexpected shape');
+    }
+    final = parsed;
+  };
+  await call(endpoint, 'POST', '/completion', body, { ...options, onChunk: (chunk) => events.push(chunk).forEach(take) });
+  events.end().events.forEach(take);
+  if (seen === 0) throw new ServerRequestError('badResponse', 'the answer is not JSON in server-sent events');
+  if (!final) throw new ServerRequestError('badResponse', 'the completion stream was cut off before it finished');
+  return { ...final, ...gathered };
 }
 
 function stopReasonOf(answer: CompletionAnswer, params: CompleteParams): StopReason {
