@@ -6,11 +6,24 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { findRepoRoot } from './e2ePaths';
 
-/** Flags for a CPU-only, static, offline build: no web UI download, no TLS (the tests use loopback http). */
+/**
+ * Flags for a CPU-only, static, offline build: no web UI download, no TLS (the tests use loopback http).
+ * A fixed x86-64 AVX2 target rather than -march=native: on a CPU with AMX the native build took ggml's AMX kernels,
+ * which crashed llama-server (SIGSEGV in ggml_backend_amx_mul_mat) on the first quantised batch on these machines.
+ */
 export const LLAMA_SERVER_CMAKE_FLAGS = [
   '-DCMAKE_BUILD_TYPE=Release',
   '-DBUILD_SHARED_LIBS=OFF',
-  '-DGGML_NATIVE=ON',
+  '-DGGML_NATIVE=OFF',
+  '-DGGML_SSE42=ON',
+  '-DGGML_AVX=ON',
+  '-DGGML_AVX2=ON',
+  '-DGGML_FMA=ON',
+  '-DGGML_F16C=ON',
+  '-DGGML_BMI2=ON',
+  '-DGGML_AVX512=OFF',
+  '-DGGML_AMX_TILE=OFF',
+  '-DGGML_AMX_INT8=OFF',
   '-DLLAMA_BUILD_TESTS=OFF',
   '-DLLAMA_BUILD_EXAMPLES=OFF',
   '-DLLAMA_BUILD_UI=OFF',
