@@ -12,6 +12,7 @@ import type { PromptParams } from '../../src/protocol/engineProtocol';
 import { freePort, startLlamaServer, type RunningLlamaServer } from '../../scripts/lib/llamaServerProcess';
 import { cpuLoadParams, fimParams, startEngine, waitUntil } from '../support/engineHarness';
 import { startFaultyProxy, type FaultyProxy } from '../support/faultyProxy';
+import { makeTestCertificates } from '../support/selfSignedCert';
 import {
   generatedModelPath, greedyContinuation, lastOracleToken, loadOracleTable, nextTokenDistribution, tokenizeLikeOracle,
 } from '../support/oracle';
@@ -160,6 +161,21 @@ describe('ServerEngine through a ModelSession, on a real llama-server (oracle.gg
     }
   });
 
+  it('refuses an https server whose certificate nothing here trusts, says so, and waits for the user', async function () {
+    const certificates = makeTestCertificates();
+    const tlsProxy = await startFaultyProxy(server.url, certificates);
+    const untrusted = sessionOn(tlsProxy.url);
+    try {
+      const error = await failure(untrusted.session.ensureLoaded(), 'loadFailed');
+      assert.match(error.message, /certificate that is not trusted \(.*(CERT|SELF_SIGNED|UNABLE_TO_VERIFY)\w*\)/);
+      assert.deepEqual(untrusted.delays, [0], 'no retry: only the user can trust a certificate');
+    } finally {
+      close(untrusted);
+      await tlsProxy.close();
+      certificates.dispose();
+    }
+  });
+
   it('says a URL that is not a llama-server is wrong, and waits for the settings to change', async function () {
     const wrong = sessionOn(`${server.url}/not-llama/`);
     try {
@@ -254,6 +270,10 @@ describe('ServerEngine faults, each with a clear state and no hung request, and 
       proxy!.mode = 'cutStream';
       const error = await failure(harness!.session.request('prompt', chatPrompt(200)), 'serverError');
       assert.match(error.message, /cut off/);
+      await waitForState(harness!, 'ready', 'after the probe passed');
+      const long = fimParams(CODE, '', { maxTokens: 200, stopAtNewline: false });
+      const completion = await failure(harness!.session.request('complete', long), 'serverError');
+      assert.match(completion.message, /cut off/);
     });
 
     it('a server that never answers: a timeout at the deadline, not a hung request', async function () {

@@ -1,7 +1,8 @@
 // A reverse proxy in front of a real llama-server that can fail on purpose, for the faults a real server will not
 // produce on cue: an HTTP 500, an answer that is not JSON, a stream cut off before it ends, a server that never answers.
 // In `pass` mode it forwards every request and answer untouched.
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export type ProxyMode = 'pass' | 'http500' | 'notJson' | 'cutStream' | 'silent';
@@ -17,11 +18,12 @@ export interface FaultyProxy {
 
 const GENERATION_ROUTES = new Set(['/completion', '/v1/chat/completions']);
 
-export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
+/** `tls`: serve https with this key and certificate, in front of the plain-http server. */
+export async function startFaultyProxy(target: string, tls?: { key: Buffer; cert: Buffer }): Promise<FaultyProxy> {
   const upstream = new URL(target);
   const held = new Set<ServerResponse>();
   const proxy: FaultyProxy = { url: '', mode: 'pass', seen: [], close: () => Promise.resolve() };
-  const server: Server = createServer((req, res) => {
+  const handle: RequestListener = (req, res) => {
     proxy.seen.push(req.url ?? '');
     const faulty = GENERATION_ROUTES.has(req.url ?? '') ? proxy.mode : 'pass';
     switch (faulty) {
@@ -43,9 +45,10 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
       default:
         forward(req, res, upstream, faulty === 'cutStream');
     }
-  });
+  };
+  const server: Server = tls ? createTlsServer(tls, handle) : createServer(handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  proxy.url = `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   proxy.close = async () => {
     for (const res of held) res.destroy();
     server.closeAllConnections();

@@ -152,6 +152,9 @@ function engineError(error: unknown, url: URL): unknown {
       return new EngineRequestError('cancelled', error.message);
     case 'unreachable':
       return new EngineRequestError('unreachable', `${where} cannot be reached (${error.message}).`);
+    case 'untrusted':
+      return new EngineRequestError('loadFailed', `${where} sent a certificate that is not trusted (${error.message}). `
+        + 'Add its certificate authority to your system\'s trusted ones (VS Code\'s http.systemCertificates uses them).');
     case 'timeout':
       return new EngineRequestError('timeout', `${where} is too slow: ${error.message}.`);
     case 'unauthorized':

@@ -7,7 +7,7 @@ import { request as httpsRequest } from 'node:https';
 import type { Guard } from '../../protocol/guards';
 
 export const SERVER_ERROR_CODES = [
-  'unreachable', 'unauthorized', 'httpError', 'badResponse', 'timeout', 'cancelled', 'modelChanged',
+  'unreachable', 'untrusted', 'unauthorized', 'httpError', 'badResponse', 'timeout', 'cancelled', 'modelChanged',
 ] as const;
 export type ServerErrorCode = (typeof SERVER_ERROR_CODES)[number];
 
@@ -91,6 +91,7 @@ export function call(
         // A kept-alive socket the server closed as we reused it: the request never reached it, so it is sent again once.
         const stale = firstTry && !answered && req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
         if (stale && !settled) start(false);
+        else if (isCertificateError(error)) finish(new ServerRequestError('untrusted', `${where}: ${error.code ?? error.message}`));
         else finish(new ServerRequestError('unreachable', `${where}: ${error.code ?? error.message}`));
       });
       req.end(payload);
@@ -136,6 +137,11 @@ function readBody(
     }
     finish(new ServerRequestError('httpError', `${where}: HTTP ${status}${serverMessage(text)}`, status));
   });
+}
+
+/** Node's codes for a certificate it does not trust: no retry fixes these, only the user's trust store or URL. */
+function isCertificateError(error: NodeJS.ErrnoException): boolean {
+  return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/.test(error.code ?? '');
 }
 
 /** GET or POST a route and check the JSON that comes back. */
