@@ -286,6 +286,10 @@ describe('ServerEngine faults, each with a clear state and no hung request, and 
       await waitForState(harness!, 'ready', 'after the probe passed');
       const stream = await failure(harness!.session.request('prompt', chatPrompt(50)), 'timeout');
       assert.match(stream.message, /sent nothing for 8000 ms/);
+      // A completion with no time budgets is still bounded by the setting's timeout.
+      await waitForState(harness!, 'ready', 'after the second probe passed');
+      const unbounded = await failure(harness!.session.request('complete', fimParams(CODE, '')), 'timeout');
+      assert.match(unbounded.message, /sent nothing for 8000 ms/);
     });
   });
 

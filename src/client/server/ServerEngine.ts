@@ -101,7 +101,9 @@ export class ServerEngine implements Engine {
         const complete = params as ParamsOf<'complete'>;
         // The server's own time limit covers generation; the request's deadline adds the prompt's and some slack.
         const budget = complete.maxPromptMs && complete.maxGenerationMs ? complete.maxPromptMs + complete.maxGenerationMs + 2000 : 0;
-        const result = await serverComplete(endpoint, vocabulary, model, complete, { ...call, timeoutMs: budget }, served.cache);
+        // Without budgets, a server that goes silent still fails after the setting's timeout rather than never.
+        const limits = { ...call, timeoutMs: budget, idleTimeoutMs: this.options.timeoutMs };
+        const result = await serverComplete(endpoint, vocabulary, model, complete, limits, served.cache);
         return result as ResultOf<M>;
       }
       case 'distribution':
