@@ -3,7 +3,8 @@
 import * as assert from 'node:assert/strict';
 import { STATUS_BAR_ID_PREFIX } from '../../scripts/lib/llamaLensStage';
 import { typeAtEndOf, useCodeServer, waitForFileText, waitForLoadedModel } from '../support/e2eSession';
-import { generatedModelPath, greedyContinuation, lastOracleToken, loadOracleTable, type OracleTable } from '../support/oracle';
+import { EXACT_COMPLETION_SETTINGS, expectedSuggestion } from '../support/exactCompletion';
+import { generatedModelPath, loadOracleTable } from '../support/oracle';
 import {
   parseCompletionCounters,
   readGhostText,
@@ -15,23 +16,11 @@ import {
   type CompletionCounters,
 } from '../support/workbench';
 
-const MAX_TOKENS = 16;
 const HEADER = '// Llama Lens end-to-end test\n';
 const TYPED = 'const items = [';
 
-/** The single-line ghost text the oracle must show after `text`: its greedy continuation, trailing blanks trimmed. */
-function expectedSuggestion(table: OracleTable, text: string): string {
-  return greedyContinuation(table, lastOracleToken(table, text), { maxTokens: MAX_TOKENS, stopAtNewline: true }).replace(/[ \t]+$/, '');
-}
-
 const COMPLETION_SETTINGS = {
-  'llamaLens.gpu': 'cpu',
-  'llamaLens.completions.maxTokens': MAX_TOKENS,
-  'llamaLens.completions.maxLines': 1,
-  // No time budgets: the expected text is the whole greedy continuation, and on a busy machine the first completion
-  // can take seconds (a run here saw 4.3 s, 3.2 tokens/s), so the 3 s default cut `put(key);` to `put(key`.
-  'llamaLens.completions.maxPromptMs': 0,
-  'llamaLens.completions.maxGenerationMs': 0,
+  ...EXACT_COMPLETION_SETTINGS,
   // Large text, so the README's screenshots show the ghost text clearly.
   'editor.fontSize': 22,
 };

@@ -16,13 +16,11 @@ import {
 } from '../support/oracle';
 import { typeAtEndOf, useCodeServer, waitForFileText, waitForLoadedModel } from '../support/e2eSession';
 import { focusActiveEditor, runCommand, saveWithKeyboard, screenshot, visibleEditorText, waitFor } from '../support/workbench';
-import { lensFrame, percent } from '../support/lensFrame';
+import { expectTopRows, lensFrame, percent, PERCENT_TOLERANCE } from '../support/lensFrame';
 
 const HEADER = '// Llama Lens end-to-end test\n';
 /** Ends in a non-word character, so the Lens asks for the token after it (no fragment to step back over). */
 const TYPED = 'const total = items.map(';
-/** Display rounding of "42.17%" plus the engine's float error. */
-const PERCENT_TOLERANCE = 0.00006;
 
 /**
  * The least and the most surprising character of `line` (the file's first line, one oracle token per character), with
@@ -65,20 +63,7 @@ describe('E2E: the Lens and the surprisal heatmap in code-server', function () {
     await waitForLoadedModel(workbench);
     await typeAtEndOf(workbench, 'lens.js', TYPED);
     await runCommand(workbench.page, 'Llama Lens: Open the Lens');
-    const lens = lensFrame(workbench.page);
-    const rows = lens.locator('[data-testid="top-row"]');
-    await waitFor(() => rows.count(), { timeoutMs: 60_000, message: 'the Lens to list the top tokens', until: (count) => count >= 5 });
-    for (let rank = 0; rank < 5; rank++) {
-      const row = rows.nth(rank);
-      const id = Number(await row.getAttribute('data-token-id'));
-      const shown = percent(await row.locator('[data-testid="raw-prob"]').textContent());
-      // Equal probabilities may list in either order: check the token's own value and the value at this rank.
-      assert.ok(
-        Math.abs(shown - (expected[id] ?? NaN)) <= PERCENT_TOLERANCE,
-        `rank ${rank + 1}: token ${id} shows ${shown}, closed form ${expected[id]}`,
-      );
-      assert.ok(Math.abs(shown - (expected[order[rank] ?? -1] ?? NaN)) <= PERCENT_TOLERANCE, `rank ${rank + 1} holds ${shown}`);
-    }
+    await expectTopRows(workbench.page, expected);
     await screenshot(workbench.page, 'lens-top-tokens');
   });
 

@@ -1,4 +1,5 @@
 // Reaching into the Lens webview from Playwright, and reading the numbers it shows.
+import * as assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
 import { runCommand, waitFor } from './workbench';
 
@@ -23,4 +24,25 @@ export async function openLens(page: Page): Promise<void> {
     message: 'the Lens to take the keyboard focus',
     until: (tag) => tag === 'IFRAME',
   });
+}
+
+/** Display rounding of "42.17%" plus the engine's float error. */
+export const PERCENT_TOLERANCE = 0.00006;
+
+/**
+ * Waits for the Lens's first `count` top rows and checks each against the closed form `expected` (indexed by token
+ * id): the token's own probability, and the value that belongs at its rank (tied tokens may list in either order).
+ */
+export async function expectTopRows(page: Page, expected: ArrayLike<number>, count = 5): Promise<void> {
+  const sorted = Array.from(expected).sort((a, b) => b - a);
+  const rows = lensFrame(page).locator('[data-testid="top-row"]');
+  await waitFor(() => rows.count(), { timeoutMs: 60_000, message: 'the Lens to list the top tokens', until: (shown) => shown >= count });
+  for (let rank = 0; rank < count; rank++) {
+    const row = rows.nth(rank);
+    const id = Number(await row.getAttribute('data-token-id'));
+    const shown = percent(await row.locator('[data-testid="raw-prob"]').textContent());
+    const own = expected[id] ?? NaN;
+    assert.ok(Math.abs(shown - own) <= PERCENT_TOLERANCE, `rank ${rank + 1}: token ${id} shows ${shown}, closed form ${own}`);
+    assert.ok(Math.abs(shown - (sorted[rank] ?? NaN)) <= PERCENT_TOLERANCE, `rank ${rank + 1} holds ${shown}, not ${sorted[rank]}`);
+  }
 }

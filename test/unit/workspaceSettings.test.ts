@@ -10,6 +10,7 @@ import { llamaLensKeys, parseJsonc } from '../../src/core/settings/settingsFileK
 import { REPO_ROOT } from '../support/repoPaths';
 
 interface Manifest {
+  extensionKind?: string[];
   capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
   contributes: { configuration: { properties: Record<string, { scope?: string }> } };
 }
@@ -92,6 +93,10 @@ describe('workspace settings', function () {
     it('restricts exactly the restricted settings in untrusted workspaces, and each exists', function () {
       assert.deepEqual([...manifest.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), [...RESTRICTED_SETTINGS].sort());
       for (const key of RESTRICTED_SETTINGS) assert.ok(manifest.contributes.configuration.properties[key], key);
+    });
+
+    it('runs on the user\'s own machine under remote development, and on the remote only where there is no local host', function () {
+      assert.deepEqual(manifest.extensionKind, ['ui', 'workspace']);
     });
   });
 });

@@ -90,7 +90,8 @@ export const ORACLE_MODEL_SETS: readonly OracleModelSet[] = [
   },
   // One line, `let y=x+1;` (each character once), repeated, with Llama-2's chat template: its only space is followed by `y`, and a chat
   // prompt ends with the space after [/INST], so the greedy answer is `y=x+1;` and then whole lines, with no ties.
-  // The E2E tests of the palette prompts read it.
+  // A last line, `[/INST] y=x+1;`, gives `]` the same successor: llama-server's Llama-2 template ends the prompt at
+  // `[/INST]`, without the space. The E2E tests of the palette prompts, locally and on a llama-server, read it.
   {
     name: 'oracle-answers',
     corpus: 'test/fixtures/oracle-answers-corpus.txt',

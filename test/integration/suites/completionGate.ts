@@ -4,20 +4,12 @@
 // is the greedy bigram continuation (test/support/oracle.ts), so "on" gives exactly that and "off" leaves the text.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { generatedModelPath, greedyContinuation, lastOracleToken, loadOracleTable } from '../../support/oracle';
+import { EXACT_COMPLETION_SETTINGS, expectedSuggestion } from '../../support/exactCompletion';
+import { generatedModelPath, loadOracleTable } from '../../support/oracle';
 import { api, closeAllScratch, openScratch, setUserSetting, waitFor } from './host';
 
-const MAX_TOKENS = 16;
 const TYPED = 'const items = [';
-const SETTINGS: Record<string, unknown> = {
-  'llamaLens.modelPath': generatedModelPath('oracle.gguf'),
-  'llamaLens.gpu': 'cpu',
-  'llamaLens.completions.maxTokens': MAX_TOKENS,
-  'llamaLens.completions.maxLines': 1,
-  // No time budgets: the expected text is the whole greedy continuation, however busy the machine.
-  'llamaLens.completions.maxPromptMs': 0,
-  'llamaLens.completions.maxGenerationMs': 0,
-};
+const SETTINGS: Record<string, unknown> = { ...EXACT_COMPLETION_SETTINGS, 'llamaLens.modelPath': generatedModelPath('oracle.gguf') };
 
 /** What an automatic inline suggestion at the end of a new JavaScript buffer holding `text` inserts ('' for none). */
 async function automaticSuggestion(name: string, text: string): Promise<string> {
@@ -34,10 +26,7 @@ async function automaticSuggestion(name: string, text: string): Promise<string> 
 
 describe('Llama Lens completion gate in the extension host', () => {
   const table = loadOracleTable(generatedModelPath('oracle.table.json'));
-  const expected = greedyContinuation(table, lastOracleToken(table, TYPED), { maxTokens: MAX_TOKENS, stopAtNewline: true }).replace(
-    /[ \t]+$/,
-    '',
-  );
+  const expected = expectedSuggestion(table, TYPED);
 
   before(async () => {
     assert.ok(expected.length > 0, 'the typed text must have a non-empty greedy continuation');
