@@ -42,6 +42,9 @@ function contrastingTokens(table: OracleTable, line: string): { column: number; 
   return [least, most];
 }
 
+/** A bar's width as the Lens set it, e.g. "42.17%". */
+const styleWidth = (bar: Element): string => (bar as HTMLElement).style.width;
+
 function ranked(distribution: Float64Array): number[] {
   return [...distribution.keys()].sort((a, b) => (distribution[b] ?? 0) - (distribution[a] ?? 0));
 }
@@ -65,6 +68,37 @@ describe('E2E: the Lens and the surprisal heatmap in code-server', function () {
     await runCommand(workbench.page, 'Llama Lens: Open the Lens');
     await expectTopRows(workbench.page, expected);
     await screenshot(workbench.page, 'lens-top-tokens');
+  });
+
+  it('scales each bar to the likeliest token, linearly or over four decades on the log scale, under column headings', async function () {
+    const { workbench } = session();
+    const lens = lensFrame(workbench.page);
+    const heading = await lens.locator('[data-testid="top-header"]').innerText();
+    for (const label of ['token', 'probability', 'after samplers', 'ln p', 'id']) assert.ok(heading.includes(label), heading);
+    const top = expected[order[0] ?? -1] ?? NaN;
+    const widths = async (): Promise<{ id: number; width: number }[]> => {
+      const rows = lens.locator('[data-testid="top-row"]');
+      return Promise.all([0, 1, 2, 3, 4].map(async (rank) => ({
+        id: Number(await rows.nth(rank).getAttribute('data-token-id')),
+        width: Number.parseFloat(await rows.nth(rank).locator('[data-testid="raw-bar"]').evaluate(styleWidth)),
+      })));
+    };
+    const check = (shown: { id: number; width: number }[], want: (ratio: number) => number, scale: string) => {
+      for (const { id, width } of shown) {
+        const ratio = (expected[id] ?? NaN) / top;
+        assert.ok(Math.abs(width - 100 * want(ratio)) <= 0.02, `${scale}: token ${id} at ${ratio} of the top has a ${width}% bar`);
+      }
+    };
+    const linear = await widths();
+    assert.equal(linear[0]?.width, 100, 'the likeliest token fills its track');
+    check(linear, (ratio) => ratio, 'linear');
+    const toggle = lens.locator('[data-testid="bar-scale"]');
+    await toggle.click();
+    await waitFor(() => toggle.getAttribute('aria-pressed'), { message: 'the log scale to be on', until: (pressed) => pressed === 'true' });
+    check(await widths(), (ratio) => Math.max(0, 1 + Math.log10(ratio) / 4), 'log');
+    await screenshot(workbench.page, 'lens-log-scale');
+    await toggle.click();
+    await waitFor(() => toggle.getAttribute('aria-pressed'), { message: 'linear again', until: (pressed) => pressed === 'false' });
   });
 
   it('reshapes the final distribution when the temperature slider moves, as p^(1/T) renormalised', async function () {

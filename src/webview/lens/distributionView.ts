@@ -1,9 +1,12 @@
 // The next-token distribution at the cursor: the top tokens, the ones consistent with the half-typed
 // word, and summary statistics. Rows are built once per distribution; slider moves only update the
 // final-probability cells, so nothing is rebuilt (or loses focus) while a slider is dragged.
+// Each row has two bars, the probability and the probability after the sampler lab, each scaled to its likeliest
+// token (linear or log, src/core/lens/barScale.ts) so that the shape of the distribution shows at a glance.
 import type { LensDistribution, LensToken } from '../../protocol/lensProtocol';
+import { barFraction, LOG_DECADES, type BarScale } from '../../core/lens/barScale';
 import { logProbability, margin, visibleTokenText } from '../../core/lens/distributionMath';
-import { bar, el, section } from './dom';
+import { bar, button, el, section } from './dom';
 import { formatBits, formatLogProb, formatPercent, formatPoints } from './format';
 import { finalAt, rankOf, type FinalDistribution } from './samplerModel';
 import { nodeState, type TreeState } from './tree';
@@ -15,7 +18,12 @@ interface RowHandle {
   path: number[];
   element: HTMLElement;
   expand: HTMLButtonElement;
+  /** The raw probability, and the last one after the samplers. */
+  probability: number;
+  final: number;
   setFinal(probability: number): void;
+  /** Redraws both bars against the likeliest raw and final probabilities. */
+  scaleBars(rawTop: number, finalTop: number, scale: BarScale): void;
 }
 
 function tokenRow(testId: string, token: LensToken, rank: number, tree: TreeState, actions: TreeActions): RowHandle {
@@ -28,21 +36,46 @@ function tokenRow(testId: string, token: LensToken, rank: number, tree: TreeStat
     el('span', { className: 'rank', testId: 'rank', text: String(rank + 1) }),
     // The title repeats the text because a narrow panel cuts it off with an ellipsis.
     el('span', { className: 'token-text', testId: 'token-text', text: visibleTokenText(token.text), title: visibleTokenText(token.text) }),
-    el('div', { className: 'bars', title: 'raw | after the sampler lab' }, rawBar.track, finalBar.track),
-    el('span', { className: 'num raw', testId: 'raw-prob', text: formatPercent(token.probability), title: 'raw probability' }),
+    el('div', { className: 'bars', title: 'probability (grey), after the sampler lab (blue)' }, rawBar.track, finalBar.track),
+    el('span', { className: 'num raw', testId: 'raw-prob', text: formatPercent(token.probability), title: 'probability' }),
     finalLabel,
     el('span', { className: 'num logprob', testId: 'log-prob', text: formatLogProb(logProbability(token.probability)), title: 'ln p' }),
     el('span', { className: 'num token-id', testId: 'token-id', text: `#${token.id}`, title: 'token id' }),
     expand,
   );
-  rawBar.setValue(token.probability);
-  const setFinal = (probability: number): void => {
-    finalBar.setValue(probability);
-    finalLabel.textContent = formatPercent(probability);
-    finalLabel.title = 'probability after the sampler lab';
-    element.classList.toggle('pruned', probability === 0);
+  const handle: RowHandle = {
+    rank, path, element, expand, probability: token.probability, final: Number.NaN,
+    setFinal: (probability) => {
+      handle.final = probability;
+      finalLabel.textContent = formatPercent(probability);
+      finalLabel.title = 'probability after the sampler lab';
+      element.classList.toggle('pruned', probability === 0);
+    },
+    scaleBars: (rawTop, finalTop, scale) => {
+      rawBar.setFraction(barFraction(handle.probability, rawTop, scale));
+      finalBar.setFraction(barFraction(handle.final, finalTop, scale));
+    },
   };
-  return { rank, path, element, expand, setFinal };
+  return handle;
+}
+
+/** What the two bars of a row are. */
+function barLegend(): HTMLElement {
+  const swatch = (kind: 'raw' | 'final', label: string) =>
+    el('span', { className: 'legend-item' }, el('span', { className: `bar-swatch ${kind}` }), el('span', { text: label }));
+  return el('div', { className: 'bar-legend', testId: 'bar-legend' }, swatch('raw', 'probability'), swatch('final', 'after samplers'));
+}
+
+/** The column headings, on the rows' own grid. */
+function headerRow(): HTMLElement {
+  return el('div', { className: 'token-row header-row', testId: 'top-header', attrs: { 'aria-hidden': 'true' } },
+    el('span', { className: 'rank', text: '#' }),
+    el('span', { className: 'token-text', text: 'token' }),
+    el('span', { className: 'num raw', text: 'probability' }),
+    el('span', { className: 'num final', text: 'after samplers' }),
+    el('span', { className: 'num logprob', text: 'ln p' }),
+    el('span', { className: 'num token-id', text: 'id' }),
+  );
 }
 
 function stat(label: string, testId: string): { item: HTMLElement; value: HTMLElement } {
@@ -61,7 +94,19 @@ export interface DistributionView {
 export function createDistributionView(): DistributionView {
   const top = section('Next token at the cursor', 'top-list-section');
   const topList = el('ol', { className: 'token-list', testId: 'top-list' });
-  top.body.append(topList);
+  let scale: BarScale = 'linear';
+  const scaleButton = button('', { testId: 'bar-scale' }, () => {
+    scale = scale === 'linear' ? 'log' : 'linear';
+    rescale();
+  });
+  const syncScaleButton = () => {
+    scaleButton.textContent = scale === 'linear' ? 'Scale: linear' : 'Scale: log';
+    scaleButton.setAttribute('aria-pressed', String(scale === 'log'));
+    scaleButton.title = scale === 'linear'
+      ? 'Bars in proportion to the likeliest token. Click for a log scale.'
+      : `Bars on a log scale, from the likeliest token down to 1/${10 ** LOG_DECADES} of it. Click for a linear scale.`;
+  };
+  top.body.append(el('div', { className: 'list-tools' }, barLegend(), scaleButton), headerRow(), topList);
   const consistentTitle = el('h3');
   const consistentList = el('ol', { className: 'token-list', testId: 'consistent-list' });
   const consistent = el('div', { className: 'consistent' }, consistentTitle, consistentList);
@@ -75,6 +120,13 @@ export function createDistributionView(): DistributionView {
   ];
   stats.body.append(el('dl', {}, entropy.item, tail.item, gap.item, finalEntropy.item));
   let rows: RowHandle[] = [];
+  let finalTop = Number.NaN;
+  const rescale = (): void => {
+    syncScaleButton();
+    // The top list is sorted, likeliest first; a consistent token is never likelier than the top one.
+    const rawTop = rows.reduce((most, row) => Math.max(most, row.probability), 0);
+    for (const row of rows) row.scaleBars(rawTop, finalTop, scale);
+  };
 
   const show: DistributionView['show'] = (distribution, sorted, tree, actions) => {
     top.root.hidden = stats.root.hidden = distribution === null;
@@ -93,10 +145,14 @@ export function createDistributionView(): DistributionView {
     tail.value.textContent = formatPercent(distribution?.tailMass ?? Number.NaN);
     tail.value.title = `probability outside the ${tokens.length} tokens shown`;
     gap.value.textContent = formatPoints(tokens.length > 0 ? margin(tokens.map((token) => token.probability)) : Number.NaN);
+    rescale();
   };
 
   const updateFinal = (final: FinalDistribution): void => {
     for (const row of rows) row.setFinal(finalAt(final, row.rank));
+    // Rank 0 is the likeliest token after the samplers too: they never reorder.
+    finalTop = finalAt(final, 0);
+    rescale();
     finalEntropy.value.textContent = formatBits(final.entropyBits);
   };
 

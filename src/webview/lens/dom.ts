@@ -36,15 +36,15 @@ export function section(title: string, testId: string): { root: HTMLElement; bod
   return { root, body };
 }
 
-/** A bar whose filled width is a probability. The width is a CSSOM write, which the webview's CSP allows. */
-export function bar(testId: string, kind: 'raw' | 'final'): { track: HTMLElement; setValue: (probability: number) => void } {
+/** A bar filled to a fraction (0–1) of its track. The width is a CSSOM write, which the webview's CSP allows. */
+export function bar(testId: string, kind: 'raw' | 'final'): { track: HTMLElement; setFraction: (fraction: number) => void } {
   const fill = el('div', { className: `bar-fill ${kind}`, testId });
-  const track = el('div', { className: 'bar-track' }, fill);
-  const setValue = (probability: number): void => {
-    const clamped = Number.isFinite(probability) ? Math.min(1, Math.max(0, probability)) : 0;
+  const track = el('div', { className: `bar-track ${kind}` }, fill);
+  const setFraction = (fraction: number): void => {
+    const clamped = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0;
     fill.style.width = `${(clamped * 100).toFixed(2)}%`;
   };
-  return { track, setValue };
+  return { track, setFraction };
 }
 
 /**
