@@ -97,6 +97,15 @@ describe('E2E: the Lens and the surprisal heatmap in code-server', function () {
     await waitFor(() => toggle.getAttribute('aria-pressed'), { message: 'the log scale to be on', until: (pressed) => pressed === 'true' });
     check(await widths(), (ratio) => Math.max(0, 1 + Math.log10(ratio) / 4), 'log');
     await screenshot(workbench.page, 'lens-log-scale');
+    // The choice outlives the page: hidden, the Lens drops its webview; shown again, it is a new page.
+    await runCommand(workbench.page, 'View: Show Explorer');
+    await waitFor(() => workbench.page.locator('iframe.webview.ready').count(), {
+      message: 'the hidden Lens to drop its webview', until: (count) => count === 0,
+    });
+    await runCommand(workbench.page, 'Llama Lens: Open the Lens');
+    await waitFor(() => toggle.getAttribute('aria-pressed'), { message: 'the log scale restored', until: (pressed) => pressed === 'true' });
+    await waitFor(() => lens.locator('[data-testid="top-row"]').count(), { message: 'the rows again', until: (count) => count >= 5 });
+    check(await widths(), (ratio) => Math.max(0, 1 + Math.log10(ratio) / 4), 'log, restored');
     await toggle.click();
     await waitFor(() => toggle.getAttribute('aria-pressed'), { message: 'linear again', until: (pressed) => pressed === 'false' });
   });

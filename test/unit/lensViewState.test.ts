@@ -20,6 +20,7 @@ const saved: LensViewState = {
     file: 'a.ts', mode: 'rank', pendingMode: null, tokens: 10, meanBits: 2, perplexity: 4, top1: 6, top10: 9, meanEntropyBits: 1.5,
     lines: [{ line: 3, bits: 9, text: 'x' }],
   },
+  barScale: 'log',
 };
 
 describe('Lens view state restore', () => {
@@ -34,13 +35,23 @@ describe('Lens view state restore', () => {
   });
 
   it('resets each invalid part alone and reports it', () => {
-    const broken = { ...saved, trace: { kind: 'trace', text: 1, steps: [] }, heatmap: { file: 'a' }, settings: { temperature: 'hot' } };
+    const broken = {
+      ...saved, trace: { kind: 'trace', text: 1, steps: [] }, heatmap: { file: 'a' }, settings: { temperature: 'hot' }, barScale: 'cubic',
+    };
     const { state, dropped } = restoreState(broken);
-    assert.deepEqual(dropped.sort(), ['heatmap', 'settings', 'trace']);
+    assert.deepEqual(dropped.sort(), ['barScale', 'heatmap', 'settings', 'trace']);
+    assert.equal(state.barScale, 'linear');
     assert.equal(state.trace, null);
     assert.equal(state.selectedStep, null, 'a selection without its trace is meaningless');
     assert.deepEqual(state.settings, NEUTRAL_SAMPLER);
     assert.deepEqual(state.cursor, saved.cursor);
+  });
+
+  it('restores a state saved before the bar scale existed, on the linear scale, and reports nothing dropped', () => {
+    const { barScale: _unused, ...older } = saved;
+    const { state, dropped } = restoreState(JSON.parse(JSON.stringify(older)));
+    assert.deepEqual(dropped, []);
+    assert.equal(state.barScale, 'linear');
   });
 
   it('ignores state of another version or shape', () => {

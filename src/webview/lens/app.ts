@@ -54,7 +54,7 @@ export class LensApp {
   private readonly queries: QueryScope;
   private readonly actions: TreeActions = { toggle: (path) => this.toggle(path), insert: (path) => this.insert(path) };
   private readonly header = createHeader();
-  private readonly distribution = createDistributionView();
+  private readonly distribution = createDistributionView((barScale) => this.update({ barScale }, () => undefined));
   private readonly lab = createSamplerLab((settings, committed) => this.changeSettings(settings, committed));
   private readonly tree = createTreeView(this.actions);
   private readonly inspector = createInspector((index) => this.update({ selectedStep: index }, () => this.renderTrace()));
@@ -68,6 +68,7 @@ export class LensApp {
     this.droppedState = dropped;
     this.queries = new QueryScope(state.cursor?.queryId);
     this.state = { ...state, settings: this.lab.setSettings(state.settings) };
+    this.distribution.setScale(state.barScale);
     container.append(this.header.root, ...this.distribution.roots, this.lab.root, this.tree.root, this.inspector.root, this.heatmap.root);
     this.renderCursor();
     this.renderTrace();

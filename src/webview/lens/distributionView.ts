@@ -89,15 +89,18 @@ export interface DistributionView {
   show(distribution: LensDistribution | null, sorted: Float32Array, tree: TreeState, actions: TreeActions): void;
   updateFinal(final: FinalDistribution): void;
   updateTree(tree: TreeState): void;
+  /** Shows the bars on this scale (a restored choice); the toggle reports the user's choices to `onScale`. */
+  setScale(scale: BarScale): void;
 }
 
-export function createDistributionView(): DistributionView {
+export function createDistributionView(onScale: (scale: BarScale) => void): DistributionView {
   const top = section('Next token at the cursor', 'top-list-section');
   const topList = el('ol', { className: 'token-list', testId: 'top-list' });
   let scale: BarScale = 'linear';
   const scaleButton = button('', { testId: 'bar-scale' }, () => {
     scale = scale === 'linear' ? 'log' : 'linear';
     rescale();
+    onScale(scale);
   });
   const syncScaleButton = () => {
     scaleButton.textContent = scale === 'linear' ? 'Scale: linear' : 'Scale: log';
@@ -160,5 +163,10 @@ export function createDistributionView(): DistributionView {
     for (const row of rows) syncExpandButton(row.expand, row.path, nodeState(tree, row.path));
   };
 
-  return { roots: [top.root, stats.root], show, updateFinal, updateTree };
+  const setScale = (next: BarScale): void => {
+    scale = next;
+    rescale();
+  };
+
+  return { roots: [top.root, stats.root], show, updateFinal, updateTree, setScale };
 }

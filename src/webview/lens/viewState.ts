@@ -2,7 +2,8 @@
 // Saved state comes from an earlier run (maybe an older build), so it is validated like a message:
 // each part that fails its check falls back to its default, and the rest is kept.
 import { isHostToLens, isLensDistribution, isLensToHost, type HeatmapSummary, type HostToLens } from '../../protocol/lensProtocol';
-import { hasFields, isArrayOf, isFiniteNumber, isNonNegativeInteger, isRecord } from '../../protocol/guards';
+import { hasFields, isArrayOf, isFiniteNumber, isNonNegativeInteger, isOneOf, isRecord } from '../../protocol/guards';
+import type { BarScale } from '../../core/lens/barScale';
 import {
   NEUTRAL_SAMPLER, normaliseSamplerSettings, type SamplerSettings,
 } from '../../core/lens/distributionMath';
@@ -24,11 +25,15 @@ export interface LensViewState {
   /** The trace step whose alternatives are listed. */
   selectedStep: number | null;
   heatmap: HeatmapSummary | null;
+  /** The top list's bar scale. Added within version 1: a state saved before it restores as linear. */
+  barScale: BarScale;
 }
+
+const isBarScale = isOneOf(['linear', 'log'] as const);
 
 export const INITIAL_STATE: LensViewState = Object.freeze({
   version: STATE_VERSION, settings: { ...NEUTRAL_SAMPLER }, cursor: null, tree: EMPTY_TREE,
-  trace: null, selectedStep: null, heatmap: null,
+  trace: null, selectedStep: null, heatmap: null, barScale: 'linear',
 });
 
 const isSettings = hasFields<SamplerSettings>({
@@ -86,6 +91,7 @@ export function restoreState(saved: unknown): Restored {
       trace,
       selectedStep: trace && isNonNegativeInteger(step) && step < trace.steps.length ? step : null,
       heatmap,
+      barScale: keep('barScale', isBarScale(saved.barScale) ? saved.barScale : null, 'linear'),
     },
     dropped,
   };
