@@ -65,10 +65,12 @@ describe('engine killed mid-work', function () {
     const load = engine.client.request('load', cpuLoadParams(generatedModelPath('oracle.gguf')), { onProgress: () => fractions++ });
     await waitUntil(() => fractions > 0 || engine.client.pid !== undefined, 30_000, () => 'the engine to start loading');
     await waitUntil(() => fractions > 0, 30_000, () => 'load progress');
-    killEngine(engine);
+    const killed = killEngine(engine);
     const outcome = await settlesWithin(load.then(() => 'loaded', (error: unknown) => error), 10_000, 'the killed load');
     // A load can finish between its last progress event and the kill; otherwise it must be rejected as engineDied.
     assert.ok(outcome === 'loaded' || isEngineDied(outcome), `load outcome: ${String(outcome)}`);
+    // A load that finished first leaves the exit still to come: a request sent before it would go to the dying process.
+    await waitUntil(() => engine.client.pid !== killed, 10_000, () => 'the client to see the killed engine exit');
     const result = await settlesWithin(session.request('complete', fimParams('return x', '')), 60_000, 'the next completion');
     assert.equal(result.text, greedyContinuation(table, lastOracleToken(table, 'return x'), { maxTokens: 12, stopAtNewline: true }));
   });
