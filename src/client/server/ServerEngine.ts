@@ -2,7 +2,7 @@
 // "Loading" probes the served model (its name, context, BOS and FIM tokens); every later request checks that the server
 // still serves it. Failures become EngineRequestErrors whose codes say whether the session may try again on its own.
 import type { EngineMethod, ParamsOf, ProgressOf, ResultOf } from '../../protocol/engineApi';
-import type { DistributionParams, DistributionResult, LoadParams, ModelInfo } from '../../protocol/engineProtocol';
+import type { DistributionParams, DistributionResult, ModelInfo } from '../../protocol/engineProtocol';
 import { eitherSignal } from '../eitherSignal';
 import { EngineRequestError, type Disposable, type Engine, type ExitListener, type RequestOptions } from '../Engine';
 import { PromptTooLongError, serverChat } from './serverChat';
@@ -53,10 +53,6 @@ export class ServerEngine implements Engine {
     return this.loads;
   }
 
-  get url(): URL {
-    return this.options.url;
-  }
-
   onExit(listener: ExitListener): Disposable {
     this.exitListeners.add(listener);
     return { dispose: () => this.exitListeners.delete(listener) };
@@ -92,7 +88,8 @@ export class ServerEngine implements Engine {
 
   private async dispatch<M extends EngineMethod>(method: M, params: ParamsOf<M>, options: RequestOptions<M>): Promise<ResultOf<M>> {
     const call: CallOptions = { signal: options.signal, timeoutMs: this.options.timeoutMs };
-    if (method === 'load') return (await this.load(params as LoadParams, call)) as ResultOf<M>;
+    // The local engine's load settings (GPU, threads, context) are the server's own business.
+    if (method === 'load') return (await this.load(call)) as ResultOf<M>;
     const served = this.served;
     if (!served) throw new EngineRequestError('noModel', 'The server\'s model has not been probed yet.');
     const { endpoint, vocabulary, model } = served;
@@ -120,7 +117,7 @@ export class ServerEngine implements Engine {
     }
   }
 
-  private async load(params: LoadParams, call: CallOptions): Promise<ModelInfo> {
+  private async load(call: CallOptions): Promise<ModelInfo> {
     this.served = undefined;
     const generation = this.loads;
     const endpoint: ServerEndpoint = { url: this.options.url, apiKey: (await this.options.apiKey()) || undefined };
@@ -128,8 +125,6 @@ export class ServerEngine implements Engine {
     const probe: ServerProbe = await probeServedModel(endpoint, vocabulary, call);
     if (generation !== this.loads) throw new EngineRequestError('cancelled', 'The server backend was stopped.');
     this.served = { ...probe, vocabulary, endpoint, cache: new ServerCacheMirror(), pieces: new Map() };
-    // The local engine's load settings (GPU, threads, context) are the server's own business.
-    void params;
     return probe.info;
   }
 
