@@ -4,12 +4,14 @@
 import {
   Guard, hasFields, isArrayOf, isBoolean, isFiniteNumber, isNonNegativeInteger, isOneOf, isString,
 } from './guards';
+import { tokenGuard, type TokenProbability } from './tokenProtocol';
 import { CHAT_WRAPPER_SOURCES, isGpuLayers, isGpuSetting, type ChatWrapperSource, type GpuSetting } from './modelProtocol';
 
 // Prompts, model management and binary installs live in their own files; their types are part of this wire too.
 export * from './binariesProtocol';
 export * from './modelProtocol';
 export * from './promptProtocol';
+export * from './tokenProtocol';
 
 export interface LoadParams {
   modelPath: string;
@@ -119,11 +121,6 @@ export interface DistributionParams {
   backUpToBoundary: boolean;
 }
 
-export interface TokenProbability {
-  id: number;
-  text: string;
-  probability: number;
-}
 
 export interface DistributionResult {
   /** BOS, the text's tokens (less a backed-over one) and the path. */
@@ -276,7 +273,7 @@ function isTraceStep(value: unknown): value is TraceStep {
   return hasFields<TraceStep>({ chosen: isTokenProbability, alternatives: isArrayOf(isTokenProbability) })(value);
 }
 
-const isTokenProbability = hasFields<TokenProbability>({ id: isNonNegativeInteger, text: isString, probability: isFiniteNumber });
+const isTokenProbability = tokenGuard(isFiniteNumber);
 export const isDistributionResult: Guard<DistributionResult> = hasFields<DistributionResult>({
   contextTokens: isArrayOf(isNonNegativeInteger),
   fragment: isString,

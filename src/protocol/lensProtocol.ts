@@ -3,7 +3,8 @@
 import {
   Guard, hasFields, isArrayOf, isBoolean, isFiniteNumber, isNonNegativeInteger, isOneOf, isRecord, isString, previewForLog,
 } from './guards';
-import type { TokenProbability, TraceStep } from './engineProtocol';
+import type { TraceStep } from './engineProtocol';
+import { tokenGuard, type TokenProbability } from './tokenProtocol';
 
 /** Most tokens in a tree path: deeper paths are refused on both sides. */
 export const MAX_PATH_TOKENS = 32;
@@ -90,7 +91,7 @@ export type LensToHost =
 
 const isPath: Guard<number[]> = (v): v is number[] => isArrayOf(isNonNegativeInteger)(v) && v.length <= MAX_PATH_TOKENS;
 const isProbability = (v: unknown): v is number => isFiniteNumber(v) && v >= 0 && v <= 1;
-export const isLensToken: Guard<LensToken> = hasFields<LensToken>({ id: isNonNegativeInteger, text: isString, probability: isProbability });
+export const isLensToken: Guard<LensToken> = tokenGuard(isProbability);
 
 export const isLensDistribution: Guard<LensDistribution> = hasFields<LensDistribution>({
   path: isPath, fragment: isString, top: isArrayOf(isLensToken), consistent: isArrayOf(isLensToken),

@@ -22,9 +22,10 @@ import {
 } from '../support/workbench';
 
 const HEADER = '// Llama Lens end-to-end test\n';
-/** Pieces of the Llama-2 vocabulary, by id: ▁x, ▁=, ▁, 5, ;, ▁+, ), ▁▁▁▁, // and ▁ok. */
+/** Pieces of the Llama-2 vocabulary, by id: ▁x, ▁=, ▁, 5, ;, ▁+, ), ▁▁▁▁, //, ▁ok, . and <0xE9> (ids 3–258 are <0x00>–<0xFF>). */
 const PIECE = {
   x: 921, equals: 353, space: 29871, five: 29945, semicolon: 29936, plus: 718, closeParen: 29897, fourSpaces: 268, comment: 458, ok: 3431,
+  dot: 29889, byteE9: 236,
 } as const;
 
 describe('E2E: completions keep their spaces and characters on the real vocabulary', function () {
@@ -85,7 +86,8 @@ describe('E2E: completions keep their spaces and characters on the real vocabula
 describe('E2E: Generate at Cursor and Insert path keep their spaces on the real vocabulary', function () {
   this.timeout(600_000);
   const table = loadSpmOracleTable();
-  const session = useCodeServer('real-vocabulary-lens', { 'path.js': HEADER, 'generate.js': `${HEADER}const x = ` }, () => ({
+  const files = { 'path.js': HEADER, 'chips.js': HEADER, 'generate.js': `${HEADER}const x = ` };
+  const session = useCodeServer('real-vocabulary-lens', files, () => ({
     'llamaLens.modelPath': generatedModelPath(SPM_ORACLE_MODEL),
     'llamaLens.gpu': 'cpu',
     'llamaLens.completions.enabled': false,
@@ -116,6 +118,46 @@ describe('E2E: Generate at Cursor and Insert path keep their spaces on the real 
     await focusActiveEditor(page);
     await saveWithKeyboard(page);
     await waitForFileText(workspace, 'generate.js', `${HEADER}const x = 5;`);
+  });
+
+  it('shows a byte token as a hex chip, ▁<EOT> as a control-token chip and spaces as glyphs styled apart', async function () {
+    const { workbench } = session();
+    const { page } = workbench;
+    const lens = lensFrame(page);
+    const topText = (id: number) =>
+      lens.locator(`[data-testid="top-row"][data-rank="1"][data-token-id="${id}"] [data-testid="token-text"]`);
+    // The closed form's first choices: <0xE9> after ".", ▁<EOT> after ";", ▁▁▁▁ after ")".
+    assert.deepEqual([PIECE.dot, PIECE.semicolon, PIECE.closeParen].map((id) => spmArgmax(table, id)),
+      [PIECE.byteE9, CODELLAMA_FIM_IDS.eot, PIECE.fourSpaces]);
+    await typeAtEndOf(workbench, 'chips.js', 'obj.');
+    await runCommand(page, 'Llama Lens: Open the Lens');
+    const byte = topText(PIECE.byteE9);
+    await byte.waitFor({ timeout: 60_000 });
+    assert.deepEqual(await byte.locator('[data-testid="byte-chip"]').allTextContents(), ['⟨E9⟩']);
+    assert.equal(await byte.textContent(), '⟨E9⟩', 'the chip is the whole token: no "\uFFFD", no vocabulary name');
+    await screenshot(page, 'lens-byte-chip');
+
+    await focusActiveEditor(page);
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('const x = 5;');
+    const end = topText(CODELLAMA_FIM_IDS.eot);
+    await end.waitFor({ timeout: 60_000 });
+    assert.deepEqual(await end.locator('[data-testid="special-chip"]').allTextContents(), ['▁<EOT>']);
+    assert.equal(await end.locator('[data-testid="ws-glyph"]').count(), 0, 'a control token is one chip');
+
+    await focusActiveEditor(page);
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('f(a)');
+    const spaces = topText(PIECE.fourSpaces);
+    await spaces.waitFor({ timeout: 60_000 });
+    const glyph = spaces.locator('[data-testid="ws-glyph"]');
+    assert.deepEqual(await glyph.allTextContents(), ['····']);
+    assert.equal(await spaces.textContent(), '····', 'four spaces, drawn with four glyphs and nothing else');
+    // Styled apart: the glyphs take the theme's whitespace colour, not the token text's.
+    const [glyphColour, textColour] = await Promise.all([
+      glyph.evaluate((node) => getComputedStyle(node).color), spaces.evaluate((node) => getComputedStyle(node).color),
+    ]);
+    assert.notEqual(glyphColour, textColour);
   });
 
   it('Insert path writes "    // ok" after "f(a)": ▁▁▁▁ // ▁ok expanded in the token tree', async function () {

@@ -168,6 +168,19 @@ describe('Real Llama-2/CodeLlama vocabulary (oracle-spm): text keeps its spaces 
       assert.ok(closeToClosedForm(result.top[0]?.probability ?? NaN, expected[CODELLAMA_FIM_IDS.eot] ?? NaN));
     });
 
+    it('marks a byte token that is part of a character with its byte, and ▁<EOT> as a control token', async function () {
+      // The oracle's state after "." puts <0xE9> (the first byte of 鱷) first; after ";" it puts ▁<EOT> first.
+      const cjk = await engine.client.request('distribution', query('obj.'));
+      assert.deepEqual(cjk.top[0], { id: id('<0xE9>'), text: '<0xE9>', probability: cjk.top[0]?.probability, bytes: [0xe9] });
+      const end = await engine.client.request('distribution', query('const x = 5;'));
+      assert.equal(end.top[0]?.special, true);
+      assert.equal(end.top[0]?.bytes, undefined);
+      // Plain tokens carry neither mark, nor does a byte token that is a whole character (<0x0A> reads "\n").
+      const newline = await engine.client.request('distribution', query('function f() {'));
+      assert.deepEqual(Object.keys(newline.top[0] ?? {}).sort(), ['id', 'probability', 'text']);
+      for (const row of end.top.slice(1)) assert.ok(row.special === undefined || row.id < 3 || row.id >= 32000, `${row.id} ${row.text}`);
+    });
+
     it('decodes a tree path as the text that continues the cursor, which Insert path writes', async function () {
       const path = [id('▁='), id('▁'), id('5'), id(';')];
       const result = await engine.client.request('distribution', query('const x', { path }));

@@ -14,7 +14,9 @@ import { startLlamaServer, type RunningLlamaServer } from '../../scripts/lib/lla
 import {
   generatedModelPath, greedyContinuation, lastOracleToken, loadOracleTable, nextTokenDistribution, tokenizeLikeOracle,
 } from '../support/oracle';
-import { CODELLAMA_FIM_IDS, SPM_ORACLE_MODEL } from '../support/spmOracle';
+import {
+  CODELLAMA_FIM_IDS, loadSpmOracleTable, SPM_ORACLE_MODEL, SPM_RELATIVE_TOLERANCE, spmNextTokenDistribution,
+} from '../support/spmOracle';
 import { REPO_ROOT } from '../support/repoPaths';
 
 const TOLERANCE = 1e-4;
@@ -176,6 +178,24 @@ describe('server backend on the real Llama-2/CodeLlama vocabulary (oracle-spm.gg
     assert.equal(await vocabulary.continuationStart('  b\n}', 2), '  b');
     assert.equal(await vocabulary.continuationStart('x\u{1F999}y', 3), 'x');
     assert.equal(await vocabulary.continuationStart('x\u{1F999}y', 5), 'x\u{1F999}');
+  });
+
+  it('marks the top k\'s byte tokens with their byte and ▁<EOT> as a control token, as the local engine does', async function () {
+    const model: ServedModel = { contextSize: 1024, bos: await vocabulary.bos(), fim: null };
+    const top = async (text: string) => (await serverTopK(endpointOf(server), vocabulary, model, { text, path: [], topK: 5 }, {})).top;
+    // After "." the oracle puts <0xE9> (the first byte of 鱷) first. The server holds back the probabilities of a token
+    // that is only part of a character, so it is steered to another; the probabilities stay the closed form's.
+    const cjkTop = await top('obj.');
+    const [cjk] = cjkTop;
+    assert.deepEqual([cjk?.id, cjk?.bytes, cjk?.special], [pieceIds.get('<0xE9>'), [0xe9], undefined]);
+    const expected = spmNextTokenDistribution(loadSpmOracleTable(), pieceIds.get('.') ?? NaN);
+    for (const row of cjkTop) assert.ok(Math.abs(row.probability / (expected[row.id] ?? NaN) - 1) < SPM_RELATIVE_TOLERANCE, `P(${row.id})`);
+    // After ";" it puts ▁<EOT> first, which the server sends with no text: /detokenize names it.
+    const [end, ...rest] = await top('const x = 5;');
+    assert.deepEqual([end?.id, end?.text, end?.special, end?.bytes], [CODELLAMA_FIM_IDS.eot, '▁<EOT>', true, undefined]);
+    for (const row of rest) assert.ok(row.special === undefined || row.id < 3 || row.id >= 32000, `${row.id} ${row.text}`);
+    const [newline] = await top('function f() {');
+    assert.deepEqual([newline?.id, newline?.bytes, newline?.special], [pieceIds.get('<0x0A>'), undefined, undefined]);
   });
 
   it("finds CodeLlama's ▁<PRE> ▁<SUF> ▁<MID> markers", async function () {

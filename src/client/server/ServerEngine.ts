@@ -133,7 +133,7 @@ export class ServerEngine implements Engine {
     const unknown = params.path.find((id) => !pieces.has(id));
     if (unknown !== undefined) throw new EngineRequestError('badRequest', `Token ${unknown} is not one the server listed.`);
     const result = await serverTopK(endpoint, vocabulary, model, { text: params.text, path: params.path, topK: params.topK }, call);
-    for (const token of result.top) pieces.set(token.id, token.bytes);
+    for (const token of result.top) pieces.set(token.id, token.pieceBytes);
     const pathText = Buffer.concat(params.path.map((id) => pieces.get(id) ?? new Uint8Array())).toString('utf8');
     return topKDistribution(result, pathText);
   }

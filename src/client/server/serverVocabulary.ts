@@ -7,6 +7,7 @@ import { hasFields, isArrayOf, isNonNegativeInteger, isString } from '../../prot
 import { callJson, type CallOptions, type ServerEndpoint } from './serverHttp';
 
 const isTokens = hasFields<{ tokens: number[] }>({ tokens: isArrayOf(isNonNegativeInteger) });
+const isContent = hasFields<{ content: string }>({ content: isString });
 /** llama-server's pieces: text where it is valid UTF-8, else the bytes. */
 const isPieces = hasFields<{ tokens: { id: number; piece: string | number[] }[] }>({
   tokens: isArrayOf(hasFields<{ id: number; piece: string | number[] }>({
@@ -33,6 +34,7 @@ export interface FimTexts {
 
 export class ServerVocabulary {
   private anchor: Promise<number[] | null> | undefined;
+  private readonly specialNames = new Map<number, Promise<string>>();
 
   constructor(private readonly endpoint: ServerEndpoint, private readonly options: () => CallOptions) {}
 
@@ -113,6 +115,18 @@ export class ServerVocabulary {
     ]);
     const [id] = special.tokens;
     return special.tokens.length === 1 && id !== undefined && !(plain.length === 1 && plain[0] === id) ? id : undefined;
+  }
+
+  /** A control token's name as the vocabulary spells it ("</s>", "▁<EOT>"), as the local engine shows it. Asked once per token. */
+  specialName(id: number, extra: CallOptions = {}): Promise<string> {
+    let known = this.specialNames.get(id);
+    if (known === undefined) {
+      const answer = callJson(this.endpoint, 'POST', '/detokenize', { tokens: [id] }, isContent, { ...this.options(), ...extra });
+      known = answer.then(({ content }) => content);
+      this.specialNames.set(id, known);
+      known.catch(() => this.specialNames.delete(id));
+    }
+    return known;
   }
 
   /** Probed once per vocabulary (a failed probe is tried again next time). */

@@ -3,7 +3,7 @@ import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import type { StopReason, TraceStep } from '../../protocol/engineProtocol';
 import { ContinuationDecoder } from './continuationText';
 import { topProbabilities, topRequest } from './positionScores';
-import { displayPieces } from './tokenPieces';
+import { lensPieces, shownToken } from './tokenPieces';
 
 /** Alternatives kept per traced step. */
 export const TRACE_ALTERNATIVES = 5;
@@ -111,8 +111,8 @@ async function* tracedSteps(
 }
 
 export function traceStep(model: LlamaModel, chosen: Token, probabilities: Map<Token, number>): TraceStep {
-  const pieces = displayPieces(model);
-  const row = (id: Token) => ({ id, text: pieces[id] ?? '', probability: probabilities.get(id) ?? 0 });
+  const pieces = lensPieces(model);
+  const row = (id: Token) => shownToken(pieces, id, probabilities.get(id) ?? 0);
   const alternatives: Token[] = [];
   for (const id of probabilities.keys()) {
     if (alternatives.length >= TRACE_ALTERNATIVES) break;

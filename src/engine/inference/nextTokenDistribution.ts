@@ -7,7 +7,7 @@ import { continuationText } from './continuationText';
 import { CodedError } from '../EngineError';
 import { tokenizeContinuation } from './textTokens';
 import type { LlamaRuntime } from '../LlamaRuntime';
-import { displayPieces, tokenPieces } from './tokenPieces';
+import { lensPieces, shownToken, tokenPieces } from './tokenPieces';
 
 export async function nextTokenDistribution(runtime: LlamaRuntime, params: DistributionParams): Promise<DistributionResult> {
   const { model, sequence } = runtime.current;
@@ -23,8 +23,8 @@ export async function nextTokenDistribution(runtime: LlamaRuntime, params: Distr
   const plan = await runtime.alignSequence(contextTokens);
   const ranked = [...(await nextTokenProbabilities(sequence, contextTokens.slice(plan.reuse))).entries()];
   const probabilities = ranked.map(([, probability]) => probability);
-  const shown = displayPieces(model);
-  const row = ([id, probability]: [Token, number]): TokenProbability => ({ id, text: shown[id] ?? '', probability });
+  const shown = lensPieces(model);
+  const row = ([id, probability]: [Token, number]): TokenProbability => shownToken(shown, id, probability);
   return {
     contextTokens,
     fragment,

@@ -11,6 +11,7 @@ import { formatBits, formatLogProb, formatPercent, formatPoints } from './format
 import { finalAt, rankOf, type FinalDistribution } from './samplerModel';
 import { nodeState, type TreeState } from './tree';
 import { expandButton, syncExpandButton, type TreeActions } from './treeView';
+import { tokenText } from './tokenText';
 
 interface RowHandle {
   /** 0-based rank in the full sorted distribution (the index the samplers work on). */
@@ -34,8 +35,8 @@ function tokenRow(testId: string, token: LensToken, rank: number, tree: TreeStat
   const expand = expandButton(path, nodeState(tree, path), actions);
   const element = el('li', { className: 'token-row', testId, attrs: { 'data-token-id': String(token.id), 'data-rank': String(rank + 1) } },
     el('span', { className: 'rank', testId: 'rank', text: String(rank + 1) }),
-    // The title repeats the text because a narrow panel cuts it off with an ellipsis.
-    el('span', { className: 'token-text', testId: 'token-text', text: visibleTokenText(token.text), title: visibleTokenText(token.text) }),
+    // Its title repeats the text because a narrow panel cuts it off with an ellipsis.
+    tokenText(token),
     el('div', { className: 'bars', title: 'probability (grey), after the sampler lab (blue)' }, rawBar.track, finalBar.track),
     el('span', { className: 'num raw', testId: 'raw-prob', text: formatPercent(token.probability), title: 'probability' }),
     finalLabel,

@@ -1,15 +1,17 @@
 // The completion inspector: the tokens of the last inline completion, coloured by how sure the model was, with a mark
 // on a token chosen from outside the top tokens the trace lists.
 import type { LensToken, TraceStep } from '../../protocol/lensProtocol';
-import { surprisalBits, visibleTokenText } from '../../core/lens/distributionMath';
+import { surprisalBits } from '../../core/lens/distributionMath';
+import { tokenLabel } from '../../core/lens/tokenDisplay';
 import { surprisalBin } from '../../core/lens/surprisalScale';
 import { chosenOutsideListed } from '../../core/lens/traceMarks';
 import { el, replaceKeepingFocus, section } from './dom';
 import { formatPercent } from './format';
+import { tokenText } from './tokenText';
 import type { TraceMessage } from './viewState';
 
 function describe(token: LensToken): string {
-  return `${visibleTokenText(token.text)}  ${formatPercent(token.probability)}`;
+  return `${tokenLabel(token)}  ${formatPercent(token.probability)}`;
 }
 
 function outsideNote(step: TraceStep): string {
@@ -28,8 +30,8 @@ function traceToken(step: TraceStep, index: number, selected: boolean, onSelect:
   // The heatmap's surprisal levels, so a colour means the same here as in the editor.
   const level = surprisalBin(surprisalBits(step.chosen.probability));
   const classes = ['trace-token', `level-${level}`, ...(selected ? ['selected'] : []), ...(outside ? ['outside-top'] : [])];
-  const span = el('span', {
-    className: classes.join(' '), testId: 'trace-token', text: visibleTokenText(step.chosen.text), title: tooltip(step),
+  const span = tokenText(step.chosen, {
+    className: classes.join(' '), testId: 'trace-token', title: tooltip(step),
     attrs: {
       role: 'button', tabindex: '0', 'aria-pressed': String(selected), 'data-focus-key': `step:${index}`,
       'data-token-id': String(step.chosen.id), 'data-listed': String(step.alternatives.length), 'data-outside-top': String(outside),
@@ -47,7 +49,7 @@ function traceToken(step: TraceStep, index: number, selected: boolean, onSelect:
 
 function row(token: LensToken, className: string, note = ''): HTMLElement {
   return el('li', { className, testId: 'trace-alternative', attrs: { 'data-token-id': String(token.id) } },
-    el('span', { className: 'token-text', testId: 'token-text', text: visibleTokenText(token.text) }),
+    tokenText(token),
     ...(note ? [el('span', { className: 'hint', testId: 'outside-note', text: note })] : []),
     el('span', { className: 'num', text: formatPercent(token.probability) }));
 }

@@ -1,6 +1,7 @@
 // The token tree: the continuations the user expanded, nested under the token they follow.
 import type { LensDistribution, LensToken } from '../../protocol/lensProtocol';
-import { visibleTokenText } from '../../core/lens/distributionMath';
+import { tokenLabel } from '../../core/lens/tokenDisplay';
+import { tokenText } from './tokenText';
 import { button, el, replaceKeepingFocus, section } from './dom';
 import { formatLogProb, formatPercent } from './format';
 import {
@@ -39,12 +40,7 @@ function nodeRow(root: LensDistribution, tree: TreeState, path: number[], token:
     'div',
     { className: 'tree-row' },
     expandButton(path, nodeState(tree, path), actions),
-    el('span', {
-      className: 'token-text',
-      testId: 'token-text',
-      text: visibleTokenText(token.text),
-      title: `${visibleTokenText(token.text)} (token id ${token.id})`,
-    }),
+    tokenText(token, { title: `${tokenLabel(token)} (token id ${token.id})` }),
     el('span', { className: 'num', testId: 'node-prob', text: formatPercent(token.probability) }),
     el('span', {
       className: 'num',
