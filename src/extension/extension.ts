@@ -82,7 +82,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
     reconfigure();
     warm();
   });
-  const lens = registerLens(context.extensionUri, session, log, config.heatmapMode);
+  const lens = registerLens(context.extensionUri, session, log, config.heatmapMode, context.storageUri ?? context.globalStorageUri);
   const pipeline = new CompletionPipeline(
     (params, signal) => session.request('complete', params, { signal }),
     realClock,

@@ -73,13 +73,31 @@ export interface HeatmapSummary extends FileFigures {
   lines: SurprisingLine[];
 }
 
+/**
+ * How the user set the Lens up: kept by the host (workspace state), so that it outlives a window reload, which the
+ * webview's own saved state does not always survive.
+ */
+export interface LensPreferences {
+  barScale: 'linear' | 'log';
+  /** The sections the user collapsed, by name (their data-section). */
+  collapsed: string[];
+}
+
+/** Most sections a preference may name: there are fewer; more is not ours. */
+const MAX_SECTIONS = 16;
+const isSectionName = (v: unknown): v is string => isString(v) && /^[a-z][a-z-]{0,39}$/.test(v);
+export const isBarScale = isOneOf(['linear', 'log'] as const);
+export const isSectionList: Guard<string[]> = (v): v is string[] => isArrayOf(isSectionName)(v) && v.length <= MAX_SECTIONS;
+export const isLensPreferences = hasFields<LensPreferences>({ barScale: isBarScale, collapsed: isSectionList });
+
 export type HostToLens =
   /** `queryId` names the cursor query; children carry the id of the query their path hangs from. */
   | { kind: 'cursor'; cursor: CursorInfo; distribution: LensDistribution; queryId: number }
   | { kind: 'children'; distribution: LensDistribution; queryId: number }
   | { kind: 'trace'; text: string; steps: TraceStep[] }
   | { kind: 'heatmap'; summary: HeatmapSummary | null }
-  | { kind: 'status'; message: string; busy: boolean };
+  | { kind: 'status'; message: string; busy: boolean }
+  | { kind: 'preferences'; preferences: LensPreferences };
 
 export type LensToHost =
   | { kind: 'ready' }
@@ -87,6 +105,7 @@ export type LensToHost =
   | { kind: 'insertPath'; path: number[] }
   | { kind: 'revealLine'; line: number }
   | { kind: 'heatmapMode'; mode: HeatmapMode }
+  | { kind: 'preferences'; preferences: LensPreferences }
   | { kind: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
 const isPath: Guard<number[]> = (v): v is number[] => isArrayOf(isNonNegativeInteger)(v) && v.length <= MAX_PATH_TOKENS;
@@ -122,6 +141,8 @@ export function isHostToLens(value: unknown): value is HostToLens {
       return value.summary === null || isHeatmapSummary(value.summary);
     case 'status':
       return isString(value.message) && isBoolean(value.busy);
+    case 'preferences':
+      return isLensPreferences(value.preferences);
     default:
       return false;
   }
@@ -140,6 +161,8 @@ export function isLensToHost(value: unknown): value is LensToHost {
       return isNonNegativeInteger(value.line);
     case 'heatmapMode':
       return isHeatmapMode(value.mode);
+    case 'preferences':
+      return isLensPreferences(value.preferences);
     case 'log':
       return isOneOf(['info', 'warn', 'error'] as const)(value.level) && isString(value.message) && value.message.length <= 2000;
     default:

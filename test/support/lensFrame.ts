@@ -46,3 +46,32 @@ export async function expectTopRows(page: Page, expected: ArrayLike<number>, cou
     assert.ok(Math.abs(shown - (sorted[rank] ?? NaN)) <= PERCENT_TOLERANCE, `rank ${rank + 1} holds ${shown}, not ${sorted[rank]}`);
   }
 }
+
+/** The Lens page's own width and how wide its content is: scrollWidth past clientWidth means a horizontal scroll. */
+export async function lensPageWidths(page: Page): Promise<{ client: number; scroll: number }> {
+  return lensFrame(page).locator('html').evaluate((html) => ({ client: html.clientWidth, scroll: html.scrollWidth }));
+}
+
+/**
+ * Drags the side bar's edge until the Lens page is `width` CSS pixels wide (the page is a little narrower than the side
+ * bar that holds it, so the drag is corrected by what the page reports). The side bar is on the left, as by default.
+ */
+export async function setLensWidth(page: Page, width: number): Promise<void> {
+  await waitFor(async () => {
+    const { client } = await lensPageWidths(page);
+    if (client === width) return client;
+    const bar = await page.locator('.part.sidebar').boundingBox();
+    if (!bar) return client;
+    const edge = bar.x + bar.width;
+    // The sash straddles the edge, and the webview lies over its left half: grab it by its right half, over the editor.
+    const sashes = await page.locator('.monaco-sash.vertical:not(.disabled)').evaluateAll((elements) =>
+      elements.map((element) => element.getBoundingClientRect()).map(({ right, top, height }) => ({ right, middle: top + height / 2 })));
+    const sash = sashes.find(({ right }) => right > edge && right - edge <= 6);
+    if (!sash) return client;
+    await page.mouse.move(sash.right - 1, sash.middle);
+    await page.mouse.down();
+    await page.mouse.move(sash.right - 1 + (width - client), sash.middle, { steps: 4 });
+    await page.mouse.up();
+    return (await lensPageWidths(page)).client;
+  }, { message: `the Lens to be ${width} px wide`, until: (client) => client === width });
+}

@@ -394,11 +394,16 @@ export async function visibleEditorText(page: Page): Promise<string> {
 
 /** Saves a PNG to test-results/screenshots/<name>.png and returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
-  const dir = join(e2ePaths().testResultsDir, 'screenshots');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${name.replace(/[^A-Za-z0-9._-]+/g, '-')}.png`);
+  const file = screenshotPath(name);
   await page.screenshot({ path: file, timeout: 30_000 });
   return file;
+}
+
+/** Where a screenshot called `name` goes (test-results/screenshots, made if missing). */
+export function screenshotPath(name: string): string {
+  const dir = join(e2ePaths().testResultsDir, 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, `${name.replace(/[^A-Za-z0-9._-]+/g, '-')}.png`);
 }
 
 /** The visible text of every editor on screen (diff sides included), in DOM order. */

@@ -15,6 +15,7 @@ describe('Lens protocol guards', () => {
       { kind: 'revealLine', line: 12 },
       { kind: 'heatmapMode', mode: 'rank' },
       { kind: 'log', level: 'warn', message: 'dropped something' },
+      { kind: 'preferences', preferences: { barScale: 'log', collapsed: ['stats', 'sampler-lab'] } },
     ]) assert.equal(isLensToHost(message), true, JSON.stringify(message));
   });
 
@@ -28,6 +29,10 @@ describe('Lens protocol guards', () => {
       { kind: 'expand', path: [1.5] },
       { kind: 'expand', path: Array.from({ length: MAX_PATH_TOKENS + 1 }, () => 1) },
       { kind: 'insertPath', path: [Number.NaN] },
+      { kind: 'preferences', preferences: { barScale: 'cubic', collapsed: [] } },
+      { kind: 'preferences', preferences: { barScale: 'log', collapsed: ['<img src=x>'] } },
+      { kind: 'preferences', preferences: { barScale: 'log', collapsed: Array.from({ length: 17 }, () => 'stats') } },
+      { kind: 'preferences', preferences: { barScale: 'log' } },
       { kind: 'revealLine', line: '3' },
       { kind: 'revealLine', line: -1 },
       { kind: 'heatmapMode', mode: 'heat' },

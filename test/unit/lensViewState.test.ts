@@ -21,6 +21,7 @@ const saved: LensViewState = {
     lines: [{ line: 3, bits: 9, text: 'x' }],
   },
   barScale: 'log',
+  collapsed: ['stats', 'sampler-lab'],
 };
 
 describe('Lens view state restore', () => {
@@ -47,11 +48,19 @@ describe('Lens view state restore', () => {
     assert.deepEqual(state.cursor, saved.cursor);
   });
 
-  it('restores a state saved before the bar scale existed, on the linear scale, and reports nothing dropped', () => {
-    const { barScale: _unused, ...older } = saved;
+  it('restores a state saved before the bar scale and collapsed sections existed: linear, all open, nothing dropped', () => {
+    const { barScale: _unused, collapsed: _none, ...older } = saved;
     const { state, dropped } = restoreState(JSON.parse(JSON.stringify(older)));
     assert.deepEqual(dropped, []);
     assert.equal(state.barScale, 'linear');
+    assert.deepEqual(state.collapsed, []);
+  });
+
+  it('drops a collapsed list that is not short section names', () => {
+    for (const collapsed of ['stats', [1], ['<img src=x>'], ['Stats'], Array.from({ length: 17 }, () => 'stats')]) {
+      const { state, dropped } = restoreState(JSON.parse(JSON.stringify({ ...saved, collapsed })));
+      assert.deepEqual([state.collapsed, dropped], [[], ['collapsed']], JSON.stringify(collapsed));
+    }
   });
 
   it('ignores state of another version or shape', () => {

@@ -86,7 +86,7 @@ export function applySamplers(sortedProbabilities: ArrayLike<number>, settings: 
 }
 
 /** Copies into doubles (so later sums are not float32) and zeroes values that cannot be probabilities. */
-function sanitise(input: ArrayLike<number>): Float64Array {
+export function sanitise(input: ArrayLike<number>): Float64Array {
   const out = new Float64Array(input.length);
   for (let i = 0; i < input.length; i++) {
     const value = input[i] ?? 0;
@@ -95,14 +95,17 @@ function sanitise(input: ArrayLike<number>): Float64Array {
   return out;
 }
 
-function sumPrefix(values: ArrayLike<number>, count: number): number {
+export function sumPrefix(values: ArrayLike<number>, count: number): number {
   let sum = 0;
   for (let i = 0; i < count; i++) sum += values[i] ?? 0;
   return sum;
 }
 
-/** Returns the new prefix length. Compares cumulative mass against topP · (mass of the prefix) instead of dividing. */
-function topPCut(values: Float64Array, kept: number, topP: number): number {
+/**
+ * Returns the new prefix length. Compares cumulative mass against topP · (mass of the prefix) instead of dividing.
+ * Exported (with minPCut) so the sampler lab's chart draws the very cuts applySamplers makes.
+ */
+export function topPCut(values: Float64Array, kept: number, topP: number): number {
   if (topP >= 1) return kept;
   const target = topP * sumPrefix(values, kept) * (1 - CUT_TOLERANCE);
   let cumulative = 0;
@@ -113,7 +116,7 @@ function topPCut(values: Float64Array, kept: number, topP: number): number {
   return kept;
 }
 
-function minPCut(values: Float64Array, kept: number, minP: number): number {
+export function minPCut(values: Float64Array, kept: number, minP: number): number {
   if (minP <= 0) return kept;
   const threshold = minP * (values[0] ?? 0) * (1 - CUT_TOLERANCE);
   // Rank 0 always passes (minP ≤ 1), so the result is at least 1.

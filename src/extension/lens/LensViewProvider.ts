@@ -9,6 +9,7 @@ import {
 } from '../../protocol/lensProtocol';
 import { cursorQuery, toLensDistribution, type CursorQuery } from './cursorQuery';
 import { lensHtml } from './lensHtml';
+import type { LensPreferencesFile } from './lensPreferencesFile';
 import { errorMessage } from '../../core/text/errorMessage';
 
 export const LENS_VIEW_ID = 'llamaLens.lens';
@@ -39,6 +40,8 @@ export class LensViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly session: ModelSession,
     private readonly log: vscode.LogOutputChannel,
     private readonly heatmap: HeatmapActions,
+    /** Where the Lens's preferences outlive a window reload. */
+    private readonly preferences: LensPreferencesFile,
   ) {
     this.subscriptions = [
       vscode.window.onDidChangeTextEditorSelection((event) => this.follow(event.textEditor)),
@@ -88,12 +91,17 @@ export class LensViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   private async handle(message: LensToHost): Promise<void> {
     switch (message.kind) {
-      case 'ready':
+      case 'ready': {
         this.ready = true;
         for (const queued of this.pending.values()) void this.view?.webview.postMessage(queued);
         this.pending.clear();
         if (vscode.window.activeTextEditor) this.follow(vscode.window.activeTextEditor);
+        const preferences = await this.preferences.read();
+        if (preferences) void this.view?.webview.postMessage({ kind: 'preferences', preferences });
         return;
+      }
+      case 'preferences':
+        return this.preferences.write(message.preferences);
       case 'expand':
         return this.expand(message.path);
       case 'insertPath':

@@ -1,4 +1,5 @@
 // Wires the Lens view, the heatmap, its hover and their commands.
+import { LensPreferencesFile } from './lensPreferencesFile';
 import * as vscode from 'vscode';
 import type { ModelSession } from '../../client/ModelSession';
 import type { CompleteResult } from '../../protocol/engineProtocol';
@@ -24,13 +25,14 @@ export function registerLens(
   session: ModelSession,
   log: vscode.LogOutputChannel,
   heatmapMode: HeatmapMode,
+  storage: vscode.Uri,
 ): LensWiring {
   let lens: LensViewProvider | undefined;
   const heatmap = new HeatmapController(session, log, (summary) => lens?.post({ kind: 'heatmap', summary }), heatmapMode);
   lens = new LensViewProvider(extensionUri, session, log, {
     revealLine: (line) => heatmap.revealLine(line),
     setMode: (mode) => void heatmap.setMode(mode),
-  });
+  }, new LensPreferencesFile(storage, log));
   const provider = lens;
   const disposables = [
     heatmap,

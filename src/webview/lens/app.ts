@@ -1,9 +1,10 @@
 // The Lens page: owns the view state, routes host messages to the sections, and saves the state
 // after each change so that hiding and showing the view brings everything back.
-import { isHostToLens, MAX_PATH_TOKENS, type HostToLens, type LensToHost } from '../../protocol/lensProtocol';
+import { isHostToLens, MAX_PATH_TOKENS, type HostToLens, type LensPreferences, type LensToHost } from '../../protocol/lensProtocol';
 import type { SamplerSettings } from '../../core/lens/distributionMath';
 import { createDistributionView } from './distributionView';
 import { truncate } from './format';
+import { SECTION_TOGGLE_EVENT, setCollapsed } from './dom';
 import { createHeader } from './header';
 import { createHeatmapView } from './heatmapView';
 import { createInspector } from './inspector';
@@ -54,7 +55,10 @@ export class LensApp {
   private readonly queries: QueryScope;
   private readonly actions: TreeActions = { toggle: (path) => this.toggle(path), insert: (path) => this.insert(path) };
   private readonly header = createHeader();
-  private readonly distribution = createDistributionView((barScale) => this.update({ barScale }, () => undefined));
+  private readonly distribution = createDistributionView(
+    (barScale) => this.changePreferences({ barScale, collapsed: this.state.collapsed }),
+  );
+  private sections: HTMLElement[] = [];
   private readonly lab = createSamplerLab((settings, committed) => this.changeSettings(settings, committed));
   private readonly tree = createTreeView(this.actions);
   private readonly inspector = createInspector((index) => this.update({ selectedStep: index }, () => this.renderTrace()));
@@ -68,8 +72,13 @@ export class LensApp {
     this.droppedState = dropped;
     this.queries = new QueryScope(state.cursor?.queryId);
     this.state = { ...state, settings: this.lab.setSettings(state.settings) };
-    this.distribution.setScale(state.barScale);
     container.append(this.header.root, ...this.distribution.roots, this.lab.root, this.tree.root, this.inspector.root, this.heatmap.root);
+    this.sections = Array.from(container.querySelectorAll<HTMLElement>('[data-section]'));
+    this.applyPreferences(this.state);
+    container.addEventListener(SECTION_TOGGLE_EVENT, () => {
+      const collapsed = this.sections.filter((root) => root.classList.contains('collapsed')).map((root) => root.dataset.section ?? '');
+      this.changePreferences({ barScale: this.state.barScale, collapsed });
+    });
     this.renderCursor();
     this.renderTrace();
     this.heatmap.render(this.state.heatmap);
@@ -136,6 +145,9 @@ export class LensApp {
         // Not saved: a status is about the moment, and the host sends a fresh one after `ready`.
         this.header.setStatus(message.message, message.busy);
         return;
+      case 'preferences':
+        this.applyPreferences(message.preferences);
+        return;
       default: {
         const unhandled: never = message;
         throw new Error(`unhandled message ${describe(unhandled)}`);
@@ -170,7 +182,7 @@ export class LensApp {
   private renderFinal(): void {
     const final = finalDistribution(this.sorted, this.state.settings);
     this.distribution.updateFinal(final);
-    this.lab.setKept(final.kept, this.sorted.length, this.state.cursor?.distribution.tailKnown ?? true);
+    this.lab.draw(this.sorted, this.state.settings, final, this.state.cursor?.distribution.tailKnown ?? true);
   }
 
   private renderTree(): void {
@@ -180,6 +192,19 @@ export class LensApp {
 
   private renderTrace(): void {
     this.inspector.render(this.state.trace, this.state.selectedStep);
+  }
+
+  /** Shows the bar scale and collapsed sections of `preferences` (restored, or the host's stored ones). */
+  private applyPreferences({ barScale, collapsed }: LensPreferences): void {
+    this.distribution.setScale(barScale);
+    for (const root of this.sections) setCollapsed(root, collapsed.includes(root.dataset.section ?? ''));
+    this.update({ barScale, collapsed }, () => undefined);
+  }
+
+  /** A preference the user changed: saved with the page, and sent to the host, which keeps it through a reload. */
+  private changePreferences(preferences: LensPreferences): void {
+    this.update(preferences, () => undefined);
+    this.channel.post({ kind: 'preferences', preferences });
   }
 
   private changeSettings(settings: SamplerSettings, committed: boolean): void {

@@ -12,6 +12,8 @@ import { finalAt, rankOf, type FinalDistribution } from './samplerModel';
 import { nodeState, type TreeState } from './tree';
 import { expandButton, syncExpandButton, type TreeActions } from './treeView';
 import { tokenText } from './tokenText';
+import { tokenLabel } from '../../core/lens/tokenDisplay';
+import { rowKeys } from './rowKeys';
 
 interface RowHandle {
   /** 0-based rank in the full sorted distribution (the index the samplers work on). */
@@ -33,7 +35,10 @@ function tokenRow(testId: string, token: LensToken, rank: number, tree: TreeStat
   const finalBar = bar('final-bar', 'final');
   const finalLabel = el('span', { className: 'num final', testId: 'final-prob' });
   const expand = expandButton(path, nodeState(tree, path), actions);
-  const element = el('li', { className: 'token-row', testId, attrs: { 'data-token-id': String(token.id), 'data-rank': String(rank + 1) } },
+  const element = el('li', {
+    className: 'token-row', testId,
+    attrs: { 'data-token-id': String(token.id), 'data-rank': String(rank + 1), 'data-focus-key': `${testId}:${token.id}`, tabindex: '-1' },
+  },
     el('span', { className: 'rank', testId: 'rank', text: String(rank + 1) }),
     // Its title repeats the text because a narrow panel cuts it off with an ellipsis.
     tokenText(token),
@@ -51,12 +56,18 @@ function tokenRow(testId: string, token: LensToken, rank: number, tree: TreeStat
       finalLabel.textContent = formatPercent(probability);
       finalLabel.title = 'probability after the sampler lab';
       element.classList.toggle('pruned', probability === 0);
+      // What a screen reader says for the row: every column, since the headings are not read with it.
+      element.setAttribute('aria-label', `rank ${rank + 1}: ${tokenLabel(token)}, probability ${formatPercent(token.probability)}, `
+        + `after samplers ${formatPercent(probability)}, ln p ${formatLogProb(logProbability(token.probability))}, token id ${token.id}`);
     },
     scaleBars: (rawTop, finalTop, scale) => {
       rawBar.setFraction(barFraction(handle.probability, rawTop, scale));
       finalBar.setFraction(barFraction(handle.final, finalTop, scale));
     },
   };
+  handle.setFinal(Number.NaN);
+  // Enter on the row works it; Tab does not stop at every row's button.
+  expand.tabIndex = -1;
   return handle;
 }
 
@@ -67,13 +78,19 @@ function barLegend(): HTMLElement {
   return el('div', { className: 'bar-legend', testId: 'bar-legend' }, swatch('raw', 'probability'), swatch('final', 'after samplers'));
 }
 
+/** A column heading with a short form that a narrow panel shows instead (lens.css). */
+function heading(className: string, long: string, short: string): HTMLElement {
+  const forms = [el('span', { className: 'long', text: long }), el('span', { className: 'short', text: short })];
+  return el('span', { className, title: long }, ...forms);
+}
+
 /** The column headings, on the rows' own grid. */
 function headerRow(): HTMLElement {
   return el('div', { className: 'token-row header-row', testId: 'top-header', attrs: { 'aria-hidden': 'true' } },
     el('span', { className: 'rank', text: '#' }),
     el('span', { className: 'token-text', text: 'token' }),
-    el('span', { className: 'num raw', text: 'probability' }),
-    el('span', { className: 'num final', text: 'after samplers' }),
+    heading('num raw', 'probability', 'p'),
+    heading('num final', 'after samplers', 'after'),
     el('span', { className: 'num logprob', text: 'ln p' }),
     el('span', { className: 'num token-id', text: 'id' }),
   );
@@ -96,7 +113,7 @@ export interface DistributionView {
 
 export function createDistributionView(onScale: (scale: BarScale) => void): DistributionView {
   const top = section('Next token at the cursor', 'top-list-section');
-  const topList = el('ol', { className: 'token-list', testId: 'top-list' });
+  const topList = el('ol', { className: 'token-list', testId: 'top-list', attrs: { 'aria-label': 'Likeliest next tokens' } });
   let scale: BarScale = 'linear';
   const scaleButton = button('', { testId: 'bar-scale' }, () => {
     scale = scale === 'linear' ? 'log' : 'linear';
@@ -112,9 +129,13 @@ export function createDistributionView(onScale: (scale: BarScale) => void): Dist
   };
   top.body.append(el('div', { className: 'list-tools' }, barLegend(), scaleButton), headerRow(), topList);
   const consistentTitle = el('h3');
-  const consistentList = el('ol', { className: 'token-list', testId: 'consistent-list' });
+  const consistentList = el('ol', {
+    className: 'token-list', testId: 'consistent-list', attrs: { 'aria-label': 'Tokens that continue the word' },
+  });
   const consistent = el('div', { className: 'consistent' }, consistentTitle, consistentList);
   top.body.append(consistent);
+  // ↑ ↓ move through both lists as one; Enter opens a row's continuations in the token tree.
+  const keys = rowKeys(top.body, '.token-row[data-rank]');
   const stats = section('Stats', 'stats');
   const [entropy, tail, gap, finalEntropy] = [
     stat('Entropy', 'entropy'),
@@ -150,6 +171,7 @@ export function createDistributionView(onScale: (scale: BarScale) => void): Dist
     tail.value.title = `probability outside the ${tokens.length} tokens shown`;
     gap.value.textContent = formatPoints(tokens.length > 0 ? margin(tokens.map((token) => token.probability)) : Number.NaN);
     rescale();
+    keys.refresh();
   };
 
   const updateFinal = (final: FinalDistribution): void => {

@@ -29,11 +29,33 @@ export function button(label: string, props: Props, onClick: () => void): HTMLBu
   return element;
 }
 
-/** A titled section of the panel. */
+/** Bubbles from a section whose heading the user clicked; LensApp saves which sections are collapsed. */
+export const SECTION_TOGGLE_EVENT = 'lens-section-toggle';
+
+/**
+ * A titled section of the panel. Its heading is a button that collapses and expands the body (aria-expanded on the
+ * button, as for a disclosure), and announces the change with SECTION_TOGGLE_EVENT.
+ */
 export function section(title: string, testId: string): { root: HTMLElement; body: HTMLElement } {
-  const body = el('div', { className: 'section-body' });
-  const root = el('section', { className: 'lens-section', testId }, el('h2', { text: title }), body);
+  const body = el('div', { className: 'section-body', attrs: { id: `${testId}-body` } });
+  const toggle = button(title, {
+    className: 'section-toggle', testId: 'section-toggle', attrs: { 'aria-expanded': 'true', 'aria-controls': body.id },
+  }, () => {
+    setCollapsed(root, toggle.getAttribute('aria-expanded') === 'true');
+    root.dispatchEvent(new CustomEvent(SECTION_TOGGLE_EVENT, { bubbles: true }));
+  });
+  const root = el('section', { className: 'lens-section', testId, attrs: { 'data-section': testId } }, el('h2', {}, toggle), body);
   return { root, body };
+}
+
+/** Collapses or expands a section made by `section`. */
+export function setCollapsed(root: HTMLElement, collapsed: boolean): void {
+  const toggle = root.querySelector<HTMLElement>(':scope > h2 > .section-toggle');
+  const body = root.querySelector<HTMLElement>(':scope > .section-body');
+  if (!toggle || !body) return;
+  toggle.setAttribute('aria-expanded', String(!collapsed));
+  body.hidden = collapsed;
+  root.classList.toggle('collapsed', collapsed);
 }
 
 /** A bar filled to a fraction (0–1) of its track. The width is a CSSOM write, which the webview's CSP allows. */

@@ -1,7 +1,8 @@
 // The sampler lab: sliders for temperature, top-k, top-p and min-p. Moving one recomputes the final
 // distribution here in the webview; the host is not asked, because it already sent every probability.
-import { NEUTRAL_SAMPLER, type SamplerSettings } from '../../core/lens/distributionMath';
+import { NEUTRAL_SAMPLER, type SampledDistribution, type SamplerSettings } from '../../core/lens/distributionMath';
 import { button, el, section } from './dom';
+import { createSamplerChart } from './samplerChart';
 import { formatSlider, SLIDERS, type SliderSpec } from './samplerModel';
 
 export interface SamplerLab {
@@ -10,6 +11,12 @@ export interface SamplerLab {
   setSettings(settings: SamplerSettings): SamplerSettings;
   /** `tailKnown` false: `total` is only the top tokens a server sent, and the lab says so. */
   setKept(kept: number, total: number, tailKnown: boolean): void;
+  /**
+   * Draws the chart of `sorted` (the raw probabilities, descending) and of `final`, what the samplers leave of them at
+   * `settings`, and says how many ranks are kept (setKept). Runs on every slider move: the chart draws a few hundred
+   * points whatever the vocabulary's size.
+   */
+  draw(sorted: Float32Array, settings: SamplerSettings, final: SampledDistribution, tailKnown: boolean): void;
 }
 
 /**
@@ -50,6 +57,9 @@ export function createSamplerLab(onChange: SettingsListener): SamplerLab {
     input.addEventListener('input', () => onChange(read(), false));
     input.addEventListener('change', () => onChange(read(), true));
   }
+  // Below the sliders, so the chart a slider reshapes is right under the hand moving it.
+  const chart = createSamplerChart();
+  body.append(chart.root);
   const kept = el('p', { className: 'kept', testId: 'kept-count' });
   const setSettings = (settings: SamplerSettings): SamplerSettings => {
     // The browser clamps and snaps a range input's value, so reading it back gives what the slider shows.
@@ -66,5 +76,9 @@ export function createSamplerLab(onChange: SettingsListener): SamplerLab {
     tailNote.textContent = tailKnown ? '' : `The server sends only the top ${total} tokens, so the tail is not known exactly: `
       + `the lab renormalises over these ${total}, and the entropy shown is a lower bound.`;
   };
-  return { root, setSettings, setKept };
+  const draw = (sorted: Float32Array, settings: SamplerSettings, final: SampledDistribution, tailKnown: boolean): void => {
+    chart.update(sorted, settings, final);
+    setKept(final.kept, sorted.length, tailKnown);
+  };
+  return { root, setSettings, setKept, draw };
 }

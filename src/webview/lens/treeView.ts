@@ -3,6 +3,7 @@ import type { LensDistribution, LensToken } from '../../protocol/lensProtocol';
 import { tokenLabel } from '../../core/lens/tokenDisplay';
 import { tokenText } from './tokenText';
 import { button, el, replaceKeepingFocus, section } from './dom';
+import { rowKeys } from './rowKeys';
 import { formatLogProb, formatPercent } from './format';
 import {
   canExpand, cumulativeLogProb, expandedRoots, nodeAt, nodeState, pathKey, type NodeState, type TreeState,
@@ -36,10 +37,12 @@ export function expandButton(path: number[], state: NodeState, actions: TreeActi
 }
 
 function nodeRow(root: LensDistribution, tree: TreeState, path: number[], token: LensToken, actions: TreeActions): HTMLElement {
+  const expand = expandButton(path, nodeState(tree, path), actions);
+  expand.tabIndex = -1; // Enter on the node works it.
   return el(
     'div',
     { className: 'tree-row' },
-    expandButton(path, nodeState(tree, path), actions),
+    expand,
     tokenText(token, { title: `${tokenLabel(token)} (token id ${token.id})` }),
     el('span', { className: 'num', testId: 'node-prob', text: formatPercent(token.probability) }),
     el('span', {
@@ -63,13 +66,20 @@ function nodeRow(root: LensDistribution, tree: TreeState, path: number[], token:
 
 /** A node and, when open, its children; recursion depth is bounded by MAX_PATH_TOKENS. */
 function treeNode(root: LensDistribution, tree: TreeState, path: number[], token: LensToken, actions: TreeActions): HTMLElement {
-  const item = el('li', { className: 'tree-node', testId: 'tree-node', attrs: { 'data-path': pathKey(path) } },
-    nodeRow(root, tree, path, token, actions));
   const state = nodeState(tree, path);
+  const item = el('li', {
+    className: 'tree-node', testId: 'tree-node',
+    attrs: {
+      'data-path': pathKey(path), 'data-focus-key': `node:${pathKey(path)}`, role: 'treeitem', tabindex: '-1',
+      'aria-level': String(path.length), 'aria-expanded': String(state !== 'closed'),
+      'aria-label': `${tokenLabel(token)}, ${formatPercent(token.probability)}, `
+        + `path ln p ${formatLogProb(cumulativeLogProb(root, tree, path))}`,
+    },
+  }, nodeRow(root, tree, path, token, actions));
   if (state === 'pending') item.append(el('div', { className: 'hint', text: 'Loading…' }));
   const children = state === 'open' ? nodeAt(tree, path)?.top ?? [] : [];
   if (children.length > 0) {
-    item.append(el('ul', { className: 'tree-children' },
+    item.append(el('ul', { className: 'tree-children', attrs: { role: 'group' } },
       ...children.map((child) => treeNode(root, tree, [...path, child.id], child, actions))));
   }
   return item;
@@ -82,6 +92,8 @@ export interface TreeView {
 
 export function createTreeView(actions: TreeActions): TreeView {
   const { root, body } = section('Token tree', 'tree');
+  // ↑ ↓ move through the open nodes, Enter or → expands one, ← collapses it.
+  const keys = rowKeys(body, 'li.tree-node');
   const render = (cursor: LensDistribution | null, tree: TreeState): void => {
     root.hidden = cursor === null;
     const roots = cursor ? expandedRoots(cursor, tree) : [];
@@ -89,8 +101,9 @@ export function createTreeView(actions: TreeActions): TreeView {
       replaceKeepingFocus(body, el('p', { className: 'hint', text: 'Expand a token (▸) to see what the model would write after it.' }));
       return;
     }
-    replaceKeepingFocus(body, el('ul', { className: 'tree-roots' },
+    replaceKeepingFocus(body, el('ul', { className: 'tree-roots', attrs: { role: 'tree', 'aria-label': 'Token tree' } },
       ...roots.map((token) => treeNode(cursor, tree, [token.id], token, actions))));
+    keys.refresh();
   };
   return { root, render };
 }

@@ -1,8 +1,10 @@
 // What the Lens keeps through vscode.setState, so hiding and showing the view restores it. Pure (no DOM).
 // Saved state comes from an earlier run (maybe an older build), so it is validated like a message:
 // each part that fails its check falls back to its default, and the rest is kept.
-import { isHostToLens, isLensDistribution, isLensToHost, type HeatmapSummary, type HostToLens } from '../../protocol/lensProtocol';
-import { hasFields, isArrayOf, isFiniteNumber, isNonNegativeInteger, isOneOf, isRecord } from '../../protocol/guards';
+import {
+  isBarScale, isHostToLens, isLensDistribution, isLensToHost, isSectionList, type HeatmapSummary, type HostToLens,
+} from '../../protocol/lensProtocol';
+import { hasFields, isArrayOf, isFiniteNumber, isNonNegativeInteger, isRecord } from '../../protocol/guards';
 import type { BarScale } from '../../core/lens/barScale';
 import {
   NEUTRAL_SAMPLER, normaliseSamplerSettings, type SamplerSettings,
@@ -27,14 +29,16 @@ export interface LensViewState {
   heatmap: HeatmapSummary | null;
   /** The top list's bar scale. Added within version 1: a state saved before it restores as linear. */
   barScale: BarScale;
+  /** The sections the user collapsed, by name (data-section). Added within version 1: before it, none. */
+  collapsed: string[];
 }
 
-const isBarScale = isOneOf(['linear', 'log'] as const);
 
 export const INITIAL_STATE: LensViewState = Object.freeze({
   version: STATE_VERSION, settings: { ...NEUTRAL_SAMPLER }, cursor: null, tree: EMPTY_TREE,
-  trace: null, selectedStep: null, heatmap: null, barScale: 'linear',
+  trace: null, selectedStep: null, heatmap: null, barScale: 'linear', collapsed: [],
 });
+
 
 const isSettings = hasFields<SamplerSettings>({
   temperature: isFiniteNumber, topK: isFiniteNumber, topP: isFiniteNumber, minP: isFiniteNumber,
@@ -92,6 +96,7 @@ export function restoreState(saved: unknown): Restored {
       selectedStep: trace && isNonNegativeInteger(step) && step < trace.steps.length ? step : null,
       heatmap,
       barScale: keep('barScale', isBarScale(saved.barScale) ? saved.barScale : null, 'linear'),
+      collapsed: keep('collapsed', isSectionList(saved.collapsed) ? saved.collapsed : null, []),
     },
     dropped,
   };
