@@ -1,7 +1,9 @@
 // The heatmap's modes, the Lens's file summary and its legend in a real VS Code (code-server in Chromium), on the
 // oracle-views model: the oracle corpus plus extra tokens that put a character after `~` 151st and one after `#`
 // 1,011th, so that the file below reaches every rank bucket. Every expected number comes from the closed form
-// (test/support/oracle.ts); a token's expected colour is the legend's entry for its closed-form value.
+// (test/support/oracle.ts); a token's expected colour is the legend's entry for its closed-form value, and the lines
+// the overview ruler must mark (read from its canvas) are those holding a token in the two hottest colours. In each
+// theme, the editor's text contrast on every level is measured from the colours the workbench computes.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +22,8 @@ import {
   waitForLensMode,
   type LegendEntry,
 } from '../support/heatmapLens';
-import { heatmapLevelColours, heatmapPaint } from '../support/heatmapPaint';
+import { blendOver, contrastRatio, parseColour } from '../../src/core/lens/colourContrast';
+import { editorColours, heatmapLevelColours, heatmapPaint, overviewRulerColour, overviewRulerMarks } from '../support/heatmapPaint';
 import { lensFrame, openLens } from '../support/lensFrame';
 import { REPO_ROOT } from '../support/repoPaths';
 import { closedFormScores, generatedModelPath, generatedModelsDir, loadOracleTable, type ClosedFormScore } from '../support/oracle';
@@ -97,6 +100,26 @@ describe('E2E: the heatmap coloured by surprisal, rank and entropy, with the fil
     assert.ok(checked >= placed.length - 2, `checked ${checked} of ${placed.length} tokens`);
   }
 
+  /**
+   * Waits until the overview ruler marks exactly the lines holding a token that `hot` picks (the file's newline and
+   * spaces left out: they say little about a line), and returns those lines.
+   */
+  async function expectRulerMarks(hot: (score: Placed) => boolean, what: string): Promise<string[]> {
+    const { page } = session().workbench;
+    const marked = new Set(placed.filter((score) => score.line[score.column]?.trim() && hot(score)).map((score) => score.line));
+    const lines = TEXT.split('\n');
+    const colour = await overviewRulerColour(page);
+    await waitFor(() => overviewRulerMarks(page, colour), {
+      message: `the overview ruler to mark ${JSON.stringify([...marked])} alone, in ${colour} (${what})`,
+      until: (shown) =>
+        lines.every((line) => {
+          const share = shown.find((entry) => entry.text === line)?.share;
+          return share !== undefined && (marked.has(line) ? share >= 0.5 : share === 0);
+        }),
+    });
+    return lines.filter((line) => marked.has(line));
+  }
+
   before(async function () {
     const ranks = new Set(scores.map((score) => bucketLabel(score.rank)));
     assert.deepEqual([...ranks].sort(), ['beyond 1000', 'top 1', 'top 10', 'top 100', 'top 1000'], 'the file reaches every rank bucket');
@@ -133,6 +156,8 @@ describe('E2E: the heatmap coloured by surprisal, rank and entropy, with the fil
       /Top-10 and mean entropy need every token's rank/,
     );
     await expectColours(legend, (score) => score.bits, 'surprisal');
+    // The two hottest of six equal bins up to 12 bits: 8 bits or more.
+    assert.deepEqual(await expectRulerMarks((score) => score.bits >= 8, 'tokens of 8 bits or more'), TEXT.split('\n'));
     assert.equal(loggedPasses(server.userDataDir, FILE, 'bits'), 1, 'one fast pass');
     assert.equal(loggedPasses(server.userDataDir, FILE, 'full'), 0, 'no full pass for surprisal');
   });
@@ -144,6 +169,8 @@ describe('E2E: the heatmap coloured by surprisal, rank and entropy, with the fil
     const legend = await waitForLensMode(workbench.page, 'rank');
     assert.deepEqual(legend.map((entry) => entry.label), ['top 1', 'top 10', 'top 100', 'top 1000', 'beyond 1000']);
     await expectColours(legend, (score) => bucketLabel(score.rank), 'rank bucket');
+    // The two hottest buckets, top 1000 and beyond: the first line alone, so the second must carry no mark.
+    assert.deepEqual(await expectRulerMarks((score) => score.rank > 100, 'ranks beyond 100'), [TEXT.split('\n')[0]]);
     assert.equal(
       countOf(await lens.locator('[data-testid="figure-top10"]').textContent()),
       scores.filter((score) => score.rank <= 10).length,
@@ -203,21 +230,33 @@ describe('E2E: the heatmap coloured by surprisal, rank and entropy, with the fil
     await workbench.page.keyboard.press('Backspace');
   });
 
-  it('shows a legend whose swatches are the editor\'s colours in light, dark and both high-contrast themes', async function () {
+  it('keeps the editor\'s text readable on every level, and shows the same colours in the legend, in light, dark and both high-contrast themes', async function () {
     const { workbench, server } = session();
     const lens = lensFrame(workbench.page);
     const themes = [
-      ['Light 2026', 'vs'],
-      ['Dark 2026', 'vs-dark'],
-      ['Default High Contrast', 'hc-black'],
-      ['Default High Contrast Light', 'hc-light'],
+      ['Light 2026', 'vs', 4.5],
+      ['Dark 2026', 'vs-dark', 4.5],
+      ['Default High Contrast', 'hc-black', 7],
+      ['Default High Contrast Light', 'hc-light', 7],
     ] as const;
-    for (const [theme, themeClass] of themes) {
+    for (const [theme, themeClass, minimum] of themes) {
       await changeUserSettings(workbench.page, server.userDataDir, { 'workbench.colorTheme': theme });
       await waitFor(() => workbench.page.locator('.monaco-workbench').getAttribute('class'), {
         message: `the workbench to take the theme ${theme}`, until: (classes) => (classes ?? '').split(/\s+/).includes(themeClass),
       });
       const colours = await heatmapLevelColours(workbench.page);
+      const editor = await editorColours(workbench.page);
+      assert.equal(parseColour(editor.background).alpha, 1, `${theme}: an opaque editor background, ${editor.background}`);
+      const text = parseColour(editor.foreground).rgb;
+      const ratios = colours.map((colour) => contrastRatio(blendOver(colour, editor.background), text));
+      ratios.forEach((ratio, level) =>
+        assert.ok(
+          ratio >= minimum,
+          `${theme}: text ${editor.foreground} on level ${level} (${colours[level]} over ${editor.background}): ${ratio.toFixed(2)}:1`,
+        ),
+      );
+      const shown = ratios.map((ratio) => ratio.toFixed(2)).join(', ');
+      console.log(`    ${theme}: text ${editor.foreground} on ${editor.background}; levels 0–5 at ${shown}:1`);
       for (const mode of ['surprisal', 'rank', 'entropy'] as const) {
         await lens.locator(`[data-testid="heatmap-mode"][data-mode="${mode}"]`).click();
         const legend = await waitForLensMode(workbench.page, mode);

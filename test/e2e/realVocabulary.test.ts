@@ -158,6 +158,8 @@ describe('E2E: Generate at Cursor and Insert path keep their spaces on the real 
       glyph.evaluate((node) => getComputedStyle(node).color), spaces.evaluate((node) => getComputedStyle(node).color),
     ]);
     assert.notEqual(glyphColour, textColour);
+    // The next test opens its file from the Explorer, which the Lens's view container replaced.
+    await runCommand(page, 'View: Show Explorer');
   });
 
   it('Insert path writes "    // ok" after "f(a)": ▁▁▁▁ // ▁ok expanded in the token tree', async function () {

@@ -208,12 +208,17 @@ export function encodeProbabilities(values: ArrayLike<number>): string {
   return btoa(binary);
 }
 
+const LITTLE_ENDIAN = new Uint8Array(Float32Array.of(1).buffer)[3] === 0x3f;
+
 /** Inverse of `encodeProbabilities`. Throws on text that is not base64 of whole float32 values. */
 export function decodeProbabilities(base64: string): Float32Array {
   const binary = atob(base64);
   if (binary.length % 4 !== 0) throw new Error(`Encoded probabilities have ${binary.length} bytes, not a multiple of 4`);
-  const view = new DataView(new ArrayBuffer(binary.length));
-  for (let i = 0; i < binary.length; i++) view.setUint8(i, binary.charCodeAt(i));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  // On a little-endian machine (all that VS Code runs on) the bytes are already the floats: view them, no copy.
+  if (LITTLE_ENDIAN) return new Float32Array(bytes.buffer);
+  const view = new DataView(bytes.buffer);
   const out = new Float32Array(binary.length / 4);
   for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
   return out;
