@@ -6,7 +6,7 @@ import { byteFallbackNameByte, byteLevelNameBytes, isWholeUtf8 } from '../../cor
 import type { TokenProbability } from '../../protocol/engineProtocol';
 
 const cache = new WeakMap<LlamaModel, string[]>();
-const displayCache = new WeakMap<LlamaModel, ShownPiece[]>();
+const shownCache = new WeakMap<LlamaModel, ShownPiece[]>();
 
 /**
  * Piece texts for the whole vocabulary, made once per model. A token is decoded as a continuation,
@@ -31,7 +31,7 @@ export function tokenPieces(model: LlamaModel): string[] {
  * byte alphabet in a byte-level BPE one; its text is then that name, so the 128 such tokens can still be told apart.
  */
 export function lensPieces(model: LlamaModel): readonly ShownPiece[] {
-  const cached = displayCache.get(model);
+  const cached = shownCache.get(model);
   if (cached) return cached;
   const metadata = model.fileInfo.metadata as { tokenizer?: { ggml?: { tokens?: unknown; model?: unknown } } };
   const vocabulary = metadata.tokenizer?.ggml?.tokens;
@@ -45,7 +45,7 @@ export function lensPieces(model: LlamaModel): readonly ShownPiece[] {
     const bytes = fallback !== undefined ? [fallback] : byteLevel ? byteLevelNameBytes(name) : undefined;
     return bytes !== undefined && !isWholeUtf8(bytes) ? { text: name, bytes } : { text };
   });
-  displayCache.set(model, pieces);
+  shownCache.set(model, pieces);
   return pieces;
 }
 

@@ -9,11 +9,10 @@ export interface SamplerLab {
   root: HTMLElement;
   /** Moves the sliders; returns the settings as the sliders could take them. */
   setSettings(settings: SamplerSettings): SamplerSettings;
-  /** `tailKnown` false: `total` is only the top tokens a server sent, and the lab says so. */
-  setKept(kept: number, total: number, tailKnown: boolean): void;
   /**
    * Draws the chart of `sorted` (the raw probabilities, descending) and of `final`, what the samplers leave of them at
-   * `settings`, and says how many ranks are kept (setKept). Runs on every slider move: the chart draws a few hundred
+   * `settings`, and says how many ranks are kept (with `tailKnown` false, `sorted` is only the top tokens a server
+   * sent, and the lab says so). Runs on every slider move: the chart draws a few hundred
    * points whatever the vocabulary's size.
    */
   draw(sorted: Float32Array, settings: SamplerSettings, final: SampledDistribution, tailKnown: boolean): void;
@@ -80,5 +79,5 @@ export function createSamplerLab(onChange: SettingsListener): SamplerLab {
     chart.update(sorted, settings, final);
     setKept(final.kept, sorted.length, tailKnown);
   };
-  return { root, setSettings, setKept, draw };
+  return { root, setSettings, draw };
 }
