@@ -108,15 +108,15 @@ const allBuilds = [
   // The engine's resolve hook, registered by the engine when CUDA binaries were downloaded: its own module, loaded by
   // Node's hooks thread.
   { ...common, entryPoints: ['src/engine/binaries/binaryResolveHook.ts'], outfile: 'dist/binaryResolveHook.mjs', format: 'esm' },
-  // The Lens webview: browser code with no Node built-ins, loaded by a <script> tag under a strict CSP.
-  {
+  // The webviews (the Lens, the chat): browser code with no Node built-ins, loaded by a <script> tag under a strict CSP.
+  ...['lens', 'chat'].map((name) => ({
     ...common,
-    entryPoints: ['src/webview/lens/main.ts'],
-    outfile: 'dist/webview/lens.js',
+    entryPoints: [`src/webview/${name}/main.ts`],
+    outfile: `dist/webview/${name}.js`,
     platform: 'browser',
     target: 'es2022',
     format: 'iife',
-  },
+  })),
   // Tests and scripts: one CommonJS file per entry; packages stay external and load from node_modules.
   {
     ...common,

@@ -1,4 +1,5 @@
-// Owns the node-llama-cpp objects: one Llama backend, one model, one context with one sequence.
+// Owns the node-llama-cpp objects: one Llama backend, one model, one context with two sequences: one for completions,
+// the Lens, the heatmap and palette prompts, and one that keeps the chat, so neither evicts the other's KV state.
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import {
@@ -18,7 +19,7 @@ import { planKvReuse, type ReusePlan } from '../core/kvReuse';
 import { engineThreads } from '../core/settings/threadCount';
 import { CodedError } from './EngineError';
 import { checkModelPath } from './models/checkModelFile';
-import { assertModelFits } from './models/memoryEstimate';
+import { assertModelFits, ENGINE_SEQUENCES } from './models/memoryEstimate';
 import { hasChatTemplate, modelChatWrapper, type ResolvedChatWrapper } from './models/modelChatWrapper';
 import { errorMessage } from '../core/text/errorMessage';
 
@@ -28,6 +29,8 @@ export interface LoadedModel {
   model: LlamaModel;
   context: LlamaContext;
   sequence: LlamaContextSequence;
+  /** The chat's own sequence: it holds the conversation between turns. */
+  chatSequence: LlamaContextSequence;
   fim: FimTokens | null;
   chat: ResolvedChatWrapper;
   info: ModelInfo;
@@ -90,7 +93,7 @@ export class LlamaRuntime {
       const context = await model.createContext({
         contextSize: params.contextSize > 0 ? Math.min(params.contextSize, model.trainContextSize) : 'auto',
         threads,
-        sequences: 1,
+        sequences: ENGINE_SEQUENCES,
         ignoreMemorySafetyChecks,
       });
       const fim = fimTokensOf(model);
@@ -101,7 +104,8 @@ export class LlamaRuntime {
       const tokenPredictor = params.promptLookup
         ? new InputLookupTokenPredictor({ patternLength: { min: 2 }, predictionLength: { max: 4 } })
         : undefined;
-      this.loaded = { model, context, sequence: context.getSequence({ tokenPredictor }), fim, chat, info, promptLookup: tokenPredictor };
+      const sequence = context.getSequence({ tokenPredictor });
+      this.loaded = { model, context, sequence, chatSequence: context.getSequence(), fim, chat, info, promptLookup: tokenPredictor };
       this.log(
         'info',
         `Loaded ${info.name} (${info.architecture}) on ${info.backend}, ${info.gpuLayers} GPU layers, ${info.threads} threads, context ${info.contextSize}.`,
@@ -117,8 +121,11 @@ export class LlamaRuntime {
    * Erases what the sequence holds beyond the shared prefix and returns what must be evaluated.
    * At most `maxReuse` tokens are reused: the caller needs the outputs of the ones after them.
    */
-  async alignSequence(prompt: readonly number[], maxReuse = Number.POSITIVE_INFINITY): Promise<ReusePlan> {
-    const { sequence } = this.current;
+  async alignSequence(
+    prompt: readonly number[],
+    maxReuse = Number.POSITIVE_INFINITY,
+    sequence: LlamaContextSequence = this.current.sequence,
+  ): Promise<ReusePlan> {
     const shared = planKvReuse(sequence.contextTokens, prompt);
     const reuse = Math.max(0, Math.min(shared.reuse, maxReuse));
     const plan = { reuse, evaluate: prompt.length - reuse };

@@ -9,6 +9,8 @@ import { installBinaries } from './binaries/installBinaries';
 import type { LlamaRuntime } from './LlamaRuntime';
 import { nextTokenDistribution } from './inference/nextTokenDistribution';
 import { promptChat } from './inference/promptChat';
+import { chatTurn } from './inference/chatTurn';
+import { tokenizeContinuation } from './inference/textTokens';
 import { tokenSurprisal } from './inference/tokenSurprisal';
 
 export interface HandlerContext<M extends EngineMethod> {
@@ -28,6 +30,11 @@ export function engineHandlers(runtime: LlamaRuntime): EngineHandlers {
     distribution: (params) => nextTokenDistribution(runtime, params),
     surprisal: (params, { signal, progress }) => tokenSurprisal(runtime, params, signal, (fraction) => progress({ fraction })),
     prompt: (params, { signal, progress }) => promptChat(runtime, params, signal, (text) => progress({ text })),
+    chat: (params, { signal, progress }) => chatTurn(runtime, params, signal, (text) => progress({ text })),
+    countTokens: async ({ texts }) => {
+      const { model, info } = runtime.current;
+      return { counts: texts.map((text) => tokenizeContinuation(model, text).length), contextSize: info.contextSize };
+    },
     inspect: (params) => inspectModel(runtime, params),
     machine: (params) => machineInfo(runtime, params.gpu),
     download: (params, { signal, progress }) => downloadModel(params, signal, progress),

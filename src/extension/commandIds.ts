@@ -17,6 +17,9 @@ export const COMMANDS = {
   writeDocComment: 'llamaLens.writeDocComment',
   acceptEdit: 'llamaLens.acceptEdit',
   rejectEdit: 'llamaLens.rejectEdit',
+  showChat: 'llamaLens.showChat',
+  newChat: 'llamaLens.newChat',
+  addSelectionToChat: 'llamaLens.addSelectionToChat',
   setServerApiKey: 'llamaLens.setServerApiKey',
   clearServerApiKey: 'llamaLens.clearServerApiKey',
 } as const;

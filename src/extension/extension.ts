@@ -21,6 +21,9 @@ import { registerServerKeyCommands, ServerBackend } from './serverBackend';
 import { OversizeApprovals } from './models/oversizeApprovals';
 import { selectModel } from './models/selectModel';
 import { registerPrompts } from './prompts/registerPrompts';
+import { EditProposals } from './prompts/editProposal';
+import { registerChat } from './chat/registerChat';
+import { registerLanguageModel } from './lm/languageModelProvider';
 import { createStatusBar } from './statusBar';
 import { welcomeOnce } from './firstRun';
 import { COMPLETION_DOCUMENTS, warmWhenEditing } from './warmWhenEditing';
@@ -82,7 +85,9 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
     reconfigure();
     warm();
   });
-  const lens = registerLens(context.extensionUri, session, log, config.heatmapMode, context.storageUri ?? context.globalStorageUri);
+  const storage = context.storageUri ?? context.globalStorageUri;
+  const lens = registerLens(context.extensionUri, session, log, config.heatmapMode, storage);
+  const proposals = new EditProposals();
   const pipeline = new CompletionPipeline(
     (params, signal) => session.request('complete', params, { signal }),
     realClock,
@@ -120,7 +125,9 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): L
     ...registerServerKeyCommands(context.secrets, session, log, () => config.server !== undefined),
     ...registerCompletionCommands(gate, () => config.completions.enabled, refreshCompletions),
     ...lens.disposables,
-    ...registerPrompts({ session, log, settings: () => config.prompts }),
+    ...registerPrompts({ session, log, settings: () => config.prompts, proposals }),
+    ...registerChat({ extensionUri: context.extensionUri, session, log, settings: () => config.prompts, proposals, storage }),
+    ...registerLanguageModel(session, () => config.prompts, log),
     vscode.commands.registerCommand(COMMANDS.selectModel, () =>
       selectModel({
         session,

@@ -11,6 +11,7 @@ import {
   isInspectParams, isMachineInfo, isModelFacts,
 } from './modelProtocol';
 import { isPromptParams, isPromptResult } from './promptProtocol';
+import { isChatParams, isChatResult, isTokenCountParams, isTokenCountResult } from './chatProtocol';
 import { isInstallBinariesParams, isInstallBinariesResult } from './binariesProtocol';
 
 /** One method's declaration. `usesModel` methods run one at a time on the model's queue. */
@@ -39,6 +40,8 @@ export const ENGINE_API = {
   distribution: spec({ params: isDistributionParams, result: isDistributionResult, progress: noProgress, usesModel: true }),
   surprisal: spec({ params: isSurprisalParams, result: isSurprisalResult, progress: fraction, usesModel: true }),
   prompt: spec({ params: isPromptParams, result: isPromptResult, progress: text, usesModel: true }),
+  chat: spec({ params: isChatParams, result: isChatResult, progress: text, usesModel: true }),
+  countTokens: spec({ params: isTokenCountParams, result: isTokenCountResult, progress: noProgress, usesModel: true }),
   inspect: spec({ params: isInspectParams, result: isModelFacts, progress: noProgress, usesModel: false }),
   machine: spec({
     params: hasFields<{ gpu: GpuSetting }>({ gpu: isGpuSetting }),

@@ -9,6 +9,7 @@ import { CHAT_WRAPPER_SOURCES, isGpuLayers, isGpuSetting, type ChatWrapperSource
 
 // Prompts, model management and binary installs live in their own files; their types are part of this wire too.
 export * from './binariesProtocol';
+export * from './chatProtocol';
 export * from './modelProtocol';
 export * from './promptProtocol';
 export * from './tokenProtocol';

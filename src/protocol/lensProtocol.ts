@@ -1,8 +1,9 @@
 // The typed wire between the extension host and the Lens webview. The webview says `ready`
 // before the host sends anything; every message is validated on receipt, on both sides.
 import {
-  Guard, hasFields, isArrayOf, isBoolean, isFiniteNumber, isNonNegativeInteger, isOneOf, isRecord, isString, previewForLog,
+  Guard, hasFields, isArrayOf, isBoolean, isFiniteNumber, isNonNegativeInteger, isOneOf, isRecord, isString,
 } from './guards';
+import { admitWebviewMessage } from './webviewGate';
 import type { TraceStep } from './engineProtocol';
 import { tokenGuard, type TokenProbability } from './tokenProtocol';
 
@@ -170,28 +171,7 @@ export function isLensToHost(value: unknown): value is LensToHost {
   }
 }
 
-/**
- * The host's gate for every message from the webview: the message when it is small and well-formed,
- * else undefined, with one warning that says what was dropped. Never throws, whatever arrives
- * (cycles, BigInts and getters that throw included).
- */
+/** The host's gate for every message from the Lens webview (see admitWebviewMessage). */
 export function admitLensMessage(raw: unknown, warn: (message: string) => void): LensToHost | undefined {
-  const size = serialisedLength(raw);
-  let admitted: boolean;
-  try {
-    admitted = size <= MAX_WEBVIEW_MESSAGE_CHARS && isLensToHost(raw);
-  } catch {
-    admitted = false;
-  }
-  if (admitted) return raw as LensToHost;
-  warn(`Lens: dropped a malformed message (${Number.isFinite(size) ? `${size} chars` : 'not serialisable'}): ${previewForLog(raw)}`);
-  return undefined;
-}
-
-function serialisedLength(value: unknown): number {
-  try {
-    return JSON.stringify(value)?.length ?? 0;
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
+  return admitWebviewMessage(raw, isLensToHost, MAX_WEBVIEW_MESSAGE_CHARS, 'Lens', warn);
 }

@@ -8,6 +8,7 @@ import { generatedModelPath, lastOracleToken, loadOracleTable, nextTokenDistribu
 import { typeAtEndOf, useCodeServer, waitForLoadedModel } from '../support/e2eSession';
 import { runCommand, screenshot, waitFor } from '../support/workbench';
 import { lensFrame, percent } from '../support/lensFrame';
+import { dialogCallsIn, imagesInFrames, type PageIncidents, watchForIncidents } from '../support/hostileContent';
 
 const CRAFTED = '<img src=x onerror=alert(1)>';
 /** Parsed as HTML, this one would be a real <img> even with its spaces drawn as '·' (it has none). */
@@ -18,42 +19,8 @@ const HEADER = '// Llama Lens security test\n';
 const TYPED = 'const x =';
 /** Display rounding of "42.17%" plus the engine's float error. */
 const PERCENT_TOLERANCE = 0.00006;
-/** Where the init script below records calls to the dialog functions inside webview frames. */
-const DIALOG_LOG = '__llamaLensDialogCalls';
-
-/**
- * Runs in every document as it loads. A webview's content frame starts as about:blank, whose window the page VS Code
- * writes into it keeps, so the recorder installed there is still in place under the Lens. It is needed because that
- * frame is sandboxed without allow-modals: a real alert() there would fail silently and never reach Playwright's
- * 'dialog' event.
- */
-function recordDialogCalls(log: string): void {
-  if (window === window.top || Object.prototype.hasOwnProperty.call(window, log)) return;
-  const calls: string[] = [];
-  Object.defineProperty(window, log, { value: calls });
-  for (const name of ['alert', 'confirm', 'prompt'] as const) {
-    Object.defineProperty(window, name, { value: (...args: unknown[]) => void calls.push(`${name}(${args.map(String).join(', ')})`) });
-  }
-}
-
-/** The dialog calls recorded in the Lens's current page (throws when the recorder is not there). */
-function lensDialogCalls(page: Page): Promise<string[]> {
-  return lensFrame(page).locator('body').evaluate((_, log) => {
-    const calls = (window as unknown as Record<string, unknown>)[log];
-    if (!Array.isArray(calls)) throw new Error('the dialog recorder is not installed in the Lens page');
-    return calls.map(String);
-  }, DIALOG_LOG);
-}
-
-/** `img` elements in every frame but the workbench's own (the webviews' outer and content frames). */
-async function imagesInFrames(page: Page): Promise<number> {
-  let count = 0;
-  for (const frame of page.frames()) {
-    if (frame === page.mainFrame()) continue;
-    count += await frame.evaluate(() => document.querySelectorAll('img').length).catch(() => 0); // A detached frame has none.
-  }
-  return count;
-}
+/** The dialog calls recorded in the Lens's current page. */
+const lensDialogCalls = (page: Page): Promise<string[]> => dialogCallsIn(lensFrame(page).locator('body'));
 
 describe('E2E: the Lens shows hostile token texts as text and keeps its state when hidden', function () {
   this.timeout(600_000);
@@ -68,21 +35,13 @@ describe('E2E: the Lens shows hostile token texts as text and keeps its state wh
     'llamaLens.completions.enabled': false,
     'editor.fontSize': 18,
   }));
-  const dialogs: string[] = [];
-  const cspErrors: string[] = [];
+  let incidents: PageIncidents = { dialogs: [], cspErrors: [] };
   /** How many children the crafted token's node showed before the Lens was hidden. */
   let childCount = 0;
 
   before(async function () {
     const { workbench } = session();
-    await workbench.context.addInitScript(recordDialogCalls, DIALOG_LOG);
-    workbench.page.on('dialog', (dialog) => {
-      dialogs.push(`${dialog.type()}: ${dialog.message()}`);
-      void dialog.dismiss().catch(() => undefined);
-    });
-    workbench.page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) cspErrors.push(`${message.location().url}: ${message.text()}`);
-    });
+    incidents = await watchForIncidents(workbench);
   });
 
   it('renders tokens whose text is markup as text: no img element, no dialog, no CSP violation', async function () {
@@ -131,8 +90,8 @@ describe('E2E: the Lens shows hostile token texts as text and keeps its state wh
     await screenshot(page, 'lens-crafted-token');
 
     assert.deepEqual(await lensDialogCalls(page), ['alert(probe)'], 'only the probe called a dialog function');
-    assert.deepEqual(dialogs, [], 'a dialog opened');
-    assert.deepEqual(cspErrors, [], 'the page reported Content Security Policy violations');
+    assert.deepEqual(incidents.dialogs, [], 'a dialog opened');
+    assert.deepEqual(incidents.cspErrors, [], 'the page reported Content Security Policy violations');
   });
 
   it('restores the expanded node and the sampler settings after the Lens is hidden and shown again', async function () {
@@ -173,8 +132,8 @@ describe('E2E: the Lens shows hostile token texts as text and keeps its state wh
     });
     assert.equal(await lens.locator('img').count(), 0, 'the restored Lens page holds an img element');
     assert.deepEqual(await lensDialogCalls(page), [], 'the restored page called a dialog function');
-    assert.deepEqual(dialogs, [], 'a dialog opened');
-    assert.deepEqual(cspErrors, [], 'the page reported Content Security Policy violations');
+    assert.deepEqual(incidents.dialogs, [], 'a dialog opened');
+    assert.deepEqual(incidents.cspErrors, [], 'the page reported Content Security Policy violations');
     await node.scrollIntoViewIfNeeded();
     await screenshot(page, 'lens-restored');
   });

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { ServerRequestError, type ServerEndpoint } from '../../src/client/server/serverHttp';
 import { serverComplete, ServerCacheMirror, type ServedModel } from '../../src/client/server/serverCompletion';
 import { PromptTooLongError, serverChat } from '../../src/client/server/serverChat';
+import { serverChatTurn } from '../../src/client/server/serverChatTurn';
 import { serverTopK } from '../../src/client/server/serverTopK';
-import type { PromptParams } from '../../src/protocol/engineProtocol';
+import type { ChatParams, PromptParams } from '../../src/protocol/engineProtocol';
 import { ServerVocabulary } from '../../src/client/server/serverVocabulary';
 import { fimParams } from '../support/engineHarness';
 import { PINNED_FIM_CASES } from '../support/fimPinnedCases';
@@ -244,6 +245,24 @@ describe('server backend prompts on a real llama-server (oracle-chat.gguf, with 
     assert.ok(result.promptTokens.length <= 512 - 24, `prompt of ${result.promptTokens.length} tokens`);
     await assert.rejects(serverChat(endpoint, vocabulary, 512, prompt({ context: long, allowCut: false }), {}, () => undefined),
       (error: unknown) => error instanceof PromptTooLongError && /too long/.test(error.message));
+  });
+
+  it('keeps a chat in the server\'s cache: a follow-up does not evaluate the earlier turns again', async function () {
+    const turn = (message: string, history: ChatParams['history']) => serverChatTurn(endpoint, vocabulary, 512, {
+      system: 'Chat test.', history, message, attachments: [], temperature: 0, maxTokens: 16,
+    }, {}, () => undefined);
+    const first = await turn('What is x?', []);
+    assert.equal(first.evaluatedTokens + first.reusedTokens, first.promptTokens, JSON.stringify(first));
+    const second = await turn('And y?', [{ role: 'user', content: first.content }, { role: 'assistant', content: first.text }]);
+    // The server's own counts (its timings): the whole first turn's prompt came from its cache. The answer may not:
+    // llama.cpp's Llama-2 template trims a message, and this answer ends in spaces that the cache holds untrimmed.
+    const answer = tokenizeLikeOracle(table, first.text).length;
+    const own = second.promptTokens - first.promptTokens - answer;
+    assert.ok(second.reusedTokens >= first.promptTokens, JSON.stringify({ first, second }));
+    assert.ok(second.evaluatedTokens <= own + answer + 1, JSON.stringify(second));
+    assert.equal(second.reusedTokens + second.evaluatedTokens, second.promptTokens);
+    console.log(`      server follow-up: evaluated ${second.evaluatedTokens} of ${second.promptTokens}` +
+      ` (its own ${own}, the answer ${answer})`);
   });
 
   it('stops when cancelled mid-answer, with the text so far', async function () {

@@ -28,7 +28,7 @@ describe('engine health', function () {
     assert.ok(health.rssBytes > 0 && health.heapUsedBytes > 0, JSON.stringify(health));
   });
 
-  it('reports the loaded context\'s one sequence in use, and answers while a completion runs', async function () {
+  it('reports the loaded context\'s two sequences (completions and chat) in use, and answers while a completion runs', async function () {
     await engine.client.request('load', cpuLoadParams(generatedModelPath('oracle.gguf')));
     const abort = new AbortController();
     // Long enough to be running when the health request arrives right behind it.
@@ -40,8 +40,8 @@ describe('engine health', function () {
     const health = await engine.client.request('health', {});
     abort.abort();
     await running.catch((error: unknown) => assert.ok(isCancellation(error), String(error)));
-    assert.equal(health.sequencesTotal, 1);
-    assert.equal(health.sequencesInUse, 1);
+    assert.equal(health.sequencesTotal, 2);
+    assert.equal(health.sequencesInUse, 2);
     assert.equal(health.inFlightRequests, 1, 'the completion, not the health request itself');
   });
 });
@@ -84,10 +84,10 @@ describe('soak (smoke): 100 requests through the host stack', function () {
     assert.deepEqual(report.engineExits, []);
   });
 
-  it('gives the sequence back: 1 of 1 in use at the start and at the end', function () {
-    assert.equal(report.start.engine.sequencesInUse, 1);
-    assert.equal(report.end.engine.sequencesInUse, 1);
-    assert.equal(report.end.engine.sequencesTotal, 1);
+  it('gives the sequences back: 2 of 2 in use at the start and at the end', function () {
+    assert.equal(report.start.engine.sequencesInUse, 2);
+    assert.equal(report.end.engine.sequencesInUse, 2);
+    assert.equal(report.end.engine.sequencesTotal, 2);
   });
 
   it('samples both processes\' memory while the requests run', function () {

@@ -69,9 +69,11 @@ export interface OracleModelSet {
 export interface OracleExtraToken {
   /** What the model writes for it; spaces are stored as ▁, as SentencePiece stores them. */
   text: string;
-  /** A character with its own token; the counts say the extra token follows it `count` times. */
+  /** A character with its own token, or an earlier extra token's text; the counts say the extra token follows it `count` times. */
   after: string;
   count: number;
+  /** How often the text ends (EOS) after it; without this its successors are uniform, a tie greedy decoding cannot break. */
+  endCount?: number;
 }
 
 export const ORACLE_MODEL_SETS: readonly OracleModelSet[] = [
@@ -111,6 +113,20 @@ export const ORACLE_MODEL_SETS: readonly OracleModelSet[] = [
       { text: '\u202Eevil', after: '=', count: 100 },
     ],
   },
+  // The chat against hostile output: oracle-answers, whose chat answer starts after the space that ends the prompt,
+  // with a chain of extra tokens there, so that the greedy answer opens with a script tag, an <img> with an event
+  // handler and a javascript: link, then a Markdown code fence around more markup, and ends (EOS).
+  {
+    name: 'oracle-chat-xss',
+    corpus: 'test/fixtures/oracle-answers-corpus.txt',
+    models: [{ file: 'oracle-chat-xss', variant: 'oracle-chat' }],
+    extraTokens: [
+      { text: '<script>alert(1)</script>', after: ' ', count: 1000 },
+      { text: ' <img src=x onerror=alert(2)>', after: '<script>alert(1)</script>', count: 1000 },
+      { text: ' [click](javascript:alert(3))', after: ' <img src=x onerror=alert(2)>', count: 1000 },
+      { text: '\n```html\n<img src=x onerror=alert(4)>\n```', after: ' [click](javascript:alert(3))', count: 1000, endCount: 1000 },
+    ],
+  },
   // The heatmap's views (rank, entropy, the hover, the completion inspector's mark) need ranks a code corpus never
   // gives: after `~` (absent from the corpus) 150 extra tokens come first, so any character there ranks 151st, in the
   // top 1000; after `#` (also absent) 1,010 of them, so any character ranks 1,011th, beyond the top 1000. After `@`
@@ -130,6 +146,7 @@ export const ORACLE_MODEL_SETS: readonly OracleModelSet[] = [
 ];
 
 export const SPACE_PIECE = '\u2581';
+const EOS_ID = 2;
 const FIM_TEXTS = ['<PRE>', '<SUF>', '<MID>', '<EOT>'] as const;
 const FIRST_FIM_ID = 3;
 const FIRST_BYTE_ID = FIRST_FIM_ID + FIM_TEXTS.length;
@@ -214,12 +231,15 @@ export function buildOracleTable(corpus: string, corpusSha256: string, extraToke
   };
   for (let k = 1; k < ids.length; k++) count(ids[k - 1] ?? 0, ids[k] ?? 0, 1);
   const firstExtraId = vocab.length - extraTokens.length;
-  extraTokens.forEach(({ text, after, count: n }, k) => {
-    const prev = tokenizeOracleText(after);
+  extraTokens.forEach(({ text, after, count: n, endCount }, k) => {
+    // An extra token may follow another one: a chain of them spells text the character bigrams could not.
+    const earlier = extraTokens.findIndex((extra, index) => index < k && extra.text === after);
+    const prev = earlier >= 0 ? [firstExtraId + earlier] : tokenizeOracleText(after);
     if (prev.length !== 1 || prev[0] === undefined || prev[0] < SPACE_ID) {
       throw new Error(`extra token ${JSON.stringify(text)}: ${JSON.stringify(after)} is not a character with its own token`);
     }
     count(prev[0], firstExtraId + k, n);
+    if (endCount !== undefined) count(firstExtraId + k, EOS_ID, endCount);
   });
   return {
     description: 'P(j|i) = (counts[i][j] + alpha) / (sum_k counts[i][k] + alpha * vocab.length), over every vocab token',
@@ -229,7 +249,7 @@ export function buildOracleTable(corpus: string, corpusSha256: string, extraToke
     nEmbd: embeddingLength(vocab.length),
     rmsEps: ORACLE_RMS_EPS,
     bos: 1,
-    eos: 2,
+    eos: EOS_ID,
     unk: 0,
     fim: { pre: FIRST_FIM_ID, suf: FIRST_FIM_ID + 1, mid: FIRST_FIM_ID + 2, eot: FIRST_FIM_ID + 3 },
     vocab,

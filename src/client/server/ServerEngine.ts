@@ -6,6 +6,7 @@ import type { DistributionParams, DistributionResult, ModelInfo } from '../../pr
 import { eitherSignal } from '../eitherSignal';
 import { EngineRequestError, type Disposable, type Engine, type ExitListener, type RequestOptions } from '../Engine';
 import { PromptTooLongError, serverChat } from './serverChat';
+import { serverChatTurn } from './serverChatTurn';
 import { serverComplete, ServerCacheMirror, type ServedModel } from './serverCompletion';
 import { ServerRequestError, type CallOptions, type ServerEndpoint } from './serverHttp';
 import { probeServedModel, type ServerProbe } from './serverProbe';
@@ -31,7 +32,7 @@ interface Served {
 }
 
 /** What a server answers; the rest (model files, hardware, downloads) has no meaning there. */
-const SERVED: ReadonlySet<EngineMethod> = new Set(['load', 'complete', 'distribution', 'surprisal', 'prompt']);
+const SERVED: ReadonlySet<EngineMethod> = new Set(['load', 'complete', 'distribution', 'surprisal', 'prompt', 'chat', 'countTokens']);
 
 /** The heatmap's own sentence: llama-server returns no probabilities for the tokens of a prompt. */
 export const HEATMAP_NEEDS_LOCAL =
@@ -109,6 +110,16 @@ export class ServerEngine implements Engine {
         const onText = (text: string) => (options.onProgress as ((progress: ProgressOf<'prompt'>) => void) | undefined)?.({ text });
         const stream: CallOptions = { signal: options.signal, idleTimeoutMs: this.options.timeoutMs };
         return (await serverChat(endpoint, vocabulary, model.contextSize, params as ParamsOf<'prompt'>, stream, onText)) as ResultOf<M>;
+      }
+      case 'chat': {
+        const onText = (text: string) => (options.onProgress as ((progress: ProgressOf<'chat'>) => void) | undefined)?.({ text });
+        const stream: CallOptions = { signal: options.signal, idleTimeoutMs: this.options.timeoutMs };
+        return (await serverChatTurn(endpoint, vocabulary, model.contextSize, params as ParamsOf<'chat'>, stream, onText)) as ResultOf<M>;
+      }
+      case 'countTokens': {
+        const { texts } = params as ParamsOf<'countTokens'>;
+        const counts = await Promise.all(texts.map(async (text) => (await vocabulary.continuation(text, call)).length));
+        return { counts, contextSize: model.contextSize } as ResultOf<M>;
       }
       case 'surprisal':
         throw new EngineRequestError('unsupported', HEATMAP_NEEDS_LOCAL);

@@ -1,35 +1,21 @@
-// A palette prompt on a llama-server: the same messages as locally, rendered by the server's own chat template
-// (/apply-template) to fit the context exactly as the local engine does, then streamed from /v1/chat/completions as
-// server-sent events. Cancelling closes the request, and the server stops generating.
+// A palette prompt on a llama-server: the same messages as locally, rendered by the server's own chat template to fit
+// the context exactly as the local engine does, then streamed from /v1/chat/completions.
 import { planContextFit } from '../../core/prompts/contextFit';
 import { userMessage } from '../../core/prompts/userMessage';
-import { ServerSentEvents } from '../../core/net/serverSentEvents';
-import type { ContextCut, PromptParams, PromptResult, PromptStopReason } from '../../protocol/engineProtocol';
-import { hasFields, isArrayOf, isNonNegativeInteger, isRecord, isString } from '../../protocol/guards';
-import { call, callJson, ServerRequestError, type CallOptions, type ServerEndpoint } from './serverHttp';
+import type { ContextCut, PromptParams, PromptResult } from '../../protocol/engineProtocol';
+import type { CallOptions, ServerEndpoint } from './serverHttp';
+import { renderedTokens, streamChatCompletion, type WireMessage } from './serverChatStream';
 import type { ServerVocabulary } from './serverVocabulary';
 
-interface Message {
-  role: 'system' | 'user';
-  content: string;
-}
-
-const isRendered = hasFields<{ prompt: string }>({ prompt: isString });
-const isTokens = hasFields<{ tokens: number[] }>({ tokens: isArrayOf(isNonNegativeInteger) });
+/** What a result names as its chat wrapper: the server renders with its own. */
+export const SERVER_TEMPLATE = 'the server\'s chat template';
 
 /** The error a prompt that cannot fit gets, as the local engine's `contextFull`. */
 export class PromptTooLongError extends Error {}
 
-function messages(params: PromptParams, context: string): Message[] {
-  const system: Message[] = params.system.trim().length > 0 ? [{ role: 'system', content: params.system.trim() }] : [];
+function messages(params: PromptParams, context: string): WireMessage[] {
+  const system: WireMessage[] = params.system.trim().length > 0 ? [{ role: 'system', content: params.system.trim() }] : [];
   return [...system, { role: 'user', content: userMessage(params.instruction, context, params.language) }];
-}
-
-/** The prompt's ids as the server will evaluate them: its template's rendering, special tokens parsed, BOS added. */
-async function renderedTokens(endpoint: ServerEndpoint, list: Message[], options: CallOptions): Promise<number[]> {
-  const { prompt } = await callJson(endpoint, 'POST', '/apply-template', { messages: list }, isRendered, options);
-  const body = { content: prompt, add_special: true, parse_special: true };
-  return (await callJson(endpoint, 'POST', '/tokenize', body, isTokens, options)).tokens;
 }
 
 /** The context as it fits the window with room for the answer: whole, cut from its end, or refused. */
@@ -70,59 +56,8 @@ export async function serverChat(
 ): Promise<PromptResult> {
   const started = performance.now();
   const { context, cut, promptTokens } = await fitContext(endpoint, vocabulary, contextSize, params, options);
-  const events = new ServerSentEvents();
-  const state = { text: '', generatedTokens: 0, finish: undefined as string | undefined };
-  const take = (data: string) => {
-    if (data === '[DONE]') return;
-    const parsed = parseEvent(data);
-    const choice = parsed.choices[0];
-    const delta = choice?.delta?.content;
-    if (typeof delta === 'string' && delta.length > 0) {
-      state.text += delta;
-      onText(delta);
-    }
-    if (typeof choice?.finish_reason === 'string') state.finish = choice.finish_reason;
-    const completion = parsed.usage?.completion_tokens;
-    if (typeof completion === 'number') state.generatedTokens = completion;
-  };
-  const body = {
-    messages: messages(params, context), stream: true, stream_options: { include_usage: true }, cache_prompt: true,
-    temperature: params.temperature, max_tokens: params.maxTokens,
-  };
-  try {
-    await call(endpoint, 'POST', '/v1/chat/completions', body, { ...options, onChunk: (chunk) => events.push(chunk).forEach(take) });
-  } catch (error) {
-    if (error instanceof ServerRequestError && error.code === 'cancelled') return result('cancelled');
-    throw error;
-  }
-  const last = events.end();
-  last.events.forEach(take);
-  if (!last.complete || state.finish === undefined) {
-    throw new ServerRequestError('badResponse', 'the server\'s answer stream was cut off before it finished');
-  }
-  return result(state.finish === 'length' ? 'maxTokens' : 'endOfText');
-
-  function result(stopReason: PromptStopReason): PromptResult {
-    const durationMs = performance.now() - started;
-    const { text, generatedTokens } = state;
-    return { text, chatWrapper: 'the server\'s chat template', promptTokens, cut, generatedTokens, stopReason, durationMs };
-  }
-}
-
-interface ChatEvent {
-  choices: { delta?: { content?: unknown }; finish_reason?: unknown }[];
-  usage?: { completion_tokens?: unknown };
-}
-
-function parseEvent(data: string): ChatEvent {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    throw new ServerRequestError('badResponse', 'the server sent an event that is not JSON');
-  }
-  if (!isRecord(value) || !Array.isArray(value.choices) || !value.choices.every(isRecord)) {
-    throw new ServerRequestError('badResponse', 'the server sent an event without choices');
-  }
-  return value as unknown as ChatEvent;
+  const answer = await streamChatCompletion(endpoint, messages(params, context), params, options, onText);
+  const { text, generatedTokens, stopReason } = answer;
+  const durationMs = performance.now() - started;
+  return { text, chatWrapper: SERVER_TEMPLATE, promptTokens, cut, generatedTokens, stopReason, durationMs };
 }

@@ -1,11 +1,12 @@
 // Runs a command-palette prompt through the model's chat template with node-llama-cpp's LlamaChat,
 // on the one loaded model and its sequence: prompts and completions share it without a reload.
 // The prompt is fitted to the context window first, so LlamaChat never has to drop text itself.
-import { LlamaChat, type ChatHistoryItem, type LlamaModel, type Token } from 'node-llama-cpp';
+import { type ChatHistoryItem, type LlamaModel, type Token } from 'node-llama-cpp';
 import { planContextFit } from '../../core/prompts/contextFit';
 import { userMessage } from '../../core/prompts/userMessage';
-import type { ContextCut, PromptParams, PromptResult, PromptStopReason } from '../../protocol/engineProtocol';
-import { ContinuationDecoder, ContinuationStream, continuationText } from './continuationText';
+import type { ContextCut, PromptParams, PromptResult } from '../../protocol/engineProtocol';
+import { continuationText } from './continuationText';
+import { answerChat } from './chatAnswer';
 import { tokenizeContinuation } from './textTokens';
 import { CodedError } from '../EngineError';
 import type { LlamaRuntime, LoadedModel } from '../LlamaRuntime';
@@ -20,50 +21,23 @@ export async function promptChat(
   const started = performance.now();
   const { context, cut } = fitContext(loaded, params);
   const history = chatHistory(params, context);
-  const chat = new LlamaChat({ contextSequence: loaded.sequence, chatWrapper: loaded.chat.wrapper, autoDisposeSequence: false });
   const rendered = renderTokens(loaded, history);
-  // The answer is decoded here, as the continuation of the rendered prompt, like every other generated text.
-  const answer = new ContinuationStream(new ContinuationDecoder(loaded.model, rendered));
-  let generatedTokens = 0;
-  try {
-    const response = await chat.generateResponse(history, {
-      signal,
-      stopOnAbortSignal: true,
-      temperature: params.temperature,
-      maxTokens: params.maxTokens,
-      // The prompt was fitted with room for maxTokens; LlamaChat compresses history only beyond that.
-      contextShift: { size: params.maxTokens },
-      onToken: (tokens) => {
-        generatedTokens += tokens.length;
-        const chunk = answer.push(tokens);
-        if (chunk.length > 0) onText(chunk);
-      },
-    });
-    const evaluated = loaded.sequence.contextTokens.slice(0, rendered.length);
-    if (evaluated.some((token, index) => token !== rendered[index])) {
-      throw new CodedError(
-        'contextFull',
-        'The prompt was shortened to fit the context window; raise llamaLens.contextSize or lower llamaLens.prompts.maxTokens.',
-      );
-    }
-    const stopReason: PromptStopReason = signal.aborted
-      ? 'cancelled'
-      : response.metadata.stopReason === 'maxTokens'
-        ? 'maxTokens'
-        : 'endOfText';
-    return {
-      text: answer.text(),
-      chatWrapper: loaded.chat.wrapper.wrapperName,
-      // What the sequence evaluated before the answer: checked above to be the wrapper's rendering.
-      promptTokens: evaluated,
-      cut,
-      generatedTokens,
-      stopReason,
-      durationMs: performance.now() - started,
-    };
-  } finally {
-    chat.dispose({ disposeSequence: false });
-  }
+  const answer = await answerChat(loaded, {
+    sequence: loaded.sequence,
+    items: history,
+    prompt: rendered,
+    temperature: params.temperature,
+    maxTokens: params.maxTokens,
+    shortened: 'The prompt was shortened to fit the context window; raise llamaLens.contextSize or lower llamaLens.prompts.maxTokens.',
+  }, signal, onText);
+  return {
+    ...answer,
+    chatWrapper: loaded.chat.wrapper.wrapperName,
+    // What the sequence evaluated before the answer: checked by answerChat to be the wrapper's rendering.
+    promptTokens: rendered,
+    cut,
+    durationMs: performance.now() - started,
+  };
 }
 
 function chatHistory(params: PromptParams, context: string): ChatHistoryItem[] {

@@ -8,6 +8,11 @@ import type { GpuSetting, LoadParams, MachineInfo, ModelFacts } from '../../prot
 import { CodedError } from '../EngineError';
 import { readModelHeader } from './modelHeader';
 
+/**
+ * The loaded context's sequences: completions and the rest on one, the chat on the other, so that neither evicts the
+ * other's KV state. Each has its own contextSize of KV cells (node-llama-cpp sizes the cache as contextSize × sequences).
+ */
+export const ENGINE_SEQUENCES = 2;
 /** node-llama-cpp estimates with this when a header names no training context. */
 export const DEFAULT_TRAIN_CONTEXT = 4096;
 /** The smallest context `load` assumes for contextSize 0 ('auto' shrinks the context to fit, but not to nothing). */
@@ -67,6 +72,6 @@ export async function estimateNeed(
   // node-llama-cpp's header arithmetic (the V1 estimators). The V2 ones simulate a load in llama.cpp for every call:
   // slower, and native code would see every file inspected, however malformed.
   const model = insights.estimateModelResourceRequirements({ gpuLayers: layers });
-  const context = insights.estimateContextResourceRequirements({ contextSize, modelGpuLayers: layers, sequences: 1 });
+  const context = insights.estimateContextResourceRequirements({ contextSize, modelGpuLayers: layers, sequences: ENGINE_SEQUENCES });
   return { ramBytes: model.cpuRam + context.cpuRam, vramBytes: model.gpuVram + context.gpuVram, contextSize, gpuLayers: layers };
 }

@@ -5,11 +5,11 @@ import * as vscode from 'vscode';
 import type { ModelSession } from '../../client/ModelSession';
 import { isCancellation } from '../../client/Engine';
 import {
-  admitLensMessage, type HeatmapMode, type HostToLens, type LensToHost,
+  admitLensMessage, type HeatmapMode, type HostToLens, type LensPreferences, type LensToHost,
 } from '../../protocol/lensProtocol';
 import { cursorQuery, toLensDistribution, type CursorQuery } from './cursorQuery';
-import { lensHtml } from './lensHtml';
-import type { LensPreferencesFile } from './lensPreferencesFile';
+import { loadWebview } from '../webviewHtml';
+import type { StoredJson } from '../storedJson';
 import { errorMessage } from '../../core/text/errorMessage';
 
 export const LENS_VIEW_ID = 'llamaLens.lens';
@@ -41,7 +41,7 @@ export class LensViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly log: vscode.LogOutputChannel,
     private readonly heatmap: HeatmapActions,
     /** Where the Lens's preferences outlive a window reload. */
-    private readonly preferences: LensPreferencesFile,
+    private readonly preferences: StoredJson<LensPreferences>,
   ) {
     this.subscriptions = [
       vscode.window.onDidChangeTextEditorSelection((event) => this.follow(event.textEditor)),
@@ -52,11 +52,7 @@ export class LensViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     this.ready = false;
-    view.webview.options = {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-    };
-    view.webview.html = lensHtml(view.webview, this.extensionUri);
+    loadWebview(view, this.extensionUri, 'lens', 'Llama Lens');
     this.subscriptions.push(
       view.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
       view.onDidChangeVisibility(() => view.visible && vscode.window.activeTextEditor && this.follow(vscode.window.activeTextEditor)),

@@ -1,9 +1,9 @@
 // Wires the Lens view, the heatmap, its hover and their commands.
-import { LensPreferencesFile } from './lensPreferencesFile';
 import * as vscode from 'vscode';
 import type { ModelSession } from '../../client/ModelSession';
 import type { CompleteResult } from '../../protocol/engineProtocol';
-import type { HeatmapMode } from '../../protocol/lensProtocol';
+import { isLensPreferences, type HeatmapMode } from '../../protocol/lensProtocol';
+import { StoredJson } from '../storedJson';
 import { COMMANDS } from '../commandIds';
 import { COMPLETION_DOCUMENTS } from '../warmWhenEditing';
 import { HeatmapController } from './HeatmapController';
@@ -32,7 +32,7 @@ export function registerLens(
   lens = new LensViewProvider(extensionUri, session, log, {
     revealLine: (line) => heatmap.revealLine(line),
     setMode: (mode) => void heatmap.setMode(mode),
-  }, new LensPreferencesFile(storage, log));
+  }, new StoredJson(storage, 'lens-preferences.json', isLensPreferences, log, "the Lens's preferences"));
   const provider = lens;
   const disposables = [
     heatmap,

@@ -26,8 +26,11 @@ export class EditProposals implements vscode.TextDocumentContentProvider, vscode
     return uri.query === 'original' ? proposal.document.getText() : `${proposal.before}${proposal.replacement}${proposal.after}`;
   }
 
-  /** Opens the diff for a rewrite of `range`; the right side follows `update` as the answer streams in. */
-  async open(document: vscode.TextDocument, range: vscode.Range): Promise<void> {
+  /**
+   * Opens the diff for a rewrite of `range`: `replacement` when it is known (the chat's Apply), else the range as it is
+   * until `update` brings the answer as it streams in.
+   */
+  async open(document: vscode.TextDocument, range: vscode.Range, replacement?: string): Promise<void> {
     await this.clear();
     const text = document.getText();
     this.proposal = {
@@ -36,7 +39,7 @@ export class EditProposals implements vscode.TextDocumentContentProvider, vscode
       range,
       before: text.slice(0, document.offsetAt(range.start)),
       after: text.slice(document.offsetAt(range.end)),
-      replacement: document.getText(range),
+      replacement: replacement ?? document.getText(range),
     };
     await vscode.commands.executeCommand('setContext', PENDING_CONTEXT, true);
     const name = document.uri.path.split('/').pop() ?? 'file';

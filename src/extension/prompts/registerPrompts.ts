@@ -20,10 +20,12 @@ interface Deps {
   session: ModelSession;
   log: vscode.LogOutputChannel;
   settings: () => PromptSettings;
+  /** The pending diff, shared with the chat's Apply. */
+  proposals: EditProposals;
 }
 
 export function registerPrompts(deps: Deps): vscode.Disposable[] {
-  const proposals = new EditProposals();
+  const { proposals } = deps;
   return [
     proposals,
     vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, proposals),

@@ -4,7 +4,7 @@ import { isHostToLens, MAX_PATH_TOKENS, type HostToLens, type LensPreferences, t
 import type { SamplerSettings } from '../../core/lens/distributionMath';
 import { createDistributionView } from './distributionView';
 import { truncate } from './format';
-import { SECTION_TOGGLE_EVENT, setCollapsed } from './dom';
+import { SECTION_TOGGLE_EVENT, setCollapsed } from '../common/dom';
 import { createHeader } from './header';
 import { createHeatmapView } from './heatmapView';
 import { createInspector } from './inspector';
@@ -12,7 +12,7 @@ import { createSamplerLab } from './samplerLab';
 import { decodeDistribution, finalDistribution } from './samplerModel';
 import { acceptChildren, canExpand, collapse, EMPTY_TREE, nodeState, pathKey, requestExpand } from './tree';
 import { createTreeView, type TreeActions } from './treeView';
-import type { HostChannel } from './vscodeApi';
+import type { HostChannel } from '../common/vscodeApi';
 import { QueryScope } from './queryScope';
 import { restoreState, type CursorMessage, type LensViewState, type TraceMessage } from './viewState';
 
@@ -67,7 +67,7 @@ export class LensApp {
     (mode) => this.channel.post({ kind: 'heatmapMode', mode }),
   );
 
-  constructor(private readonly channel: HostChannel, container: HTMLElement) {
+  constructor(private readonly channel: HostChannel<LensToHost>, container: HTMLElement) {
     const { state, dropped } = restoreState(channel.loadState());
     this.droppedState = dropped;
     this.queries = new QueryScope(state.cursor?.queryId);

@@ -6,7 +6,7 @@
 import type { LensDistribution, LensToken } from '../../protocol/lensProtocol';
 import { barFraction, LOG_DECADES, type BarScale } from '../../core/lens/barScale';
 import { logProbability, margin, visibleTokenText } from '../../core/lens/distributionMath';
-import { bar, button, el, section } from './dom';
+import { bar, button, el, section } from '../common/dom';
 import { formatBits, formatLogProb, formatPercent, formatPoints } from './format';
 import { finalAt, rankOf, type FinalDistribution } from './samplerModel';
 import { nodeState, type TreeState } from './tree';

@@ -1,6 +1,6 @@
 // The panel's header: where the cursor is, and what the host is doing.
 import type { CursorInfo } from '../../protocol/lensProtocol';
-import { el } from './dom';
+import { el } from '../common/dom';
 import { formatCursor } from './format';
 
 export interface Header {

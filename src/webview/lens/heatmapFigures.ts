@@ -2,7 +2,7 @@
 // (classes level-N in lens.css), so the legend matches the editor in every theme.
 import type { HeatmapSummary } from '../../protocol/lensProtocol';
 import { legendFor, MODE_TITLES } from '../../core/lens/heatmapModes';
-import { el } from './dom';
+import { el } from '../common/dom';
 import { formatBits, formatPercent } from './format';
 
 function share(count: number, total: number): string {

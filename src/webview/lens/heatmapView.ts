@@ -1,7 +1,7 @@
 // The heatmap section: what to colour by, the file's figures, the legend and the most surprising lines.
 import { HEATMAP_MODES, type HeatmapMode, type HeatmapSummary, type SurprisingLine } from '../../protocol/lensProtocol';
 import { MODE_TITLES } from '../../core/lens/heatmapModes';
-import { button, el, replaceKeepingFocus, section } from './dom';
+import { button, el, replaceKeepingFocus, section } from '../common/dom';
 import { figuresList, legend } from './heatmapFigures';
 import { formatBits, visibleLineText } from './format';
 

@@ -5,7 +5,7 @@ import { surprisalBits } from '../../core/lens/distributionMath';
 import { tokenLabel } from '../../core/lens/tokenDisplay';
 import { surprisalBin } from '../../core/lens/surprisalScale';
 import { chosenOutsideListed } from '../../core/lens/traceMarks';
-import { el, replaceKeepingFocus, section } from './dom';
+import { el, replaceKeepingFocus, section } from '../common/dom';
 import { formatPercent } from './format';
 import { tokenText } from './tokenText';
 import type { TraceMessage } from './viewState';

@@ -4,7 +4,7 @@
 // Each cut carries its numbers as data-* attributes, so an end-to-end test reads what the chart shows.
 import type { SampledDistribution, SamplerSettings } from '../../core/lens/distributionMath';
 import { boundaryX, chartPoints, probabilityY, samplerCuts, type SamplerCuts } from '../../core/lens/samplerCuts';
-import { el } from './dom';
+import { el } from '../common/dom';
 import {
   cutLine, DECADES, HEIGHT, MARGIN, PLOT_HEIGHT, probabilityAxis, rankTicks, type CutLine,
 } from './samplerChartParts';

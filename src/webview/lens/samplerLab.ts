@@ -1,7 +1,7 @@
 // The sampler lab: sliders for temperature, top-k, top-p and min-p. Moving one recomputes the final
 // distribution here in the webview; the host is not asked, because it already sent every probability.
 import { NEUTRAL_SAMPLER, type SampledDistribution, type SamplerSettings } from '../../core/lens/distributionMath';
-import { button, el, section } from './dom';
+import { button, el, section } from '../common/dom';
 import { createSamplerChart } from './samplerChart';
 import { formatSlider, SLIDERS, type SliderSpec } from './samplerModel';
 

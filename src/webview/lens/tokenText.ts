@@ -2,7 +2,7 @@
 // spans styled apart from them (src/core/lens/tokenDisplay.ts decides which is which). textContent only: a token can
 // read "<script>".
 import { tokenLabel, tokenSegments, type ShownToken, type TokenSegment } from '../../core/lens/tokenDisplay';
-import { el, type Props } from './dom';
+import { el, type Props } from '../common/dom';
 
 function segmentNode(segment: TokenSegment): Node {
   switch (segment.kind) {

@@ -2,7 +2,7 @@
 import type { LensDistribution, LensToken } from '../../protocol/lensProtocol';
 import { tokenLabel } from '../../core/lens/tokenDisplay';
 import { tokenText } from './tokenText';
-import { button, el, replaceKeepingFocus, section } from './dom';
+import { button, el, replaceKeepingFocus, section } from '../common/dom';
 import { rowKeys } from './rowKeys';
 import { formatLogProb, formatPercent } from './format';
 import {

@@ -1,5 +1,4 @@
-// The webview's only channel to the extension host, typed with the protocol.
-import type { LensToHost } from '../../protocol/lensProtocol';
+// A webview's only channel to the extension host, typed with its protocol.
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -10,14 +9,14 @@ interface VsCodeApi {
 /** Injected by VS Code into every webview; it may be called only once per page. */
 declare function acquireVsCodeApi(): VsCodeApi;
 
-export interface HostChannel {
-  post(message: LensToHost): void;
+export interface HostChannel<ToHost> {
+  post(message: ToHost): void;
   /** Whatever the previous page saved: unvalidated. */
   loadState(): unknown;
   saveState(state: unknown): void;
 }
 
-export function connect(): HostChannel {
+export function connect<ToHost>(): HostChannel<ToHost> {
   const api = acquireVsCodeApi();
   return {
     post: (message) => api.postMessage(message),
