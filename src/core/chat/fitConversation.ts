@@ -80,7 +80,7 @@ export async function fitConversation(input: ConversationToFit, measure: Convers
   }
   throw new ConversationTooLongError(
     `The message is too long for the model's context of ${input.contextSize} tokens with ${input.maxTokens} kept for the answer, ` +
-      'even with every earlier turn left out and its attachments cut. Shorten it, lower llamaLens.chat.maxTokens, or raise llamaLens.contextSize.',
+      'even with every earlier turn left out and its attachments cut. Shorten it, lower llamaLens.prompts.maxTokens, or raise llamaLens.contextSize.',
   );
 }
 

@@ -92,17 +92,22 @@ function createProvider(
         tooltip: `${state.info.name}, on this machine (${state.info.filePath})`,
         maxInputTokens: Math.max(0, state.info.contextSize - maxTokens),
         maxOutputTokens: maxTokens,
-        capabilities: { imageInput: false, toolCalling: false },
+        // VS Code's model picker (1.139) hides a model that cannot call tools. This one never calls a tool: asked to,
+        // it answers in text, which VS Code's chat shows like any answer.
+        capabilities: { imageInput: false, toolCalling: true },
       }];
     },
     provideLanguageModelChatResponse: async (_model, messages, _options, progress, token) => {
       const { systemPrompt, temperature, maxTokens } = settings();
-      const roles = messages.map((message) => ({ role: (message.role === 2 ? 'assistant' : 'user') as ChatRole, content: text(message) }));
+      // Roles: 1 user, 2 assistant, 3 system (the chat's own instructions, which take the place of ours).
+      const system = messages.filter((message) => message.role === 3).map(text).join('\n\n');
+      const roles = messages.filter((message) => message.role !== 3)
+        .map((message) => ({ role: (message.role === 2 ? 'assistant' : 'user') as ChatRole, content: text(message) }));
       const { history, message } = toWholeTurns(roles);
       const abort = new AbortController();
       const subscription = token.onCancellationRequested(() => abort.abort());
       try {
-        await session.request('chat', { system: systemPrompt, history, message, attachments: [], temperature, maxTokens }, {
+        await session.request('chat', { system: system || systemPrompt, history, message, attachments: [], temperature, maxTokens }, {
           signal: abort.signal,
           onProgress: ({ text: chunk }) => progress.report(new TextPart(chunk)),
         });
