@@ -8,7 +8,7 @@ import { outputChannelLog } from '../../scripts/lib/codeServer';
 import { chatFrame, chatTurns, collapse, openChat, readTurns, sendChatMessage } from '../support/chatFrame';
 import { useCodeServer, waitForLoadedModel } from '../support/e2eSession';
 import { generatedModelPath, greedyContinuation, loadOracleTable, oracleTokenWithText } from '../support/oracle';
-import { screenshot, waitFor } from '../support/workbench';
+import { focusActiveEditor, screenshot, waitFor } from '../support/workbench';
 
 /** Long enough that Stop lands mid-answer: the oracle writes one character per token. */
 const MAX_TOKENS = 1500;
@@ -122,5 +122,26 @@ describe('E2E: the chat view in code-server', function () {
     await waitForLoadedModel(workbench);
     const reloaded = await openChat(page);
     await reloaded.locator('[data-testid="chat-empty"]').waitFor({ timeout: 30_000 });
+  });
+
+  it('attaches the selection as a chip that counts its tokens, and sends it with the next message', async function () {
+    const { workbench } = session();
+    const { page } = workbench;
+    // sample.ts has been open since the session started.
+    await focusActiveEditor(page);
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('Shift+End');
+    const frame = await chatFrame(page);
+    await frame.locator('[data-testid="chat-add-selection"]').click();
+    // The oracle writes one token per character: "let x = 1;" continues a message as 10 tokens.
+    const chip = frame.locator('[data-testid="chat-chip"]');
+    await waitFor(() => chip.textContent(), {
+      message: 'the chip with its token count', until: (text) => (text ?? '').startsWith('sample.ts (line 1) · 10 tokens'),
+    });
+    assert.match(await frame.locator('[data-testid="chat-budget"]').textContent() ?? '', /^About \d+ of \d+ tokens of context in use/);
+    await sendChatMessage(frame, 'Explain this');
+    await waitFor(() => readTurns(frame), { timeoutMs: 120_000, message: 'the answer', until: (turns) => turns[0]?.state === 'done' });
+    assert.equal(await frame.locator('[data-testid="chat-user-message"] .chip').textContent(), 'sample.ts (line 1)');
+    assert.equal(await chip.count(), 0, 'sending takes the chips');
   });
 });
