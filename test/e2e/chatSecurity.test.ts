@@ -83,4 +83,25 @@ describe('E2E: the chat shows hostile model output as text, and applies its code
     await page.keyboard.press('Control+S');
     await waitForFileText(workspace, 'page.html', SOURCE);
   });
+
+  it('Insert puts the code block at the cursor in one undo step, and Copy puts it on the clipboard', async function () {
+    const { workbench, workspace } = session();
+    const { page } = workbench;
+    const frame = await chatFrame(page);
+    await focusActiveEditor(page);
+    await page.keyboard.press('Control+End');
+    await frame.locator('[data-testid="code-insert"]').click();
+    await waitFor(() => visibleEditorText(page), { message: 'the code at the cursor', until: (text) => text === `${SOURCE}${FENCED}` });
+    await focusActiveEditor(page);
+    await page.keyboard.press('Control+Z');
+    await waitFor(() => visibleEditorText(page), { message: 'one undo to take it out', until: (text) => text === SOURCE });
+    await frame.locator('[data-testid="code-copy"]').click();
+    await focusActiveEditor(page);
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Control+V');
+    await waitFor(() => visibleEditorText(page), { message: 'the copied code pasted', until: (text) => text === `${SOURCE}${FENCED}` });
+    await page.keyboard.press('Control+Z');
+    await page.keyboard.press('Control+S');
+    await waitForFileText(workspace, 'page.html', SOURCE);
+  });
 });
